@@ -1,0 +1,70 @@
+"""Where the bundled knowledge files are: the ontology, the data, the shapes and the saved queries.
+
+An installed wheel carries them under ``kg/bundled/``; a source checkout (or an editable
+install) has them at the repository root. Either way the rest of the package asks here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _bundle_root() -> Path:
+    installed = _PACKAGE_DIR / "bundled"
+    if installed.is_dir():
+        return installed
+    return _PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The folders of the bundled graph.
+
+    Example:
+        >>> bundle = bundled()
+        >>> sorted(p.name for p in bundle.data_files())[:1]
+        ['article.ttl']
+    """
+
+    root: Path
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data" / "ttl"
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "data" / "source"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    def ontology_files(self) -> list[Path]:
+        return sorted(self.ontology_dir.glob("*.ttl"))
+
+    def data_files(self) -> list[Path]:
+        return sorted(self.data_dir.glob("*.ttl"))
+
+    def shapes_files(self) -> list[Path]:
+        return sorted(self.shapes_dir.glob("*.ttl"))
+
+    def graph_files(self) -> list[Path]:
+        """The files of the bundled graph: the ontology and the data, in a stable order."""
+        return self.ontology_files() + self.data_files()
+
+
+def bundled() -> Bundle:
+    """Return the bundled knowledge files of this installation."""
+    return Bundle(_bundle_root())

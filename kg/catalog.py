@@ -1,0 +1,267 @@
+"""The saved-query catalog: ``queries/*.rq`` files, their grlc headers and their parameters.
+
+A saved query is a plain SPARQL 1.1 file. Its leading ``#+`` comment lines are grlc
+decorators (``summary``, ``description``, ``tags``, ``defaults``, ...), and variables named
+in grlc's convention are parameters: ``?_name`` (a plain literal), ``?__name`` (optional),
+``?_name_iri`` (an IRI), ``?_name_en`` (a literal in a language), ``?_name_integer`` (an
+``xsd:integer``; any XSD datatype name works), ``?_name_prefix_type`` (a datatype named by a
+prefix the query declares). The folder can therefore be served by grlc unchanged.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.bundle import bundled
+from kg.errors import KgError
+from kg.sparql_text import variables
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+#: XSD datatype names that a parameter may end with (``?_year_integer``, ``?_day_date``).
+XSD_TYPE_NAMES = frozenset({
+    "string", "boolean", "decimal", "integer", "double", "float", "date", "dateTime", "time",
+    "gYear", "gYearMonth", "duration", "anyURI", "language", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger", "long", "int", "short", "byte",
+    "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "dateTimeStamp",
+})
+
+_PARAMETER_VARIABLE = re.compile(r"_{1,2}[A-Za-z0-9][A-Za-z0-9_]*")
+_PREFIX_DECLARATION = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a saved query, read from a grlc-style variable name.
+
+    Attributes:
+        variable: the SPARQL variable without its ``?`` (``_org_iri``).
+        name: what the user passes to ``--param`` (``org``).
+        kind: ``iri``, ``literal`` (plain string), ``language`` or ``datatype``.
+        optional: whether the query runs without it (``?__name``).
+        language: the language tag, for kind ``language``.
+        datatype: the datatype IRI, for kind ``datatype``.
+    """
+
+    variable: str
+    name: str
+    kind: str
+    optional: bool = False
+    language: str | None = None
+    datatype: str | None = None
+
+    def describe_type(self) -> str:
+        """A short human description of the expected value (``IRI``, ``xsd:integer``, ``@en text``)."""
+        if self.kind == "iri":
+            return "IRI"
+        if self.kind == "language":
+            return f"@{self.language} text"
+        if self.kind == "datatype" and self.datatype:
+            return self.datatype.replace(XSD, "xsd:")
+        return "text"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """One ``.rq`` file of the catalog.
+
+    Attributes:
+        name: the file name without ``.rq``; what ``kg query NAME`` takes.
+        path: where the file is.
+        text: the query exactly as in the file (parameters are bound, never spliced in).
+        summary, description, tags: from the grlc header.
+        defaults: parameter name -> default value, from the header's ``defaults``.
+        parameters: in order of first appearance in the query.
+        prefixes: prefix -> namespace, as the query declares them.
+    """
+
+    name: str
+    path: Path
+    text: str
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    defaults: dict[str, str] = field(default_factory=dict)
+    parameters: tuple[Parameter, ...] = ()
+    prefixes: dict[str, str] = field(default_factory=dict)
+    header: dict[str, object] = field(default_factory=dict)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+def read_saved_query(path: str | Path) -> SavedQuery:
+    """Read one query file and its grlc header.
+
+    Raises:
+        KgError: the file cannot be read, is not UTF-8, or its header is malformed.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise KgError(f"{path}: no such file") from error
+    except UnicodeDecodeError as error:
+        raise KgError(f"{path}: not UTF-8 text (byte {error.start})") from error
+    except OSError as error:
+        raise KgError(f"{path}: cannot read: {error.strerror or error}") from error
+    header = parse_grlc_header(text, path)
+    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECLARATION.finditer(text)}
+    defaults = _defaults(header.get("defaults"), path)
+    return SavedQuery(
+        name=path.stem,
+        path=path,
+        text=text,
+        summary=str(header.get("summary", "") or ""),
+        description=str(header.get("description", "") or ""),
+        tags=tuple(str(t) for t in _as_list(header.get("tags"))),
+        defaults=defaults,
+        parameters=tuple(find_parameters(text, prefixes)),
+        prefixes=prefixes,
+        header=header,
+    )
+
+
+class Catalog:
+    """The saved queries of one folder, by name.
+
+    Example:
+        >>> catalog = Catalog.bundled()
+        >>> "solutions" in catalog.names()
+        True
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._paths = {p.stem: p for p in sorted(folder.glob("*.rq"))}
+
+    @classmethod
+    def bundled(cls) -> Catalog:
+        return cls(bundled().queries_dir)
+
+    def names(self) -> list[str]:
+        return list(self._paths)
+
+    def __iter__(self) -> Iterator[SavedQuery]:
+        return (read_saved_query(p) for p in self._paths.values())
+
+    def get(self, name: str) -> SavedQuery:
+        """Return the saved query called ``name``.
+
+        Raises:
+            KgError: no such query; the message suggests the closest names.
+        """
+        path = self._paths.get(name)
+        if path is None:
+            close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists them"
+            raise KgError(f"no saved query named {name!r}{hint}")
+        return read_saved_query(path)
+
+
+def find_parameters(text: str, prefixes: dict[str, str]) -> list[Parameter]:
+    """The grlc parameters a query uses (variables starting with ``_``), in order of first use."""
+    return [
+        _parameter_from_variable(name, prefixes)
+        for name in variables(text)
+        if _PARAMETER_VARIABLE.fullmatch(name)
+    ]
+
+
+def _parameter_from_variable(variable: str, prefixes: dict[str, str]) -> Parameter:
+    optional = variable.startswith("__")
+    parts = variable.lstrip("_").split("_")
+    if len(parts) >= 2 and parts[-1] == "iri":
+        return Parameter(variable, "_".join(parts[:-1]), "iri", optional)
+    if len(parts) >= 3 and parts[-2] in prefixes:
+        datatype = prefixes[parts[-2]] + parts[-1]
+        return Parameter(variable, "_".join(parts[:-2]), "datatype", optional, datatype=datatype)
+    if len(parts) >= 2 and parts[-1] in XSD_TYPE_NAMES:
+        return Parameter(variable, "_".join(parts[:-1]), "datatype", optional, datatype=XSD + parts[-1])
+    if len(parts) >= 2 and _LANGUAGE_TAG.match(parts[-1]):
+        return Parameter(variable, "_".join(parts[:-1]), "language", optional, language=parts[-1])
+    return Parameter(variable, "_".join(parts), "literal", optional)
+
+
+def parse_grlc_header(text: str, path: Path | None = None) -> dict[str, object]:
+    """Parse the leading ``#+`` lines of a query: the subset of YAML that grlc decorators use.
+
+    Supported: ``key: value``; ``key:`` followed by ``- item`` lines; items of the form
+    ``- name: value`` (as in ``defaults``); indented continuation lines of a scalar.
+
+    Raises:
+        KgError: a header line that is not of those forms, named with its line number.
+    """
+    header: dict[str, object] = {}
+    current_key: str | None = None
+    where = f"{path}" if path else "query"
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#+"):
+            if stripped.startswith("#"):
+                continue
+            break
+        body = stripped[2:]
+        content = body.strip()
+        if not content:
+            continue
+        indented = body.startswith("  ") or body.startswith("\t")
+        if content.startswith("- ") or content == "-":
+            if current_key is None:
+                raise KgError(f"{where}:{number}: grlc header list item outside a key")
+            item = _list_item(content[1:].strip())
+            existing = header.get(current_key)
+            if existing in (None, ""):
+                header[current_key] = [item]
+            elif isinstance(existing, list):
+                existing.append(item)
+            else:
+                raise KgError(f"{where}:{number}: list item under {current_key!r}, which has a value")
+            continue
+        key, sep, value = content.partition(":")
+        if sep and re.fullmatch(r"[A-Za-z_][\w-]*", key.strip()) and not indented:
+            current_key = key.strip()
+            header[current_key] = _scalar(value.strip())
+            continue
+        if current_key is not None and isinstance(header.get(current_key), str) and indented:
+            header[current_key] = f"{header[current_key]} {content}".strip()
+            continue
+        raise KgError(f"{where}:{number}: grlc header line is not 'key: value' or '- item': {content!r}")
+    return header
+
+
+def _scalar(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _list_item(content: str) -> object:
+    key, sep, value = content.partition(": ")
+    if sep and re.fullmatch(r"[A-Za-z_][\w-]*", key):
+        return {key: _scalar(value.strip())}
+    return _scalar(content)
+
+
+def _as_list(value: object) -> list[object]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _defaults(value: object, path: Path) -> dict[str, str]:
+    defaults: dict[str, str] = {}
+    for item in _as_list(value):
+        if not isinstance(item, dict):
+            raise KgError(f"{path}: grlc 'defaults' items must be '- name: value', got {item!r}")
+        defaults.update({str(k): str(v) for k, v in item.items()})
+    return defaults

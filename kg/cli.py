@@ -1,0 +1,163 @@
+"""The ``kg`` command: parses arguments, calls the modules that do the work, prints.
+
+Exit codes: 0 success (the data conforms), 1 the data does not conform, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.errors import EXIT_FINDING, EXIT_OK, EXIT_USAGE, KgError
+
+_DEBUG = {"enabled": False}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
+def cli(debug: bool) -> None:
+    """Ask the supernode knowledge graph: saved SPARQL queries and SHACL validation.
+
+    \b
+    Examples:
+      kg queries
+      kg query solutions
+      kg query partners --param org=snd:tencent --format csv
+      kg validate
+    """
+    _DEBUG["enabled"] = debug
+
+
+@cli.command("queries")
+@click.option("--format", "output_format", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
+def list_queries(output_format: str) -> None:
+    """List the saved queries, their summaries and parameters.
+
+    \b
+    Example:
+      kg queries
+    """
+    from kg.catalog import Catalog
+    from kg.results import format_table
+
+    rows = []
+    for saved in Catalog.bundled():
+        params = " ".join(
+            f"{p.name}{'?' if p.optional else ''}=<{p.describe_type()}>" for p in saved.parameters
+        )
+        rows.append([saved.name, saved.summary, params])
+    if output_format == "tsv":
+        click.echo("name\tsummary\tparameters")
+        for row in rows:
+            click.echo("\t".join(row))
+    else:
+        click.echo(format_table(["name", "summary", "parameters"], rows), nl=False)
+
+
+@cli.command("query")
+@click.argument("name", required=False)
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run the SPARQL query in this file instead of a saved one.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter of the query (repeatable). IRIs in full or as a prefixed name the query declares.")
+@click.option("--format", "output_format", default="table", show_default=True,
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"]),
+              help="table for people; json/xml/csv/tsv (SELECT, ASK); turtle/ntriples/jsonld/xml (CONSTRUCT, DESCRIBE).")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Query these RDF files or folders instead of the bundled graph (repeatable).")
+def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str, ...],
+                    output_format: str, data_paths: tuple[Path, ...]) -> None:
+    """Run a saved query (or --file) on the bundled graph and print its results.
+
+    \b
+    Examples:
+      kg query solutions
+      kg query claims-about --param entity=snd:inspur
+      kg query procurement-mix --format json
+      kg query --file my-query.rq --format csv
+    """
+    from kg.catalog import Catalog, read_saved_query
+    from kg.graph import load_bundled_graph, load_files
+    from kg.parameters import bind_parameters, parse_param_options
+    from kg.query import run_query
+    from kg.results import render
+
+    if (name is None) == (query_file is None):
+        raise KgError("give a saved query NAME or --file FILE (not both); `kg queries` lists the names")
+    saved = read_saved_query(query_file) if query_file else Catalog.bundled().get(name or "")
+    bindings = bind_parameters(saved, parse_param_options(params))
+    graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
+    results = run_query(graph, saved.text, bindings, source=str(saved.path))
+    click.echo(render(results, output_format, saved.prefixes), nl=False)
+
+
+@cli.command("validate")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+              help="RDF files or folders to validate (repeatable); the bundled data by default.")
+@click.option("--shapes", "shapes_paths", multiple=True, type=click.Path(path_type=Path),
+              help="SHACL shapes files or folders (repeatable); the bundled shapes by default.")
+@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Ontology files merged into the data (repeatable); the bundled ontology by default.")
+@click.option("--no-ontology", is_flag=True, help="Merge no ontology into the data.")
+@click.option("--format", "output_format", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
+              help="text: one line per violation; turtle: the standard SHACL validation report.")
+def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...],
+                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str) -> None:
+    """Check the data against the SHACL shapes. Exit 0 if it conforms, 1 if not.
+
+    \b
+    Examples:
+      kg validate
+      kg validate --format turtle > report.ttl
+      kg validate --data my/data/ --shapes my/shapes.ttl
+    """
+    from kg.validation import validate
+
+    ontology = [] if no_ontology else (list(ontology_paths) or None)
+    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology)
+    if output_format == "turtle":
+        click.echo(outcome.report_turtle(), nl=False)
+    elif outcome.conforms:
+        click.echo("Conforms: the data satisfies every shape.")
+    else:
+        from kg.results import format_table
+
+        rows = [[v.focus_node, v.path, v.constraint.removeprefix("sh:"), v.message] for v in outcome.violations]
+        count = len(outcome.violations)
+        click.echo(f"Does not conform: {count} violation{'s' if count != 1 else ''}.")
+        click.echo(format_table(["focus node", "path", "constraint", "message"], rows), nl=False)
+    click.get_current_context().exit(EXIT_OK if outcome.conforms else EXIT_FINDING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``kg``; return its exit code. Errors print one line on stderr, never a traceback
+    (unless ``--debug``)."""
+    try:
+        code = cli.main(args=argv, prog_name="kg", standalone_mode=False)
+    except KgError as error:
+        _report(f"kg: error: {error.message}")
+        return error.exit_code
+    except click.exceptions.Abort:
+        _report("kg: aborted")
+        return EXIT_USAGE
+    except click.ClickException as error:
+        error.show()
+        return EXIT_USAGE if error.exit_code not in (0, 1) else error.exit_code
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if isinstance(exit_.code, int | None) else EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+        _report(f"kg: internal error: {type(error).__name__}: {' '.join(str(error).split())} (run with --debug for details)")
+        return EXIT_USAGE
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _report(message: str) -> None:
+    if _DEBUG["enabled"]:
+        traceback.print_exc()
+    click.echo(message, err=True)

@@ -1,0 +1,98 @@
+"""Token-level reading of SPARQL text: its variables, and binding variables to RDF terms.
+
+Why not pyoxigraph's ``substitutions``: it binds only variables of the outer SELECT's
+projection, while grlc parameters are used anywhere (inside sub-queries too) and never
+projected. Binding here follows grlc's query-wide semantics on every engine, local or remote,
+and stays safe: each value is first an RDF term, validated by pyoxigraph, and is written in
+N-Triples form (quotes and backslashes escaped) in place of the variable's tokens only. A
+value can never close a string or an IRI, so it cannot change the query's structure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+             | '''(?:[^'\\]|\\.|'(?!''))*'''
+             | "(?:[^"\\\n]|\\.)*"
+             | '(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u203F-\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]+)
+  | (?P<other>[^#"'<?$]+|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def tokens(text: str) -> Iterator[tuple[str, str]]:
+    """Split SPARQL text into ``(kind, text)`` tokens: comment, string, iri, var or other.
+
+    Joining the texts gives the input back unchanged.
+    """
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        yield kind, match.group()
+
+
+def variables(text: str) -> list[str]:
+    """The names of the variables a query mentions (without ``?``/``$``), in order, once each.
+
+    Example:
+        >>> variables('SELECT ?a WHERE { ?a <http://x#?no> "?no" ; ?b ?a } # ?no')
+        ['a', 'b']
+    """
+    seen: dict[str, None] = {}
+    for kind, token in tokens(text):
+        if kind == "var":
+            seen.setdefault(token[1:], None)
+    return list(seen)
+
+
+def bind(text: str, terms: Mapping[str, str]) -> str:
+    """Replace each variable named in ``terms`` by that term's N-Triples text.
+
+    Args:
+        text: the query.
+        terms: variable name (without ``?``) -> the RDF term in N-Triples syntax, as
+            ``str()`` of a pyoxigraph term gives it.
+
+    Example:
+        >>> bind("ASK { ?s ?p ?_o_en }", {"_o_en": '"x"@en'})
+        'ASK { ?s ?p "x"@en }'
+    """
+    if not terms:
+        return text
+    out = []
+    for kind, token in tokens(text):
+        if kind == "var" and token[1:] in terms:
+            out.append(terms[token[1:]])
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def strip_comments(text: str) -> str:
+    """The query without its comments (strings and IRIs that contain ``#`` are kept)."""
+    return "".join(token for kind, token in tokens(text) if kind != "comment")
+
+
+_UPDATE_KEYWORD = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_QUERY_KEYWORD = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether the text's first operation keyword (outside comments, strings, IRIs) is an update's."""
+    for kind, token in tokens(text):
+        if kind != "other":
+            continue
+        query = _QUERY_KEYWORD.search(token)
+        update = _UPDATE_KEYWORD.search(token)
+        if query or update:
+            if query and update:
+                return update.start() < query.start()
+            return update is not None
+    return False
