@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 
@@ -108,14 +109,16 @@ def compact_iri(iri: str, prefixes: Mapping[str, str]) -> str:
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
-    """Lay out rows as a plain-text table whose columns fit ``width`` (the terminal's by default).
+    """Lay out rows as a plain-text table; a footer counts the rows.
 
-    Cells too long for their column are cut with an ellipsis; a footer counts the rows.
+    On a terminal the columns fit its width (long cells are cut with an ellipsis); written to a
+    file or a pipe, nothing is cut, so logs keep every value whole. ``width`` overrides both.
     """
-    width = width or shutil.get_terminal_size((120, 24)).columns
+    if width is None and sys.stdout.isatty():
+        width = shutil.get_terminal_size((120, 24)).columns
     cells = [[c.replace("\n", " ") for c in row] for row in rows]
     natural = [max([display_width(h), *(display_width(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-    widths = _fit(natural, width - 2 * (len(headers) - 1))
+    widths = natural if width is None else _fit(natural, width - 2 * (len(headers) - 1))
     lines = [_row(headers, widths), _row(["-" * w for w in widths], widths)]
     lines.extend(_row(r, widths) for r in cells)
     count = len(rows)

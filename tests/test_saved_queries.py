@@ -1,0 +1,247 @@
+"""Each saved query answers what the article says. Expected answers were derived by hand from
+the article text (paragraph markers in the comments), not by running the queries."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.catalog import Catalog
+from kg.graph import load_bundled_graph
+from kg.parameters import bind_parameters
+from kg.query import run_query
+from tests.conftest import run_kg
+
+SND = "https://w3id.org/supernode-kg/id/"
+SNC = SND + "claim/"
+WD = "http://www.wikidata.org/entity/"
+
+
+def short(value: str) -> str:
+    for prefix, namespace in (("snc:", SNC), ("snd:", SND), ("wd:", WD)):
+        if value.startswith(namespace) and "/" not in value[len(namespace):]:
+            return prefix + value[len(namespace):]
+    return value
+
+
+def select(name: str, *columns: str, params: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Run a saved query through the CLI as SPARQL JSON; return the chosen columns, in order."""
+    args = ["query", name, "--format", "json"]
+    for param in params:
+        args += ["--param", param]
+    run = run_kg(*args)
+    assert run.exit_code == 0, run.stderr
+    document = json.loads(run.stdout)
+    return [
+        tuple(short(row[c]["value"]) if c in row else "" for c in columns)
+        for row in document["results"]["bindings"]
+    ]
+
+
+def test_solutions_lists_each_solution_with_provider_and_status() -> None:
+    # [4] Tencent's ETH-X, NV's NVL72, Huawei's Ascend CM384, Alibaba's Panjiu: promoted or
+    # with customers; ByteDance plans an Ethernet solution, not yet promoted.
+    assert sorted(select("solutions", "solution", "provider", "status", "modality", "paragraph")) == sorted([
+        ("snd:eth-x", "snd:tencent", "being promoted or has customers", "reported", "4"),
+        ("snd:nvl72", "snd:nvidia", "being promoted or has customers", "reported", "4"),
+        ("snd:cm384", "snd:huawei", "being promoted or has customers", "reported", "4"),
+        ("snd:panjiu", "snd:alibaba", "being promoted or has customers", "reported", "4"),
+        ("snd:bytedance-ethernet-solution", "snd:bytedance", "planned, not yet promoted", "planned", "4"),
+    ])
+
+
+def test_partners_of_tencent_are_broadcom_bringing_tomahawk_and_amphenol() -> None:
+    # [5] Tencent's ETH-X collaborates with Broadcom and Amphenol ... for GPU traffic management.
+    assert select("partners", "partner", "solution", "purpose", "brings", "paragraph") == [
+        ("snd:amphenol", "snd:eth-x", "GPU traffic management", "", "5"),
+        ("snd:broadcom", "snd:eth-x", "GPU traffic management", "Tomahawk", "5"),
+    ]
+
+
+def test_partners_takes_the_organization_as_a_parameter() -> None:
+    rows = select("partners", "partner", params=("org=snd:amphenol",))
+    assert sorted(rows) == [("snd:broadcom",), ("snd:tencent",)]
+    assert select("partners", "partner", params=(f"org={SND}inspur",)) == []
+
+
+def test_switch_silicon_names_supplier_and_customer() -> None:
+    # [4] ByteDance's solution is based on Broadcom's Tomahawk; [5] ETH-X uses Tomahawk and
+    # PCIe switches (whose maker the article does not name).
+    assert sorted(select("switch-silicon", "chip", "chipType", "supplier", "solution", "customer")) == sorted([
+        ("snd:tomahawk", "Ethernet switch ASIC", "snd:broadcom", "snd:eth-x", "snd:tencent"),
+        ("snd:tomahawk", "Ethernet switch ASIC", "snd:broadcom", "snd:bytedance-ethernet-solution", "snd:bytedance"),
+        ("snd:pcie-switch", "PCIe switch", "", "snd:eth-x", "snd:tencent"),
+    ])
+
+
+def test_procurement_mix_is_three_to_seven_for_alibaba_and_seven_to_three_for_bytedance() -> None:
+    # [10] a current ratio of NV to domestic cards at 3:7 for Alibaba and 7:3 for ByteDance.
+    rows = select("procurement-mix", "buyer", "ratio", "product", "share")
+    assert [(b, r, p, float(s)) for b, r, p, s in rows] == [
+        ("snd:alibaba", "3:7", "snd:nvidia-card", 0.3),
+        ("snd:alibaba", "3:7", "snd:domestic-card", 0.7),
+        ("snd:bytedance", "7:3", "snd:nvidia-card", 0.7),
+        ("snd:bytedance", "7:3", "snd:domestic-card", 0.3),
+    ]
+
+
+def test_restriction_starts_16_september_2025_and_binds_csps_including_bat() -> None:
+    # [6] From September 16, CSPs including BAT were restricted from purchasing NV compliant cards.
+    rows = select("restrictions", "startDate", "product", "activity", "bound", "paragraph")
+    assert sorted(rows) == sorted(
+        ("2025-09-16", "snd:nvidia-compliant-card", "purchasing", bound, "6")
+        for bound in ("snd:csps", "snd:baidu", "snd:alibaba", "snd:tencent")
+    )
+
+
+def test_projections_have_their_horizons() -> None:
+    rows = select("projections", "claim", "horizonYear", "horizon", "shareMin", "shareMax", "paragraphs")
+    normalized = {
+        (c, y, h, float(lo) if lo else None, float(hi) if hi else None, frozenset(p.split()))
+        for c, y, h, lo, hi, p in rows
+    }
+    assert normalized == {
+        # [6] domestic cards expected to reach 30%-40% in the coming years
+        ("snc:p06-domestic-card-share-projection", "", "in the coming years", 0.30, 0.40, frozenset({"6"})),
+        # [6] ByteDance's overseas to domestic ratio projected to improve
+        ("snc:p06-bytedance-overseas-ratio", "", "", None, None, frozenset({"6"})),
+        # [9][10] significant advancements expected by 2027
+        ("snc:p09-domestic-ecosystem-advances-2027", "2027", "", None, None, frozenset({"9", "10"})),
+        # [10] expectations for large-scale demand in the future
+        ("snc:p10-supernode-demand-outlook", "", "in the future", None, None, frozenset({"10"})),
+        # [11] software solutions expected to enhance profitability; profit increases anticipated
+        ("snc:p11-software-profitability", "", "", None, None, frozenset({"11"})),
+        ("snc:p11-supernode-profit-increase", "", "", None, None, frozenset({"11"})),
+    }
+
+
+def test_claims_about_tencent_in_article_order() -> None:
+    rows = select("claims-about", "claim", "paragraphs", params=(f"entity={SND}tencent",))
+    assert rows == [
+        ("snc:p04-eth-x-offering", "4"),
+        ("snc:p05-eth-x-partnership", "5"),
+        ("snc:p06-nvidia-compliant-card-restriction", "6"),
+        ("snc:p06-overseas-share", "6"),
+        ("snc:p10-nvidia-card-preference", "10"),
+    ]
+
+
+def test_claims_about_inspur_quote_the_article() -> None:
+    rows = select("claims-about", "paragraphs", "quote", params=("entity=snd:inspur",))
+    assert rows == [
+        ("6", "traditional AI servers dominated by Inspur, H3C, and others"),
+        ("8", "Inspur remains competitive in terms of cost and pricing"),
+    ]
+
+
+def test_claims_lists_every_statement_and_filters_by_paragraph() -> None:
+    everything = select("claims", "claim", "paragraphs")
+    assert len(everything) == 31
+    per_first_marker = Counter(min(int(p) for p in ps.split()) for _, ps in everything)
+    # [3]: 1 statement; [4]: 6; [5]: 3; [6]: 7; [8]: 2; [9]: 4; [10]: 5; [11]: 3
+    assert per_first_marker == Counter({3: 1, 4: 6, 5: 3, 6: 7, 8: 2, 9: 4, 10: 5, 11: 3})
+    in_paragraph_8 = select("claims", "claim", params=("paragraph=8",))
+    assert in_paragraph_8 == [("snc:p08-inspur-competitive",), ("snc:p08-second-third-place-unclear",)]
+
+
+def test_market_positions() -> None:
+    rows = select("market-positions", "holder", "position", "market", "aspect", "rank")
+    assert sorted(rows) == sorted([
+        ("snd:supernode", "no significant share yet", "", "", ""),  # [6]
+        ("snd:inspur", "dominant", "traditional AI server market", "", ""),  # [6]
+        ("snd:h3c", "dominant", "traditional AI server market", "", ""),
+        ("snd:major-internet-companies", "small share", "overseas market", "", ""),  # [6]
+        ("snd:alibaba", "small share", "overseas market", "", ""),
+        ("snd:tencent", "small share", "overseas market", "", ""),
+        ("snd:inspur", "competitive", "", "cost and pricing", ""),  # [8]
+        ("snd:server-suppliers", "unclear", "", "", "2"),  # [8] second and third places
+        ("snd:server-suppliers", "unclear", "", "", "3"),
+        ("snd:mainstream-suppliers", "not actively participating", "second-tier internet company segment", "", ""),  # [9]
+    ])
+
+
+def test_application_focus_training_for_cm384_inference_for_eth_x() -> None:
+    # [5] CM384: training and large model computation; ETH-X: inference. [4] ByteDance: large models.
+    assert sorted(select("application-focus", "solution", "focus")) == sorted([
+        ("snd:cm384", "training"),
+        ("snd:cm384", "large model computation"),
+        ("snd:eth-x", "inference"),
+        ("snd:bytedance-ethernet-solution", "large model computation"),
+    ])
+
+
+def test_margins_ai_servers_higher_than_general_servers() -> None:
+    # [11] major manufacturers achieving higher gross margins compared to general servers
+    assert select("margins", "productLabel", "direction", "comparedWithLabel", "metric", "paragraph") == [
+        ("AI servers", "higher", "general servers", "gross margin", "11"),
+    ]
+
+
+def test_organizations_with_roles_labels_and_wikidata() -> None:
+    rows = set(select("organizations", "organization", "role", "labelEn", "labelZh", "wikidata"))
+    assert rows == {
+        ("snd:tencent", "cloud service provider", "Tencent", "腾讯", "wd:Q860580"),
+        ("snd:alibaba", "cloud service provider", "Alibaba", "阿里巴巴", "wd:Q1359568"),
+        ("snd:bytedance", "cloud service provider", "ByteDance", "字节跳动", "wd:Q55606242"),
+        ("snd:baidu", "cloud service provider", "Baidu", "百度", "wd:Q14772"),
+        ("snd:nvidia", "chip vendor", "NVIDIA", "英伟达", "wd:Q182477"),
+        ("snd:huawei", "chip vendor", "Huawei", "华为", "wd:Q160120"),
+        ("snd:broadcom", "switch-silicon vendor", "Broadcom", "博通", "wd:Q790060"),
+        ("snd:amphenol", "connector vendor", "Amphenol", "安费诺", ""),
+        ("snd:inspur", "server vendor", "Inspur", "浪潮", ""),
+        ("snd:h3c", "server vendor", "H3C", "新华三", ""),
+        ("snd:fuliye-de-mao", "media outlet", "", "傅里叶的猫", ""),
+    }
+
+
+@pytest.mark.parametrize("name", Catalog.bundled().names())
+def test_saved_query_runs_with_no_namespaces_bound(name: str) -> None:
+    """A query that forgot a PREFIX line fails here, as it would at a real endpoint."""
+    saved = Catalog.bundled().get(name)
+    graph = rdflib.Graph(bind_namespaces="none")
+    assert list(graph.namespaces()) == []
+    graph.query(saved.text)  # parses and runs: every prefix it uses is declared in the file
+
+
+@pytest.mark.parametrize("name", Catalog.bundled().names())
+def test_saved_query_has_grlc_header(name: str) -> None:
+    saved = Catalog.bundled().get(name)
+    assert saved.summary, f"{name}: no '#+ summary:'"
+    assert saved.description, f"{name}: no '#+ description:'"
+    assert saved.tags, f"{name}: no '#+ tags:'"
+    for parameter in saved.parameters:
+        if not parameter.optional:
+            assert parameter.name in saved.defaults, f"{name}: required parameter {parameter.name} has no default"
+
+
+def test_every_iri_a_query_returns_has_the_labels_the_data_promises() -> None:
+    """Entities in a market role promise English and Chinese labels; every other entity English."""
+    graph = load_bundled_graph()
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    snk = "https://w3id.org/supernode-kg/ontology#"
+    bilingual_roles = {ox.NamedNode(snk + r) for r in (
+        "CloudServiceProvider", "ChipVendor", "SwitchSiliconVendor", "ConnectorVendor", "ServerVendor")}
+    checked = 0
+    for saved in Catalog.bundled():
+        results = run_query(graph, saved.text, bind_parameters(saved, {}))
+        for solution in results:
+            for term in (solution[v] for v in results.variables):
+                if not isinstance(term, ox.NamedNode) or not term.value.startswith(SND) or term.value.startswith(SNC):
+                    continue
+                if term.value.startswith(SND + "article/"):
+                    continue
+                languages = {q.object.language for q in graph.store.quads_for_pattern(term, label, None)}
+                types = {q.object for q in graph.store.quads_for_pattern(term, rdf_type, None)}
+                if types & bilingual_roles:
+                    assert {"en", "zh"} <= languages, f"{term.value} ({saved.name}) lacks an en or zh label"
+                elif ox.NamedNode(snk + "MediaOutlet") in types:
+                    assert "zh" in languages, f"{term.value} ({saved.name}) lacks its zh label"
+                else:
+                    assert "en" in languages, f"{term.value} ({saved.name}) lacks an en label"
+                checked += 1
+    assert checked > 50
