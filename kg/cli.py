@@ -28,6 +28,8 @@ def cli(debug: bool) -> None:
       kg query solutions
       kg query partners --param org=snd:tencent --format csv
       kg validate
+      kg reason
+      kg check
     """
     _DEBUG["enabled"] = debug
 
@@ -131,6 +133,67 @@ def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...
         click.echo(f"Does not conform: {count} violation{'s' if count != 1 else ''}.")
         click.echo(format_table(["focus node", "path", "constraint", "message"], rows), nl=False)
     click.get_current_context().exit(EXIT_OK if outcome.conforms else EXIT_FINDING)
+
+
+@cli.command("reason")
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="Ontology and data files or folders to reason over (repeatable); the bundled graph by default.")
+def reason_command(paths: tuple[Path, ...]) -> None:
+    """Run the HermiT OWL reasoner: consistency, unsatisfiable classes, inferred types.
+
+    Exit 0 when the graph is consistent and every class satisfiable, 1 otherwise. Needs Java.
+
+    \b
+    Examples:
+      kg reason
+      kg reason --data ontology/ --data my-data.ttl
+    """
+    from kg.reasoning import reason
+
+    outcome = reason(list(paths) or None)
+    for datatype, count in outcome.datatypes_passed_as_strings.items():
+        click.echo(f"note: {count} {datatype} literals passed to HermiT as strings ({datatype} is outside OWL 2's datatype map)")
+    if not outcome.consistent:
+        click.echo("Inconsistent:")
+        for explanation in outcome.explanations:
+            click.echo(f"  {explanation}")
+    else:
+        click.echo("Consistent.")
+        if outcome.unsatisfiable_classes:
+            click.echo("Unsatisfiable classes:")
+            for name in outcome.unsatisfiable_classes:
+                click.echo(f"  {name}")
+        click.echo(f"Inferred types ({len(outcome.inferred_types)} individuals):")
+        for individual, classes in outcome.inferred_types.items():
+            click.echo(f"  {individual}: {', '.join(classes)}")
+    click.get_current_context().exit(EXIT_OK if outcome.sound else EXIT_FINDING)
+
+
+@cli.command("check")
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="Ontology, data and shapes files or folders (repeatable); the bundled ones by default.")
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Run the coherence checks (queries/checks/*-violation.rq); each must find nothing.
+
+    Exit 0 when every check passes, 1 when any finds rows.
+
+    \b
+    Example:
+      kg check
+    """
+    from kg.checks import run_checks
+    from kg.results import format_table
+
+    outcomes = run_checks(list(paths) or None)
+    for outcome in outcomes:
+        status = "ok  " if outcome.passed else "FAIL"
+        click.echo(f"{status} {outcome.check.name}: {outcome.check.summary}")
+        if not outcome.passed:
+            table = format_table(outcome.variables, outcome.rows)
+            click.echo("".join(f"       {line}\n" for line in table.splitlines()), nl=False)
+    failed = sum(not o.passed for o in outcomes)
+    click.echo(f"{len(outcomes) - failed} passed, {failed} failed")
+    click.get_current_context().exit(EXIT_OK if not failed else EXIT_FINDING)
 
 
 def main(argv: list[str] | None = None) -> int:

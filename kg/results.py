@@ -50,7 +50,7 @@ def render(results: object, output_format: str, prefixes: Mapping[str, str] | No
     if isinstance(results, ox.QuerySolutions):
         if output_format == "table":
             variables = [v.value for v in results.variables]
-            rows = [[_cell(solution[v], prefixes) for v in variables] for solution in results]
+            rows = [[term_text(solution[v], prefixes) for v in variables] for solution in results]
             return format_table(variables, rows)
         return _serialize_solutions(results, output_format)
     raise KgError(f"cannot render results of type {type(results).__name__}")
@@ -82,7 +82,8 @@ def _render_triples(results: ox.QueryTriples, output_format: str, prefixes: dict
     return data.decode("utf-8") if data else ""
 
 
-def _cell(term: object, prefixes: Mapping[str, str]) -> str:
+def term_text(term: object, prefixes: Mapping[str, str]) -> str:
+    """A term as a person reads it: a prefixed name (or ``<iri>``), a literal's text, ``_:id``."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
