@@ -196,6 +196,25 @@ def check_command(paths: tuple[Path, ...]) -> None:
     click.get_current_context().exit(EXIT_OK if not failed else EXIT_FINDING)
 
 
+@cli.command("docs")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write index.html into (made if missing).")
+@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Ontology files or folders to document (repeatable); the bundled ontology by default.")
+def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
+    """Write HTML documentation of the ontology (pyLODE): every class and property, both
+    languages, definitions and alignments.
+
+    \b
+    Example:
+      kg docs --out site/ && xdg-open site/index.html
+    """
+    from kg.docs import write_docs
+
+    written = write_docs(out_dir, list(ontology_paths) or None)
+    click.echo(f"wrote {written}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``kg``; return its exit code. Errors print one line on stderr, never a traceback
     (unless ``--debug``)."""

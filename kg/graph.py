@@ -1,7 +1,7 @@
 """Loading RDF files into one graph, with errors that name the file, line and column.
 
-Every command loads through here: pyoxigraph parses (fast, precise messages) into an
-in-memory store; :func:`to_rdflib` hands the same triples to rdflib-based tools (pySHACL).
+Every command loads through here: pyoxigraph parses (fast, precise messages), into an
+in-memory store for queries, or into an rdflib Graph for rdflib-based tools (pySHACL, pyLODE).
 """
 
 from __future__ import annotations
@@ -82,7 +82,11 @@ def resolve_rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def load_files(paths: Sequence[str | os.PathLike[str]]) -> LoadedGraph:
-    """Parse RDF files (or folders of them) into one in-memory graph.
+    """Parse RDF files (or folders of them) into one in-memory store, for querying.
+
+    The store keeps values, not spellings: ``"05"^^xsd:int`` is stored as ``5`` (an
+    ``xsd:integer``). Where the exact terms matter (validation, export) use
+    :func:`load_rdflib_graph`, which keeps every literal as written.
 
     Example:
         >>> loaded = load_files(bundled().graph_files())
@@ -97,7 +101,7 @@ def load_files(paths: Sequence[str | os.PathLike[str]]) -> LoadedGraph:
     store = ox.Store()
     prefixes: dict[str, str] = {}
     for path in files:
-        _load_file(store, path, prefixes)
+        store.extend(parse_file(path, prefixes))
     return LoadedGraph(store=store, files=files, prefixes=prefixes)
 
 
@@ -106,21 +110,30 @@ def load_bundled_graph() -> LoadedGraph:
     return load_files(bundled().graph_files())
 
 
-def _load_file(store: ox.Store, path: Path, prefixes: dict[str, str]) -> None:
-    rdf_format = RDF_FORMATS[path.suffix.lower()]
+def parse_file(path: Path, prefixes: dict[str, str] | None = None) -> list[ox.Quad]:
+    """Parse one RDF file into its quads, exactly as written; add its prefixes to ``prefixes``.
+
+    Raises:
+        KgError: the file cannot be read or does not parse (file:line:column: reason).
+    """
+    rdf_format = RDF_FORMATS.get(path.suffix.lower())
+    if rdf_format is None:
+        raise KgError(f"{path}: unknown RDF file type {path.suffix!r}")
     try:
         data = path.read_bytes()
     except OSError as error:
         raise KgError(f"{path}: cannot read: {error.strerror or error}") from error
     try:
         parser = ox.parse(data, format=rdf_format, base_iri=path.resolve().as_uri())
-        store.extend(parser)
+        quads = list(parser)
     except SyntaxError as error:
         raise KgError(f"{path}:{_syntax_error_position(error)}: {_syntax_error_reason(error)}") from error
     except ValueError as error:  # an invalid IRI or literal that the parser let through
         raise KgError(f"{path}: {error}") from error
-    for prefix, namespace in parser.prefixes.items():
-        prefixes.setdefault(prefix, namespace)
+    if prefixes is not None:
+        for prefix, namespace in parser.prefixes.items():
+            prefixes.setdefault(prefix, namespace)
+    return quads
 
 
 def _syntax_error_position(error: SyntaxError) -> str:
@@ -137,21 +150,24 @@ def _syntax_error_reason(error: SyntaxError) -> str:
     return (reason if sep else message).replace("\n", " ").strip()
 
 
-def to_rdflib(loaded: LoadedGraph) -> rdflib.Graph:
-    """Copy a loaded graph into an rdflib Graph (for pySHACL and owlready2), prefixes bound."""
+def load_rdflib_graph(paths: Sequence[str | os.PathLike[str]]) -> rdflib.Graph:
+    """Parse RDF files into an rdflib Graph (for pySHACL, pyLODE), every term exactly as
+    written and the files' prefixes bound. Same errors as :func:`load_files`."""
     import rdflib
 
     graph = rdflib.Graph()
-    for prefix, namespace in loaded.prefixes.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
+    prefixes: dict[str, str] = {}
     blank_nodes: dict[str, rdflib.BNode] = {}
     add = graph.add
-    for quad in loaded.store:
-        add((
-            _to_rdflib_term(quad.subject, blank_nodes),
-            _to_rdflib_term(quad.predicate, blank_nodes),
-            _to_rdflib_term(quad.object, blank_nodes),
-        ))
+    for path in resolve_rdf_files(paths):
+        for quad in parse_file(path, prefixes):
+            add((
+                _to_rdflib_term(quad.subject, blank_nodes),
+                _to_rdflib_term(quad.predicate, blank_nodes),
+                _to_rdflib_term(quad.object, blank_nodes),
+            ))
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
     return graph
 
 

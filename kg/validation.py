@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kg.bundle import bundled
 from kg.errors import KgError
-from kg.graph import LoadedGraph, load_files, to_rdflib
+from kg.graph import load_rdflib_graph
 
 if TYPE_CHECKING:
     import rdflib
@@ -91,13 +91,12 @@ def validate(
         raise KgError("no data to validate")
     if not shapes_paths:
         raise KgError("no shapes to validate against")
-    data_graph = to_rdflib(load_files([*ontology_paths, *data_paths]))
-    shapes_loaded = load_files(shapes_paths)
-    shapes_graph = to_rdflib(shapes_loaded)
-    return validate_graphs(data_graph, shapes_graph, shapes_loaded)
+    data_graph = load_rdflib_graph([*ontology_paths, *data_paths])
+    shapes_graph = load_rdflib_graph(shapes_paths)
+    return validate_graphs(data_graph, shapes_graph)
 
 
-def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, shapes_loaded: LoadedGraph | None = None) -> ValidationOutcome:
+def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph) -> ValidationOutcome:
     """Validate an rdflib data graph (ontology already merged in) against a shapes graph."""
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
