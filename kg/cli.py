@@ -5,6 +5,7 @@ Exit codes: 0 success (the data conforms), 1 the data does not conform, 2 usage 
 
 from __future__ import annotations
 
+import sys
 import traceback
 from pathlib import Path
 
@@ -213,6 +214,47 @@ def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
 
     written = write_docs(out_dir, list(ontology_paths) or None)
     click.echo(f"wrote {written}")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=7879, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="RDF files or folders to serve (repeatable); the bundled graph by default.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds a query may run.")
+@click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(min=1), help="Largest request body, in bytes.")
+@click.option("--max-result", default=50_000_000, show_default=True, type=click.IntRange(min=1), help="Largest serialized result, in bytes.")
+@click.option("--allow-service", "service_hosts", multiple=True, metavar="HOST",
+              help="A host SERVICE clauses may call (repeatable); none by default.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
+def serve_command(host: str, port: int, paths: tuple[Path, ...], timeout: float, max_body: int,
+                  max_result: int, service_hosts: tuple[str, ...], workers: int) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql.
+
+    GET and POST queries, content negotiation (JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD,
+    RDF/XML), a service description at GET /sparql. Updates are refused.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 8080 --timeout 30 --allow-service query.wikidata.org
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7879/sparql
+    """
+    from kg.server import endpoint_settings, serve
+
+    settings = endpoint_settings(
+        list(paths) or None, host=host, port=port, timeout=timeout, max_body_bytes=max_body,
+        max_result_bytes=max_result, service_allow=frozenset(h.lower() for h in service_hosts), workers=workers,
+    )
+
+    def announce(url: str) -> None:
+        click.echo(f"Serving {len(settings.files)} files read-only at {url} (Ctrl-C stops)")
+        sys.stdout.flush()
+
+    try:
+        serve(settings, ready=announce)
+    except OSError as error:
+        raise KgError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
