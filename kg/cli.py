@@ -72,8 +72,12 @@ def list_queries(output_format: str) -> None:
               help="table for people; json/xml/csv/tsv (SELECT, ASK); turtle/ntriples/jsonld/xml (CONSTRUCT, DESCRIBE).")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
               help="Query these RDF files or folders instead of the bundled graph (repeatable).")
+@click.option("--endpoint", metavar="URL", help="Run the query at this SPARQL 1.1 endpoint instead "
+              "(basic auth from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to wait for an endpoint's answer.")
 def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str, ...],
-                    output_format: str, data_paths: tuple[Path, ...]) -> None:
+                    output_format: str, data_paths: tuple[Path, ...], endpoint: str | None, timeout: float) -> None:
     """Run a saved query (or --file) on the bundled graph and print its results.
 
     \b
@@ -82,6 +86,7 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
       kg query claims-about --param entity=snd:inspur
       kg query procurement-mix --format json
       kg query --file my-query.rq --format csv
+      kg query solutions --endpoint http://localhost:7878/query
     """
     from kg.catalog import Catalog, read_saved_query
     from kg.graph import load_bundled_graph, load_files
@@ -93,8 +98,16 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
         raise KgError("give a saved query NAME or --file FILE (not both); `kg queries` lists the names")
     saved = read_saved_query(query_file) if query_file else Catalog.bundled().get(name or "")
     bindings = bind_parameters(saved, parse_param_options(params))
-    graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
-    results = run_query(graph, saved.text, bindings, source=str(saved.path))
+    if endpoint:
+        if data_paths:
+            raise KgError("give --data (local files) or --endpoint (a remote graph), not both")
+        from kg.query import bound_query_text
+        from kg.remote import query_endpoint
+
+        results = query_endpoint(endpoint, bound_query_text(saved.text, bindings), timeout=timeout)
+    else:
+        graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
+        results = run_query(graph, saved.text, bindings, source=str(saved.path))
     click.echo(render(results, output_format, saved.prefixes), nl=False)
 
 
@@ -214,6 +227,31 @@ def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
 
     written = write_docs(out_dir, list(ontology_paths) or None)
     click.echo(f"wrote {written}")
+
+
+@cli.command("push")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DATASET/data).")
+@click.option("--graph", "graph_iri", metavar="IRI", help="The named graph to replace; the default graph if not given.")
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="RDF files or folders to send (repeatable); the bundled ontology and data by default.")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds per HTTP request.")
+def push_command(endpoint: str, graph_iri: str | None, paths: tuple[Path, ...], timeout: float) -> None:
+    """Replace a graph in a triplestore with the bundled graph (HTTP PUT, SPARQL 1.1 Graph Store
+    Protocol), then read it back and check the store holds exactly the triples sent.
+
+    \b
+    Examples:
+      kg push --endpoint http://127.0.0.1:7878/store
+      kg push --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/supernode-kg/graph
+    """
+    from kg.bundle import bundled
+    from kg.remote import push
+
+    outcome = push(endpoint, list(paths) or bundled().graph_files(), graph_iri, timeout=timeout)
+    target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    click.echo(f"Pushed {outcome.sent} triples to {target} at {outcome.url}; "
+               f"read back {outcome.held}: the store holds exactly the triples sent.")
 
 
 @cli.command("serve")

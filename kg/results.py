@@ -41,7 +41,7 @@ def render(results: object, output_format: str, prefixes: Mapping[str, str] | No
         KgError: the format does not apply to this kind of result.
     """
     prefixes = dict(prefixes or {})
-    if isinstance(results, ox.QueryTriples):
+    if isinstance(results, ox.QueryTriples | list):  # a list: triples parsed from an endpoint
         return _render_triples(results, output_format, prefixes)
     if isinstance(results, ox.QueryBoolean):
         if output_format == "table":
@@ -68,7 +68,7 @@ def _serialize_solutions(results: ox.QuerySolutions | ox.QueryBoolean, output_fo
     return buffer.getvalue().decode("utf-8")
 
 
-def _render_triples(results: ox.QueryTriples, output_format: str, prefixes: dict[str, str]) -> str:
+def _render_triples(results: ox.QueryTriples | list[ox.Triple], output_format: str, prefixes: dict[str, str]) -> str:
     rdf_format = GRAPH_FORMATS.get("turtle" if output_format == "table" else output_format)
     if rdf_format is None:
         raise KgError(
