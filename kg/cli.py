@@ -74,10 +74,11 @@ def list_queries(output_format: str) -> None:
               help="Query these RDF files or folders instead of the bundled graph (repeatable).")
 @click.option("--endpoint", metavar="URL", help="Run the query at this SPARQL 1.1 endpoint instead "
               "(basic auth from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD).")
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds to wait for an endpoint's answer.")
+@click.option("--timeout", type=click.FloatRange(min=0.1),
+              help="Stop the query after this many seconds (exit 2). Default: none on the bundled graph, 30 at an endpoint.")
 def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str, ...],
-                    output_format: str, data_paths: tuple[Path, ...], endpoint: str | None, timeout: float) -> None:
+                    output_format: str, data_paths: tuple[Path, ...], endpoint: str | None,
+                    timeout: float | None) -> None:
     """Run a saved query (or --file) on the bundled graph and print its results.
 
     \b
@@ -91,7 +92,7 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
     from kg.catalog import Catalog, read_saved_query
     from kg.graph import load_bundled_graph, load_files
     from kg.parameters import bind_parameters, parse_param_options
-    from kg.query import run_query
+    from kg.query import answer_text
     from kg.results import render
 
     if (name is None) == (query_file is None):
@@ -104,11 +105,12 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
         from kg.query import bound_query_text
         from kg.remote import query_endpoint
 
-        results = query_endpoint(endpoint, bound_query_text(saved.text, bindings), timeout=timeout)
-    else:
-        graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
-        results = run_query(graph, saved.text, bindings, source=str(saved.path))
-    click.echo(render(results, output_format, saved.prefixes), nl=False)
+        results = query_endpoint(endpoint, bound_query_text(saved.text, bindings), timeout=timeout or 30.0)
+        click.echo(render(results, output_format, saved.prefixes), nl=False)
+        return
+    graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
+    click.echo(answer_text(graph, saved.text, bindings, output_format, saved.prefixes,
+                           source=str(saved.path), timeout=timeout), nl=False)
 
 
 @cli.command("validate")
@@ -119,8 +121,10 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
 @click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(path_type=Path),
               help="Ontology files merged into the data (repeatable); the bundled ontology by default.")
 @click.option("--no-ontology", is_flag=True, help="Merge no ontology into the data.")
-@click.option("--format", "output_format", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
-              help="text: one line per violation; turtle: the standard SHACL validation report.")
+@click.option("--format", "output_format", type=click.Choice(["text", "turtle", "junit", "github"]),
+              default="text", show_default=True,
+              help="text: one line per violation; turtle: the standard SHACL validation report; "
+                   "junit: JUnit XML for CI; github: GitHub Actions annotations at the file and line of each node.")
 def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...],
                      ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str) -> None:
     """Check the data against the SHACL shapes. Exit 0 if it conforms, 1 if not.
@@ -129,23 +133,16 @@ def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...
     Examples:
       kg validate
       kg validate --format turtle > report.ttl
-      kg validate --data my/data/ --shapes my/shapes.ttl
+      kg validate --format junit > shacl-junit.xml
+      kg validate --data my/data/ --shapes my/shapes.ttl --no-ontology
     """
+    from kg.reports import github_report, junit_report, text_report
     from kg.validation import validate
 
     ontology = [] if no_ontology else (list(ontology_paths) or None)
     outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology)
-    if output_format == "turtle":
-        click.echo(outcome.report_turtle(), nl=False)
-    elif outcome.conforms:
-        click.echo("Conforms: the data satisfies every shape.")
-    else:
-        from kg.results import format_table
-
-        rows = [[v.focus_node, v.path, v.constraint.removeprefix("sh:"), v.message] for v in outcome.violations]
-        count = len(outcome.violations)
-        click.echo(f"Does not conform: {count} violation{'s' if count != 1 else ''}.")
-        click.echo(format_table(["focus node", "path", "constraint", "message"], rows), nl=False)
+    renderers = {"turtle": lambda o: o.report_turtle(), "junit": junit_report, "github": github_report, "text": text_report}
+    click.echo(renderers[output_format](outcome), nl=False)
     click.get_current_context().exit(EXIT_OK if outcome.conforms else EXIT_FINDING)
 
 
@@ -252,6 +249,32 @@ def push_command(endpoint: str, graph_iri: str | None, paths: tuple[Path, ...], 
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     click.echo(f"Pushed {outcome.sent} triples to {target} at {outcome.url}; "
                f"read back {outcome.held}: the store holds exactly the triples sent.")
+
+
+@cli.command("export")
+@click.option("--format", "output_format", type=click.Choice(["turtle", "ntriples", "jsonld", "xml"]),
+              default="turtle", show_default=True, help="The RDF syntax to write.")
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="RDF files or folders to merge (repeatable); the bundled ontology and data by default.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (through a temporary file and a rename); standard output by default.")
+def export_command(output_format: str, paths: tuple[Path, ...], out_file: Path | None) -> None:
+    """Write the merged graph, losslessly and deterministically (same graph, same bytes).
+
+    \b
+    Examples:
+      kg export --format ntriples > supernode.nt
+      kg export --format jsonld --out supernode.jsonld
+    """
+    from kg.bundle import bundled
+    from kg.export import export_graph, write_export
+
+    files = list(paths) or bundled().graph_files()
+    if out_file is None:
+        click.echo(export_graph(files, output_format).decode("utf-8"), nl=False)
+    else:
+        written = write_export(files, output_format, out_file)
+        click.echo(f"wrote {written}", err=True)
 
 
 @cli.command("serve")

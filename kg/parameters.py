@@ -44,9 +44,12 @@ def _check_double(value: str) -> None:
 
 
 def _check_date(value: str) -> None:
-    if not re.fullmatch(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?", value):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?", value):
         raise ValueError("a date such as 2025-09-16")
-    dt.date.fromisoformat(value[:10])
+    try:
+        dt.date.fromisoformat(value[:10])
+    except ValueError as error:
+        raise ValueError("a date such as 2025-09-16 (a real calendar day)") from error
 
 
 def _check_datetime(value: str) -> None:

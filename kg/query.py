@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import pickle
+import select
+import signal
+import time
+from collections.abc import Callable, Mapping
 
 import pyoxigraph as ox
 
@@ -51,3 +56,69 @@ def run_query(
             ) from None
         reason = " ".join(str(error.msg or error).split()).removeprefix("error ")
         raise KgError(f"{source}: SPARQL syntax error {reason}") from None
+
+
+def answer_text(
+    graph: LoadedGraph,
+    text: str,
+    bindings: Mapping[str, object] | None,
+    output_format: str,
+    prefixes: Mapping[str, str],
+    *,
+    source: str = "query",
+    timeout: float | None = None,
+) -> str:
+    """Run a query and render its results as text (see :func:`kg.results.render`).
+
+    With a ``timeout``, the work happens in a forked child process that is killed when the
+    time is up: pyoxigraph cannot interrupt a running query, and a signal does not reach it.
+
+    Raises:
+        KgError: as :func:`run_query`; or the query ran past ``timeout`` seconds.
+    """
+    from kg.results import render
+
+    def work() -> str:
+        return render(run_query(graph, text, bindings, source=source), output_format, prefixes)
+
+    if timeout is None or not hasattr(os, "fork"):
+        return work()
+    return _in_child_process(work, timeout, source)
+
+
+def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> str:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, send back ("ok" | "error", text), exit at once
+        os.close(read_end)
+        try:
+            payload = ("ok", work())
+        except KgError as error:
+            payload = ("error", error.message)
+        except BaseException as error:  # noqa: BLE001 - reported by the parent as one line
+            payload = ("error", f"{source}: {type(error).__name__}: {' '.join(str(error).split())}")
+        with os.fdopen(write_end, "wb") as stream:
+            stream.write(pickle.dumps(payload))
+        os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + timeout
+    chunks = []
+    with os.fdopen(read_end, "rb", buffering=0) as stream:
+        while True:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([stream], [], [], max(0.0, remaining))
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise KgError(f"{source}: stopped after {timeout:g} s (--timeout); the query did not finish")
+            chunk = stream.read(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.waitpid(pid, 0)
+    if not chunks:
+        raise KgError(f"{source}: the query process ended without an answer")
+    status, value = pickle.loads(b"".join(chunks))  # noqa: S301 - our own child's bytes
+    if status != "ok":
+        raise KgError(value)
+    return value

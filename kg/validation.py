@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.bundle import bundled
 from kg.errors import KgError
-from kg.graph import load_rdflib_graph
+from kg.graph import load_rdflib_graph, resolve_rdf_files
 
 if TYPE_CHECKING:
     import rdflib
@@ -33,6 +34,7 @@ class Violation:
         severity: ``Violation``, ``Warning`` or ``Info``.
         message: the shape's ``sh:message`` (or pySHACL's text when it has none).
         value: the offending value, where the report gives one.
+        focus_iri: the focus node's full IRI (empty for a blank node), to find where it is written.
     """
 
     focus_node: str
@@ -42,6 +44,7 @@ class Violation:
     severity: str
     message: str
     value: str = ""
+    focus_iri: str = ""
 
 
 @dataclass
@@ -52,11 +55,15 @@ class ValidationOutcome:
         conforms: whether the data conforms to the shapes.
         violations: every report result, sorted by focus node, path and constraint.
         report: the standard SHACL validation report graph (``sh:ValidationReport``).
+        shapes: every IRI-named shape (node and property shapes), as prefixed names.
+        data_files: the files validated (ontology and data), to point at where a node is written.
     """
 
     conforms: bool
     violations: list[Violation]
     report: rdflib.Graph
+    shapes: list[str] = field(default_factory=list)
+    data_files: list[Path] = field(default_factory=list)
 
     def report_turtle(self) -> str:
         """The standard SHACL validation report, as Turtle."""
@@ -93,7 +100,9 @@ def validate(
         raise KgError("no shapes to validate against")
     data_graph = load_rdflib_graph([*ontology_paths, *data_paths])
     shapes_graph = load_rdflib_graph(shapes_paths)
-    return validate_graphs(data_graph, shapes_graph)
+    outcome = validate_graphs(data_graph, shapes_graph)
+    outcome.data_files = resolve_rdf_files([*ontology_paths, *data_paths])
+    return outcome
 
 
 def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph) -> ValidationOutcome:
@@ -118,7 +127,20 @@ def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph) -> Val
         raise KgError(f"shapes are not valid SHACL: {_one_line(error)}") from None
     for prefix, namespace in data_graph.namespaces():
         report.bind(prefix, namespace, override=False)
-    return ValidationOutcome(conforms=bool(conforms), violations=_violations(report), report=report)
+    return ValidationOutcome(conforms=bool(conforms), violations=_violations(report), report=report,
+                             shapes=_shape_names(shapes_graph))
+
+
+def _shape_names(shapes_graph: rdflib.Graph) -> list[str]:
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    names = set()
+    for kind in (sh.NodeShape, sh.PropertyShape):
+        for shape in shapes_graph.subjects(rdflib.RDF.type, kind):
+            if isinstance(shape, rdflib.URIRef):
+                names.add(shapes_graph.namespace_manager.normalizeUri(shape))
+    return sorted(names)
 
 
 def _violations(report: rdflib.Graph) -> list[Violation]:
@@ -146,6 +168,7 @@ def _violations(report: rdflib.Graph) -> list[Violation]:
             severity=str(severity).removeprefix(SH) if severity else "Violation",
             message=" ".join(str(report.value(result, sh.resultMessage) or "").split()),
             value=show(report.value(result, sh.value)),
+            focus_iri=str(focus) if isinstance(focus := report.value(result, sh.focusNode), rdflib.URIRef) else "",
         ))
     return sorted(found, key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message))
 

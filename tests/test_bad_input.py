@@ -1,0 +1,160 @@
+"""Bad input never crashes, never lies, never loses data: each row of README's table of bad
+inputs, through the public CLI, with its exit code and one-line message."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.errors import KgError
+from kg.output import write_atomically
+from tests.conftest import FIXTURES_DIR, run_kg
+
+QUERIES = FIXTURES_DIR / "queries"
+RDF = FIXTURES_DIR / "rdf"
+
+
+def one_line_error(run, code: int = 2) -> str:  # type: ignore[no-untyped-def]
+    assert run.exit_code == code, (run.exit_code, run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith("kg: error: ")
+    return lines[0]
+
+
+def test_turtle_that_does_not_parse_names_file_line_column_and_expectation() -> None:
+    line = one_line_error(run_kg("query", "solutions", "--data", str(RDF / "unparsable.ttl")))
+    assert line == f"kg: error: {RDF / 'unparsable.ttl'}:6:1: A dot is expected at the end of statements"
+
+
+def test_undeclared_prefix() -> None:
+    line = one_line_error(run_kg("validate", "--data", str(RDF / "undeclared-prefix.ttl")))
+    assert "undeclared-prefix.ttl:3:1: The prefix snd: has not been declared" in line
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    assert "no such file or directory" in one_line_error(run_kg("validate", "--data", str(tmp_path / "gone.ttl")))
+    assert "no such file or directory" in one_line_error(run_kg("query", "solutions", "--data", str(tmp_path / "gone")))
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "secret.ttl"
+    data.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    original = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:  # root reads any file, so refuse the way the OS would
+        if self.name == "secret.ttl":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert one_line_error(run_kg("validate", "--data", str(data))) == f"kg: error: {data}: cannot read: Permission denied"
+
+
+def test_empty_data_directory(tmp_path: Path) -> None:
+    assert "no RDF files in this directory" in one_line_error(run_kg("validate", "--data", str(tmp_path)))
+
+
+def test_unknown_file_type(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello", encoding="utf-8")
+    assert "unknown RDF file type '.txt'" in one_line_error(run_kg("validate", "--data", str(notes)))
+
+
+def test_missing_required_parameter() -> None:
+    line = one_line_error(run_kg("query", "--file", str(QUERIES / "typed-parameters.rq"), "--param", "from=3"))
+    assert line == "kg: error: query 'typed-parameters' needs --param since=<xsd:date>"
+
+
+@pytest.mark.parametrize(("param", "expected"), [
+    ("since=2025-13-01", "--param since: expected a date such as 2025-09-16 (a real calendar day) (xsd:date), got '2025-13-01'"),
+    ("since=yesterday", "--param since: expected a date such as 2025-09-16 (xsd:date), got 'yesterday'"),
+    ("from=3.5", "--param from: expected a whole number (xsd:integer), got '3.5'"),
+])
+def test_parameter_of_the_wrong_type(param: str, expected: str) -> None:
+    other = "from=3" if param.startswith("since") else "since=2025-01-01"
+    line = one_line_error(run_kg("query", "--file", str(QUERIES / "typed-parameters.rq"), "--param", param, "--param", other))
+    assert line == f"kg: error: {expected}"
+
+
+def test_typed_parameters_filter_as_asked() -> None:
+    run = run_kg("query", "--file", str(QUERIES / "typed-parameters.rq"), "--param", "since=2025-09-28",
+                 "--param", "from=11", "--format", "csv")
+    assert run.exit_code == 0, run.stderr
+    assert len(run.stdout.splitlines()) == 4  # header + the three claims citing [11]
+
+
+def test_a_query_that_never_ends_is_stopped_by_the_timeout() -> None:
+    line = one_line_error(run_kg("query", "--file", str(QUERIES / "endless.rq"), "--timeout", "1"))
+    assert line.endswith("endless.rq: stopped after 1 s (--timeout); the query did not finish")
+
+
+def test_shapes_that_are_not_valid_shacl() -> None:
+    line = one_line_error(run_kg("validate", "--shapes", str(FIXTURES_DIR / "shapes" / "not-shacl.ttl")))
+    assert line.startswith("kg: error: shapes are not valid SHACL: ")
+
+
+def test_output_in_a_directory_that_does_not_exist(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "graph.ttl"
+    line = one_line_error(run_kg("export", "--out", str(target)))
+    assert line == f"kg: error: {target}: cannot write: directory {target.parent} does not exist"
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_full_disk_leaves_no_half_written_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "graph.ttl"
+    target.write_text("the previous, complete export\n", encoding="utf-8")
+    real_fsync = os.fsync
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(KgError, match="cannot write: No space left on device"):
+        write_atomically(target, "new content " * 1000)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert target.read_text(encoding="utf-8") == "the previous, complete export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]  # no temporary file left
+
+
+def test_a_full_disk_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
+    target = tmp_path / "graph.nt"
+    line = one_line_error(run_kg("export", "--format", "ntriples", "--out", str(target)))
+    assert line == f"kg: error: {target}: cannot write: No space left on device"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_debug_shows_a_traceback_for_internal_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.catalog
+
+    def explode(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(kg.catalog.Catalog, "names", explode)
+    quiet = run_kg("query", "nope")
+    assert quiet.exit_code == 2
+    assert quiet.stderr.strip() == "kg: internal error: RuntimeError: boom (run with --debug for details)"
+    loud = run_kg("--debug", "query", "nope")
+    assert "Traceback" in loud.stderr and "RuntimeError: boom" in loud.stderr
+
+
+def test_non_utf8_parameter_bytes_are_a_clean_error_or_no_match() -> None:
+    """Bytes that are not UTF-8 reach kg as surrogate escapes; they become a literal that matches nothing."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "--file", str(QUERIES / "label-lookup.rq"), "--format", "csv",
+         "--param", b"name=Tencent\xff\xfe".decode("utf-8", "surrogateescape")],
+        capture_output=True, timeout=120,
+    )
+    assert done.returncode in (0, 2), done.stderr
+    assert b"Traceback" not in done.stderr
+    if done.returncode == 0:
+        assert done.stdout.decode().splitlines() == ["entity"]
+    else:
+        assert len(done.stderr.decode(errors="replace").strip().splitlines()) == 1

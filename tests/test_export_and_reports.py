@@ -1,0 +1,144 @@
+"""Nothing lost: `kg export` round-trips every format; deterministic Turtle; CI-friendly
+validation reports (JUnit XML, GitHub annotations); the pre-commit hook."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from tests.conftest import FIXTURES_DIR, REPO_ROOT, run_kg
+
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "xml": "xml"}
+
+
+@pytest.fixture(scope="module")
+def bundled_rdflib_graph(bundle) -> rdflib.Graph:  # type: ignore[no-untyped-def]
+    graph = rdflib.Graph()
+    for path in bundle.graph_files():
+        graph.parse(path)
+    return graph
+
+
+@pytest.mark.parametrize("output_format", list(RDFLIB_FORMATS))
+def test_export_round_trips_isomorphically(output_format: str, tmp_path: Path, bundled_rdflib_graph: rdflib.Graph) -> None:
+    target = tmp_path / f"graph.{output_format}"
+    run = run_kg("export", "--format", output_format, "--out", str(target))
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.strip() == f"wrote {target}"
+    exported = rdflib.Graph().parse(target, format=RDFLIB_FORMATS[output_format])
+    assert len(exported) == len(bundled_rdflib_graph)
+    assert any(isinstance(s, rdflib.BNode) for s in exported.subjects())  # blank nodes made the trip
+    assert isomorphic(exported, bundled_rdflib_graph)
+
+
+def test_export_keeps_literals_exactly_as_written(tmp_path: Path) -> None:
+    source = tmp_path / "spellings.ttl"
+    source.write_text(
+        '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        '<urn:x> <urn:share> 0.30 ; <urn:n> "05"^^xsd:int , "5"^^xsd:positiveInteger .\n', encoding="utf-8")
+    run = run_kg("export", "--format", "ntriples", "--data", str(source))
+    assert run.exit_code == 0, run.stderr
+    assert sorted(run.stdout.splitlines()) == sorted([
+        '<urn:x> <urn:share> "0.30"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+        '<urn:x> <urn:n> "05"^^<http://www.w3.org/2001/XMLSchema#int> .',
+        '<urn:x> <urn:n> "5"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .',
+    ])
+
+
+def test_turtle_export_is_the_same_bytes_whatever_the_file_order(bundle) -> None:  # type: ignore[no-untyped-def]
+    files = [str(p) for p in bundle.graph_files()]
+    forward = run_kg("export", *[a for f in files for a in ("--data", f)])
+    backward = run_kg("export", *[a for f in reversed(files) for a in ("--data", f)])
+    assert forward.exit_code == backward.exit_code == 0
+    assert forward.stdout == backward.stdout
+    assert forward.stdout == run_kg("export").stdout
+
+
+def test_junit_report_has_a_failing_case_per_shape_and_focus_node(bundle) -> None:  # type: ignore[no-untyped-def]
+    broken = FIXTURES_DIR / "broken" / "procurement-mix.ttl"
+    run = run_kg("validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "junit")
+    assert run.exit_code == 1
+    suite = ET.fromstring(run.stdout).find("testsuite")
+    assert suite is not None
+    failures = [case for case in suite.iter("testcase") if case.find("failure") is not None]
+    expected_rows = (FIXTURES_DIR / "broken" / "procurement-mix.expected.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    assert {(c.get("classname"), c.get("name")) for c in failures} == {
+        (row.split("\t")[1], row.split("\t")[0]) for row in expected_rows
+    }
+    assert int(suite.get("failures") or 0) == len(failures)
+    assert int(suite.get("tests") or 0) > len(failures)  # clean shapes appear as passing cases
+
+
+def test_junit_report_of_conforming_data_has_no_failure() -> None:
+    run = run_kg("validate", "--format", "junit")
+    assert run.exit_code == 0
+    suite = ET.fromstring(run.stdout).find("testsuite")
+    assert suite is not None and suite.get("failures") == "0"
+
+
+def test_github_annotations_point_at_the_line_defining_the_focus_node(bundle) -> None:  # type: ignore[no-untyped-def]
+    broken = FIXTURES_DIR / "broken" / "procurement-mix.ttl"
+    run = run_kg("validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "github")
+    assert run.exit_code == 1
+    lines = run.stdout.splitlines()
+    assert len(lines) == 10
+    source_lines = broken.read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        assert line.startswith(f"::error file={broken},line=")
+        number = int(line.split("line=", 1)[1].split(",", 1)[0])
+        focus = line.split("::", 2)[2].split()[0]
+        assert source_lines[number - 1].startswith(focus), (line, source_lines[number - 1])
+
+
+def test_pre_commit_hook_validates_another_repository(tmp_path: Path) -> None:
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    git = shutil.which("git")
+    if pre_commit is None or git is None:
+        pytest.skip("pre-commit or git is not installed")
+    repo = tmp_path / "their-data"
+    (repo / "data").mkdir(parents=True)
+    (repo / "shapes").mkdir()
+    (repo / "shapes" / "shapes.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:s:NamedThing> a sh:NodeShape ; sh:targetClass <urn:c:Thing> ;\n"
+        "  sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:minCount 1 ] .\n",
+        encoding="utf-8")
+    data = repo / "data" / "things.ttl"
+    data.write_text("<urn:t:1> a <urn:c:Thing> ; <http://www.w3.org/2000/01/rdf-schema#label> \"one\" .\n", encoding="utf-8")
+    env = {"HOME": str(tmp_path), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
+           "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    subprocess.run([git, "init", "-q", str(repo)], check=True, env=env)
+    subprocess.run([git, "-C", str(repo), "add", "-A"], check=True, env=env)
+
+    # A consumer's config: this repository at its current commit, with the consumer's own paths.
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {REPO_ROOT}\n"
+        f"    rev: {_head(REPO_ROOT)}\n"
+        "    hooks:\n"
+        "      - id: kg-validate\n"
+        "        args: [--data, data/, --shapes, shapes/, --no-ontology]\n", encoding="utf-8")
+    subprocess.run([git, "-C", str(repo), "add", "-A"], check=True, env=env)
+    passing = subprocess.run([pre_commit, "run", "--all-files"], cwd=repo, capture_output=True, text=True, env=env, timeout=900)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    data.write_text("<urn:t:1> a <urn:c:Thing> .\n", encoding="utf-8")
+    subprocess.run([git, "-C", str(repo), "add", "-A"], check=True, env=env)
+    failing = subprocess.run([pre_commit, "run", "--all-files"], cwd=repo, capture_output=True, text=True, env=env, timeout=900)
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "Does not conform: 1 violation." in failing.stdout
+    assert "urn:t:1" in failing.stdout
+
+
+def _head(repo: Path) -> str:
+    done = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip("this checkout is not a git repository")
+    return done.stdout.strip()
