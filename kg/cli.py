@@ -345,4 +345,10 @@ def main(argv: list[str] | None = None) -> int:
 def _report(message: str) -> None:
     if _DEBUG["enabled"]:
         traceback.print_exc()
-    click.echo(message, err=True)
+    click.echo(printable(message), err=True)
+
+
+def printable(message: str) -> str:
+    """The message on one line: control and other unprintable characters (which a bad input
+    can carry into it) written as escapes, so that no terminal or log sees a line break."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in message)
