@@ -146,6 +146,78 @@ def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...
     click.get_current_context().exit(EXIT_OK if outcome.conforms else EXIT_FINDING)
 
 
+@cli.command("describe")
+@click.argument("entity")
+@click.option("--inferred", is_flag=True, help="Also show the types the OWL reasoner infers (needs Java).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--endpoint", metavar="URL", help="Describe the entity as a SPARQL 1.1 endpoint knows it.")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Describe from these RDF files or folders instead of the bundled graph (repeatable).")
+def describe_command(entity: str, inferred: bool, output_format: str, endpoint: str | None,
+                     data_paths: tuple[Path, ...]) -> None:
+    """Print an entity card: names in both languages, types, Wikidata link, relations in and
+    out, and every claim about it with its paragraph marker, modality and quote.
+
+    ENTITY is an IRI, a prefixed name (snd:tencent) or a label in English or Chinese, matched
+    case-insensitively; a label that fits several entities lists them.
+
+    \b
+    Examples:
+      kg describe 腾讯
+      kg describe "eth-x" --inferred
+      kg describe snd:broadcom --format json
+    """
+    import json
+
+    from kg.bundle import bundled
+    from kg.describe import describe, render_card
+    from kg.graph import load_bundled_graph, load_files
+
+    if endpoint and (data_paths or inferred):
+        raise KgError("--endpoint describes the remote graph; --data and --inferred need local files")
+    graph = None if endpoint else (load_files(list(data_paths)) if data_paths else load_bundled_graph())
+    prefixes = graph.prefixes if graph else load_files(bundled().graph_files()).prefixes
+    inferred_types = None
+    if inferred:
+        from kg.reasoning import reason
+
+        inferred_types = reason(list(data_paths) or None).inferred_types
+    card = describe(entity, graph=graph, endpoint=endpoint, prefixes=prefixes, inferred=inferred_types)
+    if output_format == "json":
+        click.echo(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_card(card, prefixes), nl=False)
+
+
+@cli.command("viz")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The picture to write: FILE.svg or FILE.png.")
+@click.option("--focus", metavar="ENTITY", help="Draw only the neighbourhood of this entity (IRI, prefixed name or label).")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10), help="How many edges away from --focus to draw.")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Draw these RDF files or folders instead of the bundled graph (repeatable).")
+def viz_command(out_file: Path, focus: str | None, depth: int, data_paths: tuple[Path, ...]) -> None:
+    """Draw the supernode ecosystem with Graphviz: organizations by role, solutions, chips and
+    switches, with who offers, makes, uses, partners with, buys, and who is restricted.
+
+    \b
+    Examples:
+      kg viz --out ecosystem.svg
+      kg viz --out tencent.png --focus 腾讯 --depth 1
+    """
+    from kg.describe import resolve_entity
+    from kg.graph import load_bundled_graph, load_files
+    from kg.viz import draw
+
+    graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
+    focus_iri = resolve_entity(focus, graph.prefixes, graph=graph) if focus else None
+    from kg.terminal import steps
+
+    with steps("kg viz", 2) as progress:
+        written = draw(graph, out_file, focus=focus_iri, depth=depth, progress=progress)
+    click.echo(f"wrote {written}", err=True)
+
+
 @cli.command("reason")
 @click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
               help="Ontology and data files or folders to reason over (repeatable); the bundled graph by default.")
@@ -222,7 +294,10 @@ def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
     """
     from kg.docs import write_docs
 
-    written = write_docs(out_dir, list(ontology_paths) or None)
+    from kg.terminal import steps
+
+    with steps("kg docs", 3) as progress:
+        written = write_docs(out_dir, list(ontology_paths) or None, progress=progress)
     click.echo(f"wrote {written}")
 
 
@@ -245,7 +320,10 @@ def push_command(endpoint: str, graph_iri: str | None, paths: tuple[Path, ...], 
     from kg.bundle import bundled
     from kg.remote import push
 
-    outcome = push(endpoint, list(paths) or bundled().graph_files(), graph_iri, timeout=timeout)
+    from kg.terminal import steps
+
+    with steps("kg push", 4) as progress:
+        outcome = push(endpoint, list(paths) or bundled().graph_files(), graph_iri, timeout=timeout, progress=progress)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     click.echo(f"Pushed {outcome.sent} triples to {target} at {outcome.url}; "
                f"read back {outcome.held}: the store holds exactly the triples sent.")
@@ -345,7 +423,10 @@ def main(argv: list[str] | None = None) -> int:
 def _report(message: str) -> None:
     if _DEBUG["enabled"]:
         traceback.print_exc()
-    click.echo(printable(message), err=True)
+    from kg.terminal import paint
+
+    prefix, _, rest = printable(message).partition(": ")
+    click.echo(f"{paint(prefix + ':', stream=sys.stderr, fg='red', bold=True)} {rest}" if rest else prefix, err=True)
 
 
 def printable(message: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.bundle import bundled
@@ -21,12 +21,15 @@ OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 
 
-def write_docs(out_dir: str | os.PathLike[str], ontology: Sequence[str | os.PathLike[str]] | None = None) -> Path:
+def write_docs(out_dir: str | os.PathLike[str], ontology: Sequence[str | os.PathLike[str]] | None = None,
+               progress: Callable[[str], None] | None = None) -> Path:
     """Render the ontology (with its alignments) as one HTML page, ``OUT_DIR/index.html``.
 
     Raises:
         KgError: an ontology file does not parse, the folder cannot be made, or pyLODE fails.
     """
+    step = progress or (lambda description: None)
+    step("loading the ontology")
     paths = list(ontology) if ontology is not None else bundled().ontology_files()
     graph = _merged_under_main_ontology(load_rdflib_graph(paths))
     out = Path(out_dir)
@@ -34,7 +37,9 @@ def write_docs(out_dir: str | os.PathLike[str], ontology: Sequence[str | os.Path
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise KgError(f"{out}: cannot create directory: {error.strerror or error}") from None
+    step("rendering with pyLODE")
     page = _pylode_page(graph)
+    step("adding the alignments")
     alignments = _alignments_section(paths)
     page = page.replace("</body>", f"{alignments}\n</body>", 1) if "</body>" in page else page + alignments
     return write_atomically(out / "index.html", page)

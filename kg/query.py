@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 import pyoxigraph as ox
 
+from kg.catalog import SavedQuery
 from kg.errors import KgError
 from kg.graph import LoadedGraph
 from kg.sparql_text import bind, looks_like_update
@@ -122,3 +123,35 @@ def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> s
     if status != "ok":
         raise KgError(value)
     return value
+
+
+def select_rows(
+    saved: SavedQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    graph: LoadedGraph | None = None,
+    endpoint: str | None = None,
+    timeout: float = 30.0,
+) -> list[dict[str, object]]:
+    """Run a saved SELECT query on a loaded graph or at an endpoint; return its rows as
+    dicts of variable name -> pyoxigraph term (unbound variables left out).
+
+    Raises:
+        KgError: as :func:`run_query` or :func:`kg.remote.query_endpoint`; or the query is
+            not a SELECT.
+    """
+    from kg.parameters import bind_parameters
+
+    bindings = bind_parameters(saved, values or {})
+    if endpoint:
+        from kg.remote import query_endpoint
+
+        results = query_endpoint(endpoint, bound_query_text(saved.text, bindings), timeout=timeout)
+    else:
+        if graph is None:
+            raise KgError("select_rows needs a graph or an endpoint")
+        results = run_query(graph, saved.text, bindings, source=str(saved.path))
+    if not isinstance(results, ox.QuerySolutions):
+        raise KgError(f"{saved.path}: expected a SELECT query")
+    names = [v.value for v in results.variables]
+    return [{n: solution[n] for n in names if solution[n] is not None} for solution in results]

@@ -15,14 +15,14 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import KgError
-from kg.sparql_text import query_form
+from kg.sparql_text import query_form, strip_comments
 
 USER_AGENT = f"supernode-kg/{__version__} (https://w3id.org/supernode-kg)"
 
@@ -62,7 +62,11 @@ def query_endpoint(endpoint: str, text: str, *, timeout: float = 30.0) -> object
         raise KgError(f"{endpoint}: only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are sent to endpoints")
     _check_url(endpoint)
     wrapper = SPARQLWrapper(endpoint, agent=USER_AGENT)
-    wrapper.setQuery(text)
+    # Comments are not sent: SPARQLWrapper guesses the query type with a regular expression that
+    # can take a word in a comment ("loading") for an update keyword (LOAD) and then sends the
+    # query as an update. The form we parsed ourselves is set explicitly for the same reason.
+    wrapper.setQuery(strip_comments(text))
+    wrapper.queryType = form
     wrapper.setMethod(POST)
     wrapper.setTimeout(max(1, round(timeout)))
     graph_answer = form in ("CONSTRUCT", "DESCRIBE")
@@ -159,7 +163,7 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
 
 
 def push(endpoint: str, files: Sequence[str | os.PathLike[str]], graph: str | None = None, *,
-         timeout: float = 60.0) -> PushOutcome:
+         timeout: float = 60.0, progress: Callable[[str], None] | None = None) -> PushOutcome:
     """Replace a graph of a Graph Store Protocol endpoint with the triples of ``files``, then
     read it back and check the store holds exactly those triples.
 
@@ -172,15 +176,20 @@ def push(endpoint: str, files: Sequence[str | os.PathLike[str]], graph: str | No
     """
     from kg.graph import parse_file, resolve_rdf_files
 
+    step = progress or (lambda description: None)
+    step("parsing")
     triples = list(dict.fromkeys(q.triple for path in resolve_rdf_files(files) for q in parse_file(path)))
     url = graph_store_url(endpoint, graph)
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    step("uploading")
     _http(url, "PUT", body, {"Content-Type": "application/n-triples"}, timeout)
+    step("reading back")
     answer = _http(url, "GET", None, {"Accept": "application/n-triples"}, timeout)
     try:
         held = [q.triple for q in ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)]
     except SyntaxError as error:
         raise KgError(f"{url}: the store's copy does not parse as N-Triples: {error.msg}") from None
+    step("comparing")
     sent = _compare(url, triples, held)
     return PushOutcome(url=url, sent=sent, held=len(held))
 

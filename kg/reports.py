@@ -17,11 +17,13 @@ from kg.validation import ValidationOutcome, Violation
 
 def text_report(outcome: ValidationOutcome) -> str:
     """One line per violation: focus node, path, constraint, message."""
+    from kg.terminal import paint
+
     if outcome.conforms:
-        return "Conforms: the data satisfies every shape.\n"
+        return paint("Conforms:", fg="green", bold=True) + " the data satisfies every shape.\n"
     count = len(outcome.violations)
     rows = [[v.focus_node, v.path, v.constraint.removeprefix("sh:"), v.message] for v in outcome.violations]
-    heading = f"Does not conform: {count} violation{'s' if count != 1 else ''}.\n"
+    heading = paint("Does not conform:", fg="red", bold=True) + f" {count} violation{'s' if count != 1 else ''}.\n"
     return heading + format_table(["focus node", "path", "constraint", "message"], rows)
 
 

@@ -120,7 +120,9 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
     cells = [[c.replace("\n", " ") for c in row] for row in rows]
     natural = [max([display_width(h), *(display_width(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     widths = natural if width is None else _fit(natural, width - 2 * (len(headers) - 1))
-    lines = [_row(headers, widths), _row(["-" * w for w in widths], widths)]
+    from kg.terminal import paint
+
+    lines = [paint(_row(headers, widths), bold=True), _row(["-" * w for w in widths], widths)]
     lines.extend(_row(r, widths) for r in cells)
     count = len(rows)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
@@ -128,11 +130,12 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
 
 
 def _fit(natural: list[int], available: int) -> list[int]:
+    """Shrink the widest columns first, down to 8 columns each, then all of them down to 3."""
     widths = list(natural)
-    minimum = 8
-    while sum(widths) > available and max(widths) > minimum:
-        widest = widths.index(max(widths))
-        widths[widest] -= 1
+    for minimum in (8, 3):
+        while sum(widths) > available and max(widths) > minimum:
+            widest = widths.index(max(widths))
+            widths[widest] -= 1
     return widths
 
 

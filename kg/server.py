@@ -48,6 +48,8 @@ GRAPH_MEDIA_TYPES: dict[str, ox.RdfFormat] = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 SERVICE_DESCRIPTION = Path(__file__).resolve().parent / "resources" / "service-description.ttl"
+WEB_DIR = Path(__file__).resolve().parent / "web"
+STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
 _BAD_PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -256,7 +258,18 @@ class SparqlEndpoint(ThreadingHTTPServer):
     def __init__(self, settings: EndpointSettings) -> None:
         self.settings = settings
         self.engine = QueryEngine(settings)
+        self._graph = None
+        self._graph_lock = threading.Lock()
         super().__init__((settings.host, settings.port), _Handler)
+
+    def graph(self):  # type: ignore[no-untyped-def]
+        """The served graph in this process too, for entity cards and labels (loaded on first use)."""
+        from kg.graph import load_files
+
+        with self._graph_lock:
+            if self._graph is None:
+                self._graph = load_files(self.settings.files)
+            return self._graph
 
     @property
     def url(self) -> str:
@@ -312,8 +325,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             path = urllib.parse.urlsplit(self.path).path
             if path not in ("/sparql", "/sparql/"):
-                self._drain_body()
-                raise EndpointError(HTTPStatus.NOT_FOUND, f"no such resource: {path}; the endpoint is /sparql")
+                self._route_page(path)
+                return
             query = read_query()
             if query is None:
                 self._send_service_description()
@@ -326,6 +339,38 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(error)
         except Exception as error:  # noqa: BLE001 - a request must never take the server down
             self._send_error(EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR, f"internal error: {type(error).__name__}"))
+
+    def _route_page(self, path: str) -> None:
+        """The query page (/), its static files, and the small JSON API the page uses."""
+        from kg.web_api import api_describe, api_labels, api_queries, bound_saved_query
+
+        if path in ("/", "/index.html") and self.command == "GET":
+            self._send(200, "text/html; charset=utf-8", (WEB_DIR / "index.html").read_bytes())
+        elif path.startswith("/static/") and self.command == "GET" and path[len("/static/"):] in STATIC_FILES:
+            name = path[len("/static/"):]
+            self._send(200, STATIC_FILES[name], (WEB_DIR / name).read_bytes())
+        elif path == "/api/queries" and self.command == "GET":
+            self._send_json(api_queries())
+        elif path.startswith("/api/queries/") and self.command == "GET":
+            name = urllib.parse.unquote(path[len("/api/queries/"):])
+            values = {k: v[-1] for k, v in _parse_form(urllib.parse.urlsplit(self.path).query).items()}
+            query = bound_saved_query(name, values)
+            form = self.server.check_query(query)
+            media_type = negotiate(self.headers.get("Accept"), form)
+            self._send(*self.server.engine.evaluate(query, media_type))
+        elif path == "/api/labels" and self.command == "POST":
+            self._send_json(api_labels(self.server.graph(), self._read_body()))
+        elif path == "/api/describe" and self.command == "GET":
+            params = _parse_form(urllib.parse.urlsplit(self.path).query)
+            self._send_json(api_describe(self.server.graph(), (params.get("entity") or [""])[-1]))
+        else:
+            self._drain_body()
+            raise EndpointError(HTTPStatus.NOT_FOUND, f"no such resource: {path}; the endpoint is /sparql")
+
+    def _send_json(self, value: object) -> None:
+        import json
+
+        self._send(200, "application/json; charset=utf-8", json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
     def _query_from_get(self) -> str | None:
         raw = urllib.parse.urlsplit(self.path).query

@@ -1,0 +1,201 @@
+"""Entity cards (`kg describe`): an entity's names, types, links, relations and the claims
+about it, found by IRI, prefixed name or label, on the bundled graph or at an endpoint."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import pyoxigraph as ox
+
+from kg.bundle import bundled
+from kg.catalog import Catalog
+from kg.errors import KgError
+from kg.graph import LoadedGraph
+from kg.query import select_rows
+from kg.results import compact_iri
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+WIKIDATA = "http://www.wikidata.org/entity/"
+_CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s/][^\s]*)?$")
+
+
+@dataclass
+class Relation:
+    """A link between the entity and another resource."""
+
+    property: str
+    property_label: str
+    other: str
+    other_label: str
+
+
+@dataclass
+class ClaimSummary:
+    claim: str
+    kind: str
+    modality: str
+    first_paragraph: int
+    last_paragraph: int
+    quote: str
+
+
+@dataclass
+class EntityCard:
+    """Everything `kg describe` shows about one entity (IRIs in full; ``name`` for display)."""
+
+    iri: str
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    alternative_labels: list[str] = field(default_factory=list)
+    definitions: list[str] = field(default_factory=list)
+    types: list[Relation] = field(default_factory=list)
+    inferred_types: list[str] = field(default_factory=list)
+    wikidata: list[str] = field(default_factory=list)
+    outgoing: list[Relation] = field(default_factory=list)
+    incoming: list[Relation] = field(default_factory=list)
+    claims: list[ClaimSummary] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        for language in ("en", "zh"):
+            if self.labels.get(language):
+                return self.labels[language][0]
+        return next((values[0] for values in self.labels.values() if values), self.iri)
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, **asdict(self)}
+
+
+def _entity_queries() -> Catalog:
+    return Catalog(bundled().queries_dir / "entity")
+
+
+def resolve_entity(text: str, prefixes: dict[str, str], *, graph: LoadedGraph | None = None,
+                   endpoint: str | None = None) -> str:
+    """Turn an IRI, a prefixed name or a label (English or Chinese, any case) into an IRI.
+
+    Raises:
+        KgError: nothing matches; or a label matches several entities (they are listed).
+    """
+    value = text.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    if re.match(r"^(https?|urn|file):", value):
+        return value
+    curie = _CURIE.match(value)
+    if curie and (curie.group(1) or "") in prefixes:
+        return prefixes[curie.group(1) or ""] + (curie.group(2) or "")
+    rows = select_rows(_entity_queries().get("lookup"), {"text": value}, graph=graph, endpoint=endpoint)
+    exact = sorted({r["entity"].value for r in rows if _true(r.get("exact"))})
+    partial = sorted({r["entity"].value for r in rows})
+    candidates = exact or partial
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise KgError(f"no entity has an IRI, prefixed name or label matching {text!r}")
+    shown = ", ".join(f"{compact_iri(c, prefixes)} ({_label_of(rows, c)})" for c in candidates[:12])
+    more = f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
+    raise KgError(f"{text!r} matches {len(candidates)} entities: {shown}{more}; give one of them")
+
+
+def describe(text: str, *, graph: LoadedGraph | None = None, endpoint: str | None = None,
+             prefixes: dict[str, str] | None = None, inferred: dict[str, list[str]] | None = None) -> EntityCard:
+    """Build the card of the entity that ``text`` names.
+
+    Args:
+        text: an IRI, a prefixed name (``snd:tencent``) or a label (``腾讯``, ``tencent``).
+        graph: the loaded graph to ask; or ``endpoint``, a SPARQL endpoint URL.
+        prefixes: prefixes for prefixed names and display (the graph's by default).
+        inferred: individual IRI -> classes a reasoner added (from :mod:`kg.reasoning`).
+
+    Raises:
+        KgError: the entity cannot be resolved, or is not described in the graph.
+    """
+    prefixes = dict(prefixes if prefixes is not None else (graph.prefixes if graph else {}))
+    iri = resolve_entity(text, prefixes, graph=graph, endpoint=endpoint)
+    queries = _entity_queries()
+    ask = {"graph": graph, "endpoint": endpoint}
+    card = EntityCard(iri=iri)
+    for row in select_rows(queries.get("facts"), {"entity": iri}, **ask):
+        prop, value = row["property"].value, row["value"]
+        if prop == RDFS_LABEL and isinstance(value, ox.Literal):
+            card.labels.setdefault(value.language or "", []).append(value.value)
+        elif prop == SKOS_ALT_LABEL and isinstance(value, ox.Literal):
+            card.alternative_labels.append(value.value)
+        elif prop == SKOS_DEFINITION and isinstance(value, ox.Literal):
+            card.definitions.append(value.value)
+        elif prop == RDF_TYPE and isinstance(value, ox.NamedNode):
+            card.types.append(Relation(prop, "type", value.value, _text(row.get("valueLabel"))))
+        elif isinstance(value, ox.NamedNode) and value.value.startswith(WIKIDATA):
+            card.wikidata.append(value.value)
+    for row in select_rows(queries.get("outgoing"), {"entity": iri}, **ask):
+        card.outgoing.append(Relation(row["property"].value, _text(row.get("propertyLabel")),
+                                      row["value"].value, _text(row.get("valueLabel"))))
+    for row in select_rows(queries.get("incoming"), {"entity": iri}, **ask):
+        card.incoming.append(Relation(row["property"].value, _text(row.get("propertyLabel")),
+                                      row["subject"].value, _text(row.get("subjectLabel"))))
+    for row in select_rows(Catalog.bundled().get("claims-about"), {"entity": iri}, **ask):
+        card.claims.append(ClaimSummary(
+            claim=row["claim"].value, kind=_text(row.get("kind")), modality=_text(row.get("modality")),
+            first_paragraph=int(_text(row.get("firstParagraph")) or 0),
+            last_paragraph=int(_text(row.get("lastParagraph")) or 0), quote=_text(row.get("quote")),
+        ))
+    if not (card.labels or card.types or card.outgoing or card.incoming or card.claims):
+        raise KgError(f"{compact_iri(iri, prefixes)} is not described in this graph")
+    if inferred is not None:
+        shown = {compact_iri(t.other, prefixes) for t in card.types}
+        card.inferred_types = [c for c in inferred.get(compact_iri(iri, prefixes), []) if c not in shown]
+    return card
+
+
+def render_card(card: EntityCard, prefixes: dict[str, str]) -> str:
+    """The card as text for a terminal."""
+
+    def name(iri: str, label: str) -> str:
+        short = compact_iri(iri, prefixes)
+        return f"{label} ({short})" if label else short
+
+    other_names = [v for lang, values in sorted(card.labels.items()) for v in values if v != card.name]
+    lines = [card.name + (f"  ({' / '.join(other_names)})" if other_names else ""), f"  IRI        {card.iri}"]
+    for language, values in sorted(card.labels.items()):
+        lines.append(f"  {'label@' + (language or '-'):<11}{', '.join(values)}")
+    if card.alternative_labels:
+        lines.append(f"  also       {', '.join(card.alternative_labels)}")
+    if card.types:
+        lines.append(f"  types      {', '.join(name(t.other, t.other_label) for t in card.types)}")
+    if card.inferred_types:
+        lines.append(f"  inferred   {', '.join(card.inferred_types)}")
+    for link in card.wikidata:
+        lines.append(f"  Wikidata   {link}")
+    for definition in card.definitions:
+        lines.append(f"  definition {definition}")
+    if card.outgoing:
+        lines.append(f"Relations out ({len(card.outgoing)}):")
+        lines.extend(f"  {r.property_label or compact_iri(r.property, prefixes)} -> {name(r.other, r.other_label)}"
+                     for r in card.outgoing)
+    if card.incoming:
+        lines.append(f"Relations in ({len(card.incoming)}):")
+        lines.extend(f"  {name(r.other, r.other_label)} -> {r.property_label or compact_iri(r.property, prefixes)}"
+                     for r in card.incoming)
+    if card.claims:
+        lines.append(f"Claims ({len(card.claims)}):")
+        for claim in card.claims:
+            marker = f"[{claim.first_paragraph}]" + (f"[{claim.last_paragraph}]" if claim.last_paragraph != claim.first_paragraph else "")
+            lines.append(f"  {marker} {claim.kind}, {claim.modality} ({compact_iri(claim.claim, prefixes)})")
+            lines.append(f"      \u201c{claim.quote}\u201d")
+    return "\n".join(lines) + "\n"
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, ox.Literal | ox.NamedNode) else ""
+
+
+def _true(term: object) -> bool:
+    return isinstance(term, ox.Literal) and term.value in ("true", "1")
+
+
+def _label_of(rows: list[dict[str, object]], iri: str) -> str:
+    return next((_text(r.get("label")) for r in rows if r["entity"].value == iri), "")  # type: ignore[union-attr]

@@ -1,0 +1,962 @@
+"""Synthetic graphs for benchmarks: many made-up articles in the supernode ontology, at any size.
+
+Each synthetic article follows the bundled one (``data/ttl/*.ttl``): a media outlet, about eleven
+organizations in their market roles, organization groups, products of every product class,
+markets, technologies and a region, the direct edges between them, and 31 claims of every claim
+class with full provenance (source, paragraph, quote, modality, as-of date, about) and the
+structured properties the shapes require. Organizations, products and the rest are drawn from
+pools that grow with the graph, so later articles speak of entities that earlier ones introduced
+and queries join across articles. Nothing synthetic carries a Wikidata link.
+
+The graph is streamed to disk in blocks (an entity with its edges, an article, a claim with its
+parts) until the requested number of triples is reached; a generator feeds pyoxigraph's
+serializer, so a million triples take seconds and little memory. The same size, seed and number
+of violations give the same bytes.
+
+With ``violations=N``, N nodes of each kind in :data:`VIOLATION_KINDS` are added, each breaking
+one shape constraint (a label without a language tag breaks two), and the violations SHACL must
+report are listed in ``expected-violations.tsv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import random
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from math import gcd
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+from kg.output import write_atomically
+
+SYNTH = "https://w3id.org/supernode-kg/id/synth/"
+SNK = "https://w3id.org/supernode-kg/ontology#"
+SNSH = "https://w3id.org/supernode-kg/shapes#"
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+
+GRAPH_FILE = "synthetic.ttl"
+EXPECTED_FILE = "expected-violations.tsv"
+EXPECTED_HEADER = ("focus_node", "source_shape", "constraint", "focus_iri")
+
+#: Prefixes written at the top of the synthetic Turtle file (one per kind of synthetic node).
+PREFIXES: dict[str, str] = {
+    "dcterms": DCTERMS,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "snk": SNK,
+    "xsd": XSD,
+    "synart": SYNTH + "article/",
+    "synclaim": SYNTH + "claim/",
+    "syngroup": SYNTH + "group/",
+    "synmarket": SYNTH + "market/",
+    "synorg": SYNTH + "org/",
+    "synproduct": SYNTH + "product/",
+    "synregion": SYNTH + "region/",
+    "syntech": SYNTH + "technology/",
+}
+
+#: The kinds of broken node ``violations=N`` injects, N of each, and what SHACL reports for one:
+#: (source shape, constraint component) pairs, as the prefixed names :class:`kg.validation.Violation` uses.
+VIOLATION_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "claim-without-quote": (("snsh:ClaimShape-quote", "sh:MinCountConstraintComponent"),),
+    "claim-with-two-sources": (("snsh:ClaimShape-source", "sh:MaxCountConstraintComponent"),),
+    "claim-with-paragraph-zero": (("snsh:ClaimShape-paragraph", "sh:MinInclusiveConstraintComponent"),),
+    "reported-claim-with-horizon": (("snsh:HorizonOnlyOnForecastShape-modality", "sh:InConstraintComponent"),),
+    "share-above-one": (("snsh:ShareComponentShape-share", "sh:MaxInclusiveConstraintComponent"),),
+    "mix-not-adding-up": (("snsh:ProcurementMixShape", "sh:SPARQLConstraintComponent"),),
+    "partnership-with-one-partner": (("snsh:PartnershipShape-partner", "sh:MinCountConstraintComponent"),),
+    "contribution-by-outsider": (("snsh:PartnershipShape", "sh:SPARQLConstraintComponent"),),
+    "restriction-without-start": (("snsh:TradeRestrictionShape-startDate", "sh:MinCountConstraintComponent"),),
+    "projection-min-above-max": (
+        ("snsh:MarketShareProjectionShape-shareMin", "sh:LessThanOrEqualsConstraintComponent"),
+    ),
+    # An untagged label is both the wrong datatype and in no allowed language.
+    "product-label-without-language": (
+        ("snsh:LabelledEntityShape-label", "sh:DatatypeConstraintComponent"),
+        ("snsh:LabelledEntityShape-label", "sh:LanguageInConstraintComponent"),
+    ),
+    "organization-same-as-non-wikidata": (("snsh:OrganizationShape-sameAs", "sh:PatternConstraintComponent"),),
+}
+
+
+@dataclass(frozen=True)
+class SynthReport:
+    """What :func:`generate` wrote.
+
+    Attributes:
+        path: the synthetic graph (Turtle).
+        triples: triples written (the ontology not included).
+        articles: synthetic articles.
+        entities: organizations (outlets included), groups, products, markets, technologies, regions.
+        claims: claim nodes (share components and contributions not counted).
+        broken_nodes: nodes injected to break the shapes (``violations`` times the number of kinds).
+        violations: violations SHACL must report for them (rows of ``expected_violations``).
+        expected_violations: TSV of those violations: focus_node, source_shape, constraint, focus_iri.
+    """
+
+    path: Path
+    triples: int
+    articles: int
+    entities: int
+    claims: int
+    broken_nodes: int
+    violations: int
+    expected_violations: Path
+
+
+def generate(triples: int, seed: int, out_dir: Path, violations: int = 0) -> SynthReport:
+    """Write a synthetic graph of about ``triples`` triples to ``out_dir/synthetic.ttl``.
+
+    Args:
+        triples: the number of triples to write; the result is within a block (at most a few
+            dozen triples) of it. With violations, at least the first article and the broken
+            nodes are written, so very small targets are exceeded.
+        seed: seed of the random choices; the same arguments give the same bytes.
+        out_dir: the folder to write into (made if missing).
+        violations: how many broken nodes of each kind in :data:`VIOLATION_KINDS` to add.
+
+    Returns:
+        What was written, with the counts.
+
+    Example:
+        >>> import tempfile
+        >>> report = generate(2000, seed=1, out_dir=Path(tempfile.mkdtemp()))
+        >>> abs(report.triples - 2000) <= 60
+        True
+
+    Raises:
+        KgError: a count is out of range, or the folder cannot be made or written.
+    """
+    if triples < 1:
+        raise KgError(f"synth: the number of triples must be positive, not {triples}")
+    if violations < 0:
+        raise KgError(f"synth: the number of violations must not be negative, not {violations}")
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KgError(f"{out_dir}: cannot make the output folder: {error.strerror or error}") from None
+    world = _World(random.Random(seed), violations)
+    graph_path = out_dir / GRAPH_FILE
+    written = _write_turtle(graph_path, _limit(world, triples))
+    names = _display_names(iri for iri, _, _ in world.expected)
+    rows = [(names[iri], shape, constraint, iri) for iri, shape, constraint in world.expected]
+    expected_path = write_atomically(
+        out_dir / EXPECTED_FILE,
+        "".join("\t".join(row) + "\n" for row in [EXPECTED_HEADER, *sorted(rows)]),
+    )
+    return SynthReport(
+        path=graph_path,
+        triples=written,
+        articles=world.articles,
+        entities=world.entities,
+        claims=world.claims,
+        broken_nodes=world.broken_nodes,
+        violations=len(rows),
+        expected_violations=expected_path,
+    )
+
+
+def read_expected_violations(path: Path) -> set[tuple[str, str, str]]:
+    """Read an ``expected-violations.tsv`` as (focus_iri, source_shape, constraint) rows.
+
+    Example:
+        >>> import tempfile
+        >>> report = generate(2000, seed=1, out_dir=Path(tempfile.mkdtemp()), violations=1)
+        >>> len(read_expected_violations(report.expected_violations)) == report.violations
+        True
+
+    Raises:
+        KgError: the file is missing or not in the expected form.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise KgError(f"{path}: cannot read: {error.strerror or error}") from None
+    if not lines or tuple(lines[0].split("\t")) != EXPECTED_HEADER:
+        raise KgError(f"{path}: the first line must be {chr(9).join(EXPECTED_HEADER)!r}")
+    rows = set()
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != len(EXPECTED_HEADER):
+            raise KgError(f"{path}:{number}: expected {len(EXPECTED_HEADER)} tab-separated fields")
+        _, shape, constraint, iri = fields
+        rows.add((iri, shape, constraint))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _limit(world: _World, target: int) -> Iterator[ox.Triple]:
+    """The world's triples, block by block, until the next block would overshoot ``target`` by
+    more than stopping short of it does. Blocks before the broken nodes are all written."""
+    count = 0
+    for block in world.blocks():
+        if world.injected and len(block) >= 2 * (target - count):
+            return
+        count += len(block)
+        yield from block
+
+
+def _write_turtle(path: Path, triples: Iterable[ox.Triple]) -> int:
+    """Stream triples into ``path`` through a temporary file in the same folder; return the count."""
+    counted = _Counter(triples)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise KgError(f"{path}: cannot write: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            ox.serialize(counted, stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; honour the umask
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise KgError(f"{path}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return counted.count
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class _Counter:
+    """An iterable that counts the triples passing through it."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.triples = triples
+        self.count = 0
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        for triple in self.triples:
+            self.count += 1
+            yield triple
+
+
+def _display_names(iris: Iterable[str]) -> dict[str, str]:
+    """Each IRI as :class:`kg.validation.Violation` writes a focus node of the synthetic file: a
+    prefixed name where rdflib splits it at one of :data:`PREFIXES`, else ``<iri>``."""
+    wanted = list(iris)
+    if not wanted:
+        return {}
+    import rdflib  # only when there are violations: rdflib is slow to import
+
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return {iri: graph.namespace_manager.normalizeUri(rdflib.URIRef(iri)) for iri in wanted}
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms
+
+
+def _snk(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SNK + name)
+
+
+A = ox.NamedNode(RDF + "type")
+LABEL = ox.NamedNode(RDFS + "label")
+ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
+SAME_AS = ox.NamedNode(OWL + "sameAs")
+TITLE = ox.NamedNode(DCTERMS + "title")
+ISSUED = ox.NamedNode(DCTERMS + "issued")
+
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
+XSD_DECIMAL = ox.NamedNode(XSD + "decimal")
+XSD_DATE = ox.NamedNode(XSD + "date")
+XSD_DATETIME = ox.NamedNode(XSD + "dateTime")
+XSD_LANGUAGE = ox.NamedNode(XSD + "language")
+
+# Properties, by the local name they have in the ontology.
+P = {name: _snk(name) for name in (
+    "source", "paragraph", "quote", "modality", "asOf", "about", "outlet", "publishedAt",
+    "textLanguage", "offers", "offeredBy", "manufactures", "manufacturer", "usesComponent",
+    "hasMember", "solution", "provider", "status", "region", "partner", "servesSolution",
+    "contribution", "contributor", "contributedProduct", "usesProduct", "purpose",
+    "applicationFocus", "holder", "market", "position", "aspect", "rank", "binds",
+    "restrictedProduct", "restrictedActivity", "startDate", "buyer", "towardsProduct", "causedBy",
+    "product", "shareMin", "shareMax", "horizonYear", "horizonDescription", "subject",
+    "comparedWith", "direction", "metric", "drivenBy", "preferredProduct", "condition",
+    "shareComponent", "share", "ratioNotation", "order", "demandedProduct", "supplier",
+    "focusVendor", "demandLevel"
+)}
+
+# Classes and the ontology's value individuals (modalities, statuses, positions, ...).
+C = {name: _snk(name) for name in (
+    "Article", "MediaOutlet", "CloudServiceProvider", "ChipVendor", "SwitchSiliconVendor",
+    "ConnectorVendor", "ServerVendor", "OrganizationGroup", "SupernodeSolution",
+    "AIAcceleratorCard", "EthernetSwitchASIC", "PCIeSwitch", "ServerCabinet", "AIServer", "Server",
+    "SoftwareSolution", "Market", "Technology", "Region", "Claim", "SolutionOffering",
+    "Partnership", "Contribution", "ApplicationFocusClaim", "MarketPositionClaim",
+    "TradeRestriction", "ProcurementShift", "MarketShareProjection", "TrendClaim",
+    "ProcurementPreference", "ProcurementMix", "ShareComponent", "DemandClaim", "MarginComparison"
+)}
+V = {name: _snk(name) for name in (
+    "Reported", "Projected", "Planned", "StatusPlanned", "StatusPromoted", "StatusHasCustomers",
+    "StatusPromotedOrHasCustomers", "PositionDominant", "PositionCompetitive", "PositionSmall",
+    "PositionNotSignificant", "PositionUnclear", "PositionNotActive", "FocusTraining",
+    "FocusInference", "FocusLargeModels", "DirectionImprove", "DirectionIncrease",
+    "DirectionHigher", "DirectionAdvance", "DirectionLagBehind", "DemandSmaller",
+    "DemandLargeScale"
+)}
+
+OFFERED_STATUSES = (V["StatusPromotedOrHasCustomers"], V["StatusPromoted"], V["StatusHasCustomers"])
+FOCUSES = (V["FocusTraining"], V["FocusInference"], V["FocusLargeModels"])
+
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def _zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def _decimal(text: str) -> ox.Literal:
+    return ox.Literal(text, datatype=XSD_DECIMAL)
+
+
+def _date(day: dt.date) -> ox.Literal:
+    return ox.Literal(day.isoformat(), datatype=XSD_DATE)
+
+
+def _unique(nodes: Iterable[ox.NamedNode]) -> list[ox.NamedNode]:
+    """The nodes without repeats, in first-seen order (so no triple is written twice)."""
+    return list(dict.fromkeys(nodes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Entities and their pools
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of entity: its class, where its IRIs live, how it is labelled, how often it is reused.
+
+    ``label_en``/``label_zh`` are formats of the entity's number; ``zh_odds`` is the chance of a
+    Chinese label; ``reuse`` the chance that a slot takes an existing entity of this kind.
+    """
+
+    cls: ox.NamedNode
+    folder: str
+    label_en: str
+    label_zh: str
+    zh_odds: float
+    reuse: float
+
+
+# Organizations in a market role carry both labels (the shapes require it); reuse rates are
+# set so that the pools grow with the graph while most articles name entities seen before.
+KINDS: dict[str, _Kind] = {
+    "outlet": _Kind(C["MediaOutlet"], "org", "Tech Review {n}", "科技评论{n}", 1.0, 0.9),
+    "csp": _Kind(C["CloudServiceProvider"], "org", "Cloud Provider {n}", "云服务商{n}", 1.0, 0.8),
+    "chip": _Kind(C["ChipVendor"], "org", "Chip Vendor {n}", "芯片厂商{n}", 1.0, 0.75),
+    "switch": _Kind(C["SwitchSiliconVendor"], "org", "Switch Silicon {n}", "交换芯片厂商{n}", 1.0, 0.8),
+    "connector": _Kind(C["ConnectorVendor"], "org", "Connector Maker {n}", "连接器厂商{n}", 1.0, 0.8),
+    "server-vendor": _Kind(C["ServerVendor"], "org", "Server Vendor {n}", "服务器厂商{n}", 1.0, 0.75),
+    "solution": _Kind(C["SupernodeSolution"], "product", "Supernode {n}", "超节点{n}", 0.2, 0.3),
+    "card": _Kind(C["AIAcceleratorCard"], "product", "Accelerator Card {n}", "加速卡{n}", 0.1, 0.6),
+    "asic": _Kind(C["EthernetSwitchASIC"], "product", "Switch ASIC {n}", "交换芯片{n}", 0.0, 0.7),
+    "pcie": _Kind(C["PCIeSwitch"], "product", "PCIe Switch {n}", "PCIe交换芯片{n}", 0.0, 0.7),
+    "cabinet": _Kind(C["ServerCabinet"], "product", "Server Cabinet {n}", "服务器机柜{n}", 0.0, 0.6),
+    "ai-server": _Kind(C["AIServer"], "product", "AI Server {n}", "AI服务器{n}", 0.0, 0.6),
+    "server": _Kind(C["Server"], "product", "General Server {n}", "通用服务器{n}", 0.0, 0.6),
+    "software": _Kind(C["SoftwareSolution"], "product", "Software Suite {n}", "软件方案{n}", 0.0, 0.6),
+    "market": _Kind(C["Market"], "market", "Market Segment {n}", "细分市场{n}", 0.0, 0.85),
+    "technology": _Kind(C["Technology"], "technology", "Technology {n}", "技术{n}", 0.3, 0.9),
+    "region": _Kind(C["Region"], "region", "Region {n}", "地区{n}", 1.0, 0.9),
+}
+
+#: Groups the articles speak of collectively (as the bundled one does), each kind its own pool.
+GROUP_KINDS = (
+    "CSPs", "major CSP manufacturers", "server suppliers", "major internet companies",
+    "second-tier internet companies", "mainstream suppliers", "major AI server manufacturers",
+)
+GROUP_REUSE = 0.7
+
+SHARE_SPLITS = (("0.3", "0.7"), ("0.7", "0.3"), ("0.25", "0.75"), ("0.4", "0.6"), ("0.5", "0.5"),
+                ("0.6", "0.4"), ("0.2", "0.8"), ("0.35", "0.65"))
+SHARE_RANGES = (("0.30", "0.40"), ("0.1", "0.2"), ("0.25", "0.5"), ("0.05", "0.15"), ("0.4", "0.6"))
+FIRST_DAY = dt.date(2023, 1, 1).toordinal()
+DAYS = 1300  # publication dates run from 2023 to mid-2026
+
+
+@dataclass(slots=True, eq=False)
+class _Entity:
+    """A synthetic entity: its IRI, its English label and, for a product, who offers or makes it."""
+
+    node: ox.NamedNode
+    label: str
+    maker: _Entity | None = None
+
+
+@dataclass
+class _Cast:
+    """The entities one article speaks of (the roles the bundled article gives its entities)."""
+
+    outlet: _Entity
+    csps: list[_Entity]
+    chips: list[_Entity]
+    switch: _Entity
+    connector: _Entity
+    server_vendors: list[_Entity]
+    groups: dict[str, _Entity]
+    cards: list[_Entity]
+    asic: _Entity
+    pcie: _Entity
+    cabinet: _Entity
+    ai_server: _Entity
+    server: _Entity
+    software: _Entity
+    solutions: list[_Entity]
+    markets: list[_Entity]
+    technologies: list[_Entity]
+    region: _Entity
+
+
+@dataclass
+class _Article:
+    """An article being written: its node, number, date, cast, and the claims made so far."""
+
+    node: ox.NamedNode
+    number: int
+    day: dt.date
+    cast: _Cast
+    claims: int = 0
+
+
+class _World:
+    """The state of one synthetic graph: the random source, the entity pools and the counts.
+
+    :meth:`blocks` yields the graph as blocks of triples that are each valid on their own once the
+    blocks before them are written (entities before the claims that name them).
+    """
+
+    def __init__(self, rng: random.Random, violations: int) -> None:
+        self.rng = rng
+        self.violations = violations
+        self.injected = violations == 0
+        self.pools: dict[str, list[_Entity]] = {}
+        self.numbers: dict[str, itertools.count[int]] = {}
+        self.pending: list[list[ox.Triple]] = []
+        self.expected: list[tuple[str, str, str]] = []
+        self.articles = self.entities = self.claims = self.broken_nodes = 0
+
+    # -- entities -------------------------------------------------------------------------------
+
+    def _new_iri(self, folder: str) -> ox.NamedNode:
+        counter = self.numbers.setdefault(folder, itertools.count(1))
+        return ox.NamedNode(f"{SYNTH}{folder}/{next(counter)}")
+
+    def unpooled(self, folder: str) -> tuple[ox.NamedNode, int]:
+        """The IRI and number of a new entity that no article will pick (a broken one)."""
+        node = self._new_iri(folder)
+        self.entities += 1
+        return node, int(node.value.rsplit("/", 1)[1])
+
+    def _create(self, kind: _Kind, extra: Callable[[_Entity], list[ox.Triple]] | None = None,
+                maker: _Entity | None = None) -> _Entity:
+        node = self._new_iri(kind.folder)
+        number = node.value.rsplit("/", 1)[1]
+        entity = _Entity(node, kind.label_en.format(n=number), maker)
+        block = [ox.Triple(node, A, kind.cls), ox.Triple(node, LABEL, _en(entity.label))]
+        if kind.zh_odds and self.rng.random() < kind.zh_odds:
+            block.append(ox.Triple(node, LABEL, _zh(kind.label_zh.format(n=number))))
+        if extra is not None:
+            block.extend(extra(entity))
+        self.pending.append(block)
+        self.entities += 1
+        return entity
+
+    def pick(self, name: str, taken: list[_Entity], *, maker: _Entity | None = None,
+             extra: Callable[[_Entity], list[ox.Triple]] | None = None) -> _Entity:
+        """An entity of kind ``name`` not in ``taken``: an existing one, or a new one added to the pool."""
+        kind = KINDS[name]
+        pool = self.pools.setdefault(name, [])
+        if pool and self.rng.random() < kind.reuse:
+            for _ in range(3):
+                candidate = self.rng.choice(pool)
+                if candidate not in taken:
+                    taken.append(candidate)
+                    return candidate
+        entity = self._create(kind, extra, maker)
+        pool.append(entity)
+        taken.append(entity)
+        return entity
+
+    def pick_many(self, name: str, count: int) -> list[_Entity]:
+        taken: list[_Entity] = []
+        for _ in range(count):
+            self.pick(name, taken)
+        return taken
+
+    def product(self, name: str, taken: list[_Entity], maker: _Entity | None) -> _Entity:
+        """A product of kind ``name``; a new one is made by ``maker`` (both edges written)."""
+        def made_by(entity: _Entity) -> list[ox.Triple]:
+            if maker is None:
+                return []
+            return [ox.Triple(entity.node, P["manufacturer"], maker.node),
+                    ox.Triple(maker.node, P["manufactures"], entity.node)]
+        return self.pick(name, taken, maker=maker, extra=made_by)
+
+    def solution(self, taken: list[_Entity], provider: _Entity, components: list[_Entity]) -> _Entity:
+        """A supernode solution; a new one is offered by ``provider`` and uses ``components``."""
+        def offered(entity: _Entity) -> list[ox.Triple]:
+            block = [ox.Triple(entity.node, P["offeredBy"], provider.node)]
+            block += [ox.Triple(entity.node, P["usesComponent"], c.node) for c in components]
+            if self.rng.random() < 0.2:
+                block.append(ox.Triple(entity.node, ALT_LABEL, _en(entity.label.replace("Supernode ", "SN-"))))
+            block.append(ox.Triple(provider.node, P["offers"], entity.node))
+            return block
+        return self.pick("solution", taken, maker=provider, extra=offered)
+
+    def group(self, kind: str, members: list[_Entity]) -> _Entity:
+        """A group of kind ``kind``; a new one lists ``members`` with snk:hasMember."""
+        pool = self.pools.setdefault("group:" + kind, [])
+        if pool and self.rng.random() < GROUP_REUSE:
+            return self.rng.choice(pool)
+        node = self._new_iri("group")
+        label = f"{kind} (group {node.value.rsplit('/', 1)[1]})"
+        block = [ox.Triple(node, A, C["OrganizationGroup"]), ox.Triple(node, LABEL, _en(label))]
+        block += [ox.Triple(node, P["hasMember"], m.node) for m in _unique_entities(members)]
+        self.pending.append(block)
+        self.entities += 1
+        entity = _Entity(node, label)
+        pool.append(entity)
+        return entity
+
+    def cast(self) -> _Cast:
+        """Choose (and, where new, write) the entities of the next article."""
+        csps = self.pick_many("csp", 4)
+        chips = self.pick_many("chip", 2)
+        switch = self.pick("switch", [])
+        connector = self.pick("connector", [])
+        server_vendors = self.pick_many("server-vendor", 2)
+        named = {"CSPs": csps[:3], "major internet companies": csps[1:3],
+                 "major AI server manufacturers": server_vendors}
+        groups = {kind: self.group(kind, named.get(kind, [])) for kind in GROUP_KINDS}
+        cards: list[_Entity] = []
+        self.product("card", cards, chips[0])
+        self.product("card", cards, chips[0])
+        self.product("card", cards, None)  # domestic cards: no single maker
+        asic = self.product("asic", [], switch)
+        pcie = self.product("pcie", [], switch if self.rng.random() < 0.5 else None)
+        cabinet = self.product("cabinet", [], server_vendors[0] if self.rng.random() < 0.5 else None)
+        ai_server = self.product("ai-server", [], server_vendors[0])
+        server = self.product("server", [], server_vendors[1])
+        software = self.product("software", [], None)
+        solutions: list[_Entity] = []
+        self.solution(solutions, csps[0], [asic, pcie])
+        self.solution(solutions, chips[0], [])
+        self.solution(solutions, chips[1], [])
+        self.solution(solutions, csps[1], [])
+        self.solution(solutions, csps[2], [asic])
+        return _Cast(
+            outlet=self.pick("outlet", []), csps=csps, chips=chips, switch=switch, connector=connector,
+            server_vendors=server_vendors, groups=groups, cards=cards, asic=asic, pcie=pcie,
+            cabinet=cabinet, ai_server=ai_server, server=server, software=software, solutions=solutions,
+            markets=self.pick_many("market", 5), technologies=self.pick_many("technology", 4),
+            region=self.pick("region", []),
+        )
+
+    def drain(self) -> Iterator[list[ox.Triple]]:
+        pending, self.pending = self.pending, []
+        yield from pending
+
+    # -- articles ---------------------------------------------------------------------------------
+
+    def blocks(self) -> Iterator[list[ox.Triple]]:
+        """The whole graph, article after article, without end (the caller stops it)."""
+        for number in itertools.count(1):
+            cast = self.cast()
+            yield from self.drain()
+            article = self.new_article(number, cast)
+            yield self.article_block(article)
+            if not self.injected:
+                yield from self.broken(article)
+                self.injected = True
+            yield from _article_claims(self, article)
+
+    def new_article(self, number: int, cast: _Cast) -> _Article:
+        day = dt.date.fromordinal(FIRST_DAY + self.rng.randrange(DAYS))
+        self.articles += 1
+        return _Article(ox.NamedNode(f"{SYNTH}article/{number}"), number, day, cast)
+
+    def article_block(self, article: _Article) -> list[ox.Triple]:
+        """The article node: labels and titles in both languages, outlet, publication time, language."""
+        node, n = article.node, article.number
+        published = f"{article.day.isoformat()}T{self.rng.randrange(7, 23):02d}:00:00"
+        return [
+            ox.Triple(node, A, C["Article"]),
+            ox.Triple(node, LABEL, _en(f"Supernode market brief {n}")),
+            ox.Triple(node, LABEL, _zh(f"超节点市场简报{n}")),
+            ox.Triple(node, TITLE, _en(f"Supernode market brief {n}")),
+            ox.Triple(node, TITLE, _zh(f"超节点市场简报{n}")),
+            ox.Triple(node, P["outlet"], article.cast.outlet.node),
+            ox.Triple(node, P["publishedAt"], ox.Literal(published, datatype=XSD_DATETIME)),
+            ox.Triple(node, ISSUED, _date(article.day)),
+            ox.Triple(node, P["textLanguage"], ox.Literal("en", datatype=XSD_LANGUAGE)),
+        ]
+
+    def claim(self, article: _Article, cls: str, paragraphs: tuple[int, ...], modality: str, quote: str,
+              about: Iterable[_Entity], *properties: tuple[str, ox.NamedNode | ox.Literal]) -> _NodeBlock:
+        """A claim node with its provenance and ``properties`` ((property name, value) pairs)."""
+        article.claims += 1
+        self.claims += 1
+        node = ox.NamedNode(f"{SYNTH}claim/{article.number}-{article.claims}")
+        block = [
+            ox.Triple(node, A, C[cls]),
+            ox.Triple(node, P["source"], article.node),
+            *(ox.Triple(node, P["paragraph"], _int(p)) for p in paragraphs),
+            ox.Triple(node, P["modality"], V[modality]),
+            ox.Triple(node, P["asOf"], _date(article.day)),
+            ox.Triple(node, P["quote"], ox.Literal(quote)),
+        ]
+        block += [ox.Triple(node, P[name], value) for name, value in properties]
+        block += [ox.Triple(node, P["about"], n) for n in _unique(e.node for e in about)]
+        return _NodeBlock(node, block)
+
+    # -- broken nodes -----------------------------------------------------------------------------
+
+    def broken(self, article: _Article) -> Iterator[list[ox.Triple]]:
+        """``violations`` nodes of each kind in :data:`VIOLATION_KINDS`, each recorded in ``expected``.
+
+        Written after the first article's node; an article of their own (with no claims) is the
+        second source of the claims that have two.
+        """
+        second = self.new_article(0, article.cast)
+        yield self.article_block(second)
+        for _ in range(self.violations):
+            for kind, block in _broken_nodes(self, article, second.node):
+                self.broken_nodes += 1
+                for shape, constraint in VIOLATION_KINDS[kind]:
+                    self.expected.append((block.node.value, shape, constraint))
+                yield block.triples
+
+
+def _unique_entities(entities: Iterable[_Entity]) -> list[_Entity]:
+    return list({id(e): e for e in entities}.values())
+
+
+@dataclass
+class _NodeBlock:
+    """A node and the triples that describe it (and its parts)."""
+
+    node: ox.NamedNode
+    triples: list[ox.Triple]
+
+
+# ---------------------------------------------------------------------------------------------
+# The 31 claims of an article, in the bundled article's order and proportions
+
+
+def _article_claims(world: _World, article: _Article) -> Iterator[list[ox.Triple]]:
+    rng, c = world.rng, article.cast
+    claim = world.claim
+    csps, sols, cards, mkts, techs = c.csps, c.solutions, c.cards, c.markets, c.technologies
+    supernode, ethernet = techs[0], techs[1]
+    g = c.groups
+
+    yield claim(article, "Claim", (3, 4), "Reported",
+                f"The article discusses collaboration and solutions around {supernode.label}", [supernode]).triples
+
+    yield claim(article, "DemandClaim", (4,), "Reported",
+                f"{g['major CSP manufacturers'].label} seek {c.cabinet.label} from {g['server suppliers'].label}, "
+                f"with a focus on {c.chips[0].label} solutions",
+                [g["major CSP manufacturers"], c.cabinet, g["server suppliers"], c.chips[0]],
+                ("buyer", g["major CSP manufacturers"].node), ("demandedProduct", c.cabinet.node),
+                ("supplier", g["server suppliers"].node), ("focusVendor", c.chips[0].node)).triples
+
+    names = ", ".join(f"{s.maker.label}'s {s.label}" for s in sols[:4] if s.maker)
+    for solution in sols[:4]:
+        assert solution.maker is not None
+        yield claim(article, "SolutionOffering", (4,), "Reported",
+                    f"Key supernode solutions in {c.region.label} include {names}",
+                    [solution, solution.maker, c.region],
+                    ("solution", solution.node), ("provider", solution.maker.node),
+                    ("status", rng.choice(OFFERED_STATUSES)), ("region", c.region.node)).triples
+
+    planned = sols[4]
+    assert planned.maker is not None
+    yield claim(article, "SolutionOffering", (4,), "Planned",
+                f"{planned.maker.label} is planning {planned.label}, primarily based on {c.asic.label}, "
+                "but it has not yet been promoted",
+                [planned, planned.maker, c.asic, *([c.asic.maker] if c.asic.maker else []), ethernet],
+                ("solution", planned.node), ("provider", planned.maker.node), ("status", V["StatusPlanned"]),
+                ("usesProduct", c.asic.node), ("applicationFocus", V["FocusLargeModels"])).triples
+
+    yield _partnership(world, article).triples
+
+    for solution in (sols[2], sols[0]):
+        focuses = rng.sample(FOCUSES, rng.randint(1, 2))
+        yield claim(article, "ApplicationFocusClaim", (5,), "Reported",
+                    f"{solution.label} focuses on {' and '.join(_label(f) for f in focuses)}", [solution],
+                    ("solution", solution.node), *(("applicationFocus", f) for f in focuses)).triples
+
+    yield claim(article, "MarketPositionClaim", (6,), "Reported",
+                f"{supernode.label} solutions have not yet captured a significant market share", [supernode],
+                ("holder", supernode.node), ("position", V["PositionNotSignificant"])).triples
+
+    leaders = c.server_vendors
+    yield claim(article, "MarketPositionClaim", (6,), "Reported",
+                f"{mkts[0].label} is dominated by {leaders[0].label}, {leaders[1].label}, and others",
+                [*leaders, mkts[0]], *(("holder", v.node) for v in leaders),
+                ("market", mkts[0].node), ("position", V["PositionDominant"])).triples
+
+    restricted = cards[1]
+    bound = _unique_entities([g["CSPs"], csps[0], csps[1]])
+    start = article.day - dt.timedelta(days=rng.randrange(5, 60))
+    restriction = claim(
+        article, "TradeRestriction", (6,), "Reported",
+        f"From {start:%B} {start.day}, {g['CSPs'].label} were restricted from purchasing {restricted.label}",
+        [*bound, restricted, *([restricted.maker] if restricted.maker else [])],
+        ("startDate", _date(start)),
+        *(("binds", b.node) for b in bound), ("restrictedProduct", restricted.node),
+        ("restrictedActivity", _en("purchasing")))
+    yield restriction.triples
+
+    domestic = cards[2]
+    yield claim(article, "ProcurementShift", (6,), "Reported", f"leading to a shift towards {domestic.label}",
+                [g["CSPs"], domestic], ("buyer", g["CSPs"].node), ("towardsProduct", domestic.node),
+                ("causedBy", restriction.node)).triples
+
+    low, high = rng.choice(SHARE_RANGES)
+    horizon = (("horizonYear", _int(article.day.year + rng.randint(1, 4))) if rng.random() < 0.5
+               else ("horizonDescription", _en("in the coming years")))
+    yield claim(article, "MarketShareProjection", (6,), "Projected",
+                f"{domestic.label} are expected to reach {_percent(low)}-{_percent(high)}", [domestic],
+                ("product", domestic.node), ("shareMin", _decimal(low)), ("shareMax", _decimal(high)),
+                horizon).triples
+
+    holders = _unique_entities([g["major internet companies"], csps[1], csps[2]])
+    yield claim(article, "MarketPositionClaim", (6,), "Reported",
+                f"The share of {g['major internet companies'].label} in {mkts[1].label} remains small",
+                [*holders, mkts[1]], *(("holder", h.node) for h in holders), ("market", mkts[1].node),
+                ("position", V["PositionSmall"])).triples
+
+    yield claim(article, "TrendClaim", (6,), "Projected",
+                f"{csps[3].label}'s overseas to domestic ratio projected to improve", [csps[3], mkts[1]],
+                ("subject", csps[3].node), ("metric", _en("overseas to domestic ratio")),
+                ("direction", V["DirectionImprove"])).triples
+
+    yield claim(article, "MarketPositionClaim", (8,), "Reported",
+                f"{leaders[0].label} remains competitive in terms of cost and pricing", [leaders[0]],
+                ("holder", leaders[0].node), ("position", V["PositionCompetitive"]),
+                ("aspect", _en("cost and pricing"))).triples
+
+    first = rng.randint(1, 3)
+    yield claim(article, "MarketPositionClaim", (8,), "Reported",
+                f"the competition for places {first} and {first + 1} among suppliers is less clear",
+                [g["server suppliers"]], ("holder", g["server suppliers"].node), ("rank", _int(first)),
+                ("rank", _int(first + 1)), ("position", V["PositionUnclear"])).triples
+
+    yield claim(article, "DemandClaim", (9,), "Reported",
+                f"{g['second-tier internet companies'].label} have smaller demands",
+                [g["second-tier internet companies"]], ("buyer", g["second-tier internet companies"].node),
+                ("demandLevel", V["DemandSmaller"])).triples
+
+    yield claim(article, "MarketPositionClaim", (9,), "Reported",
+                f"{g['mainstream suppliers'].label} are not actively participating in {mkts[2].label}",
+                [g["mainstream suppliers"], mkts[2]], ("holder", g["mainstream suppliers"].node),
+                ("market", mkts[2].node), ("position", V["PositionNotActive"])).triples
+
+    yield claim(article, "TrendClaim", (9, 10), "Reported", f"{mkts[3].label} is lagging behind {mkts[4].label}",
+                [mkts[3], mkts[4]], ("subject", mkts[3].node), ("comparedWith", mkts[4].node),
+                ("direction", V["DirectionLagBehind"])).triples
+
+    year = article.day.year + rng.randint(1, 3)
+    yield claim(article, "TrendClaim", (9, 10), "Projected", f"with significant advancements expected by {year}",
+                [mkts[3]], ("subject", mkts[3].node), ("direction", V["DirectionAdvance"]),
+                ("horizonYear", _int(year))).triples
+
+    buyers = csps[:2]
+    yield claim(article, "ProcurementPreference", (10,), "Reported",
+                f"{buyers[0].label} and {buyers[1].label} prefer {cards[0].label} when available",
+                [*buyers, cards[0], *([cards[0].maker] if cards[0].maker else [])],
+                *(("buyer", b.node) for b in buyers), ("preferredProduct", cards[0].node),
+                ("condition", _en("when available"))).triples
+
+    for buyer in (csps[1], csps[2]):
+        yield _mix(world, article, buyer, [cards[0], domestic], rng.choice(SHARE_SPLITS)).triples
+
+    yield claim(article, "TrendClaim", (10,), "Reported",
+                f"The trend towards {supernode.label} is driven by the need for computing power and low latency",
+                [supernode], ("subject", supernode.node), ("direction", V["DirectionIncrease"]),
+                ("drivenBy", _en("the need for increased computing power")),
+                ("drivenBy", _en("reduced latency"))).triples
+
+    yield claim(article, "DemandClaim", (10,), "Projected", "with expectations for large-scale demand in the future",
+                [supernode], ("subject", supernode.node), ("demandLevel", V["DemandLargeScale"]),
+                ("horizonDescription", _en("in the future"))).triples
+
+    makers = g["major AI server manufacturers"]
+    yield claim(article, "MarginComparison", (11,), "Reported",
+                f"{makers.label} achieve higher gross margins on {c.ai_server.label} than on {c.server.label}",
+                [makers, c.ai_server, c.server], ("holder", makers.node), ("subject", c.ai_server.node),
+                ("comparedWith", c.server.node), ("metric", _en("gross margin")),
+                ("direction", V["DirectionHigher"])).triples
+
+    yield claim(article, "TrendClaim", (11,), "Projected", f"{c.software.label} is expected to enhance profitability",
+                [c.software], ("subject", c.software.node), ("metric", _en("profitability")),
+                ("direction", V["DirectionImprove"])).triples
+
+    yield claim(article, "TrendClaim", (11,), rng.choice(("Projected", "Reported")),
+                f"significant profit increases from {supernode.label} implementations", [supernode],
+                ("subject", supernode.node), ("metric", _en("profit")),
+                ("direction", V["DirectionIncrease"])).triples
+
+
+def _partnership(world: _World, article: _Article, partners: list[_Entity] | None = None,
+                 contributor: _Entity | None = None) -> _NodeBlock:
+    """A partnership on the article's first solution, with the switch maker's contribution."""
+    c = article.cast
+    solution = c.solutions[0]
+    silicon = c.asic.maker or c.switch
+    if partners is None:
+        partners = _unique_entities([*([solution.maker] if solution.maker else []), silicon, c.connector])
+    contributor = contributor or silicon
+    block = world.claim(
+        article, "Partnership", (5,), "Reported",
+        f"{solution.label} collaborates with {silicon.label} and {c.connector.label}, "
+        f"utilizing {c.asic.label} and {c.pcie.label} for GPU traffic management",
+        [*partners, solution, c.asic, c.pcie, article.cast.technologies[3]],
+        *(("partner", p.node) for p in partners), ("servesSolution", solution.node),
+        ("usesProduct", c.asic.node), ("usesProduct", c.pcie.node), ("purpose", _en("GPU traffic management")))
+    part = ox.NamedNode(block.node.value + "-c1")
+    block.triples += [
+        ox.Triple(block.node, P["contribution"], part),
+        ox.Triple(part, A, C["Contribution"]),
+        ox.Triple(part, P["contributor"], contributor.node),
+        ox.Triple(part, P["contributedProduct"], c.asic.node),
+    ]
+    return block
+
+
+def _mix(world: _World, article: _Article, buyer: _Entity, products: list[_Entity], shares: tuple[str, ...],
+         ratio: str | None = None) -> _NodeBlock:
+    """A procurement mix of ``products`` in ``shares`` (decimal strings), with its share components."""
+    ratio = ratio or ":".join(_ratio_terms(shares))
+    block = world.claim(
+        article, "ProcurementMix", (10,), "Reported",
+        f"a current ratio of {' to '.join(p.label for p in products)} at {ratio} for {buyer.label}",
+        [buyer, *products], ("buyer", buyer.node), ("ratioNotation", ox.Literal(ratio)))
+    for order, (product, share) in enumerate(zip(products, shares, strict=True), start=1):
+        part = ox.NamedNode(f"{block.node.value}-s{order}")
+        block.triples += [
+            ox.Triple(block.node, P["shareComponent"], part),
+            ox.Triple(part, A, C["ShareComponent"]),
+            ox.Triple(part, P["order"], _int(order)),
+            ox.Triple(part, P["product"], product.node),
+            ox.Triple(part, P["share"], _decimal(share)),
+        ]
+    return block
+
+
+def _ratio_terms(shares: tuple[str, ...]) -> list[str]:
+    """Shares as the smallest whole-number ratio: ("0.25", "0.75") -> ["1", "3"]."""
+    fractions = [Fraction(s) for s in shares]
+    denominator = 1
+    for f in fractions:
+        denominator = denominator * f.denominator // gcd(denominator, f.denominator)
+    whole = [int(f * denominator) for f in fractions]
+    divisor = 0
+    for w in whole:
+        divisor = gcd(divisor, w)
+    return [str(w // (divisor or 1)) for w in whole]
+
+
+def _percent(share: str) -> str:
+    return f"{round(float(share) * 100)}%"
+
+
+def _label(value: ox.NamedNode) -> str:
+    return {"FocusTraining": "training", "FocusInference": "inference",
+            "FocusLargeModels": "large model computation"}[value.value.removeprefix(SNK)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken nodes, one of each kind in VIOLATION_KINDS
+
+
+def _broken_nodes(world: _World, article: _Article, second_source: ox.NamedNode) -> Iterator[tuple[str, _NodeBlock]]:
+    """One node of each kind, otherwise valid, so that it breaks only its own constraint."""
+    c = article.cast
+    claim = world.claim
+    tech = c.technologies[0]
+
+    block = claim(article, "Claim", (3,), "Reported", f"{tech.label} is discussed", [tech])
+    block.triples = [t for t in block.triples if t.predicate != P["quote"]]
+    yield "claim-without-quote", block
+
+    block = claim(article, "Claim", (3,), "Reported", f"{tech.label} is discussed in two articles", [tech])
+    block.triples.append(ox.Triple(block.node, P["source"], second_source))
+    yield "claim-with-two-sources", block
+
+    block = claim(article, "Claim", (3,), "Reported", f"{tech.label} is discussed up front", [tech])
+    block.triples = [t for t in block.triples if t.predicate != P["paragraph"]]
+    block.triples.append(ox.Triple(block.node, P["paragraph"], _int(0)))
+    yield "claim-with-paragraph-zero", block
+
+    yield "reported-claim-with-horizon", claim(
+        article, "TrendClaim", (11,), "Reported", f"{tech.label} keeps growing until 2030", [tech],
+        ("subject", tech.node), ("direction", V["DirectionIncrease"]), ("horizonYear", _int(2030)))
+
+    # A share component outside any mix: inside one, the mix's total would break as well.
+    article.claims += 1
+    part = ox.NamedNode(f"{SYNTH}claim/{article.number}-{article.claims}-s1")
+    yield "share-above-one", _NodeBlock(part, [
+        ox.Triple(part, A, C["ShareComponent"]), ox.Triple(part, P["order"], _int(1)),
+        ox.Triple(part, P["product"], c.cards[0].node), ox.Triple(part, P["share"], _decimal("1.5"))])
+
+    yield "mix-not-adding-up", _mix(world, article, c.csps[0], [c.cards[0], c.cards[2]], ("0.3", "0.6"), "3:6")
+
+    yield "partnership-with-one-partner", _partnership(world, article, [c.switch], c.switch)
+
+    outsider = c.server_vendors[0]
+    yield "contribution-by-outsider", _partnership(world, article, [c.csps[0], c.connector], outsider)
+
+    yield "restriction-without-start", claim(
+        article, "TradeRestriction", (6,), "Reported", f"{c.csps[0].label} may not buy {c.cards[1].label}",
+        [c.csps[0], c.cards[1]], ("binds", c.csps[0].node), ("restrictedProduct", c.cards[1].node))
+
+    yield "projection-min-above-max", claim(
+        article, "MarketShareProjection", (6,), "Projected", f"{c.cards[2].label} are expected to reach 50%-30%",
+        [c.cards[2]], ("product", c.cards[2].node), ("shareMin", _decimal("0.5")), ("shareMax", _decimal("0.3")),
+        ("horizonDescription", _en("in the coming years")))
+
+    node, number = world.unpooled("product")
+    yield "product-label-without-language", _NodeBlock(node, [
+        ox.Triple(node, A, C["AIAcceleratorCard"]), ox.Triple(node, LABEL, _en(f"Accelerator Card {number}")),
+        ox.Triple(node, LABEL, ox.Literal(f"Accelerator Card {number}"))])
+
+    node, number = world.unpooled("org")
+    yield "organization-same-as-non-wikidata", _NodeBlock(node, [
+        ox.Triple(node, A, C["ServerVendor"]), ox.Triple(node, LABEL, _en(f"Server Vendor {number}")),
+        ox.Triple(node, LABEL, _zh(f"服务器厂商{number}")),
+        ox.Triple(node, SAME_AS, ox.NamedNode(f"https://example.org/company/{number}"))])

@@ -1,0 +1,78 @@
+"""The JSON API behind `kg serve`'s query page: the saved-query catalog, queries bound from
+form values, labels for IRIs, and entity cards. Errors are EndpointErrors with a 4xx status."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+import pyoxigraph as ox
+
+from kg.catalog import Catalog
+from kg.errors import KgError
+from kg.graph import LoadedGraph
+from kg.results import compact_iri
+from kg.server import EndpointError
+
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+MAX_LABELS = 2000
+
+
+def api_queries() -> list[dict[str, object]]:
+    """Every saved query with what the page needs to show it and its parameters."""
+    return [
+        {
+            "name": q.name, "summary": q.summary, "description": q.description, "tags": list(q.tags),
+            "parameters": [{"name": p.name, "type": p.describe_type(), "optional": p.optional} for p in q.parameters],
+            "defaults": q.defaults, "text": q.text,
+        }
+        for q in Catalog.bundled()
+    ]
+
+
+def bound_saved_query(name: str, values: dict[str, str]) -> str:
+    """The text of saved query ``name`` with ``values`` bound as RDF terms (never spliced)."""
+    from kg.parameters import bind_parameters
+    from kg.query import bound_query_text
+
+    try:
+        saved = Catalog.bundled().get(name)
+        return bound_query_text(saved.text, bind_parameters(saved, values))
+    except KgError as error:
+        raise EndpointError(HTTPStatus.BAD_REQUEST, error.message) from None
+
+
+def api_labels(graph: LoadedGraph, body: bytes) -> dict[str, str]:
+    """IRI -> its label (English first, then Chinese, then any; else its prefixed name) for a
+    JSON list of IRIs."""
+    try:
+        iris = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise EndpointError(HTTPStatus.BAD_REQUEST, "send a JSON list of IRIs") from None
+    if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+        raise EndpointError(HTTPStatus.BAD_REQUEST, "send a JSON list of IRIs")
+    if len(iris) > MAX_LABELS:
+        raise EndpointError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"at most {MAX_LABELS} IRIs at a time")
+    labels: dict[str, str] = {}
+    for iri in iris:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            continue
+        by_language = {q.object.language: q.object.value for q in graph.store.quads_for_pattern(node, RDFS_LABEL, None)
+                       if isinstance(q.object, ox.Literal)}
+        label = by_language.get("en") or by_language.get("zh") or next(iter(by_language.values()), None)
+        labels[iri] = label or compact_iri(iri, graph.prefixes)
+    return labels
+
+
+def api_describe(graph: LoadedGraph, entity: str) -> dict[str, object]:
+    """The entity card as JSON (see :mod:`kg.describe`)."""
+    from kg.describe import describe
+
+    if not entity:
+        raise EndpointError(HTTPStatus.BAD_REQUEST, "give ?entity=IRI, prefixed name or label")
+    try:
+        return describe(entity, graph=graph, prefixes=graph.prefixes).to_json()
+    except KgError as error:
+        raise EndpointError(HTTPStatus.NOT_FOUND, error.message) from None
