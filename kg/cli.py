@@ -125,8 +125,10 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
               default="text", show_default=True,
               help="text: one line per violation; turtle: the standard SHACL validation report; "
                    "junit: JUnit XML for CI; github: GitHub Actions annotations at the file and line of each node.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: each constraint as one SPARQL query on Oxigraph; pyshacl: the reference engine.")
 def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...],
-                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str) -> None:
+                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str, engine: str) -> None:
     """Check the data against the SHACL shapes. Exit 0 if it conforms, 1 if not.
 
     \b
@@ -140,7 +142,9 @@ def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...
     from kg.validation import validate
 
     ontology = [] if no_ontology else (list(ontology_paths) or None)
-    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology)
+    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology, engine=engine)
+    if outcome.engine_note:
+        click.echo(f"note: {outcome.engine_note}", err=True)
     renderers = {"turtle": lambda o: o.report_turtle(), "junit": junit_report, "github": github_report, "text": text_report}
     click.echo(renderers[output_format](outcome), nl=False)
     click.get_current_context().exit(EXIT_OK if outcome.conforms else EXIT_FINDING)

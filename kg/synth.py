@@ -5,17 +5,17 @@ organizations in their market roles, organization groups, products of every prod
 markets, technologies and a region, the direct edges between them, and 31 claims of every claim
 class with full provenance (source, paragraph, quote, modality, as-of date, about) and the
 structured properties the shapes require. Organizations, products and the rest are drawn from
-pools that grow with the graph, so later articles speak of entities that earlier ones introduced
-and queries join across articles. Nothing synthetic carries a Wikidata link.
+pools that grow with the graph, so later articles name entities that earlier ones introduced and
+queries join across articles. Nothing synthetic carries a Wikidata link.
 
 The graph is streamed to disk in blocks (an entity with its edges, an article, a claim with its
-parts) until the requested number of triples is reached; a generator feeds pyoxigraph's
+parts) until the requested number of triples is reached: a generator feeds pyoxigraph's Turtle
 serializer, so a million triples take seconds and little memory. The same size, seed and number
 of violations give the same bytes.
 
 With ``violations=N``, N nodes of each kind in :data:`VIOLATION_KINDS` are added, each breaking
-one shape constraint (a label without a language tag breaks two), and the violations SHACL must
-report are listed in ``expected-violations.tsv``.
+one shape constraint (an untagged label breaks two), and ``expected-violations.tsv`` lists what
+SHACL validation must report for them.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ from kg.output import write_atomically
 
 SYNTH = "https://w3id.org/supernode-kg/id/synth/"
 SNK = "https://w3id.org/supernode-kg/ontology#"
-SNSH = "https://w3id.org/supernode-kg/shapes#"
-SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -51,7 +49,7 @@ GRAPH_FILE = "synthetic.ttl"
 EXPECTED_FILE = "expected-violations.tsv"
 EXPECTED_HEADER = ("focus_node", "source_shape", "constraint", "focus_iri")
 
-#: Prefixes written at the top of the synthetic Turtle file (one per kind of synthetic node).
+#: Prefixes of the synthetic Turtle file (one for each folder of synthetic IRIs).
 PREFIXES: dict[str, str] = {
     "dcterms": DCTERMS,
     "owl": OWL,
@@ -69,27 +67,35 @@ PREFIXES: dict[str, str] = {
     "syntech": SYNTH + "technology/",
 }
 
-#: The kinds of broken node ``violations=N`` injects, N of each, and what SHACL reports for one:
-#: (source shape, constraint component) pairs, as the prefixed names :class:`kg.validation.Violation` uses.
+_MIN = "sh:MinCountConstraintComponent"
+
+#: The kinds of broken node that ``violations=N`` adds, N of each, with what SHACL reports for
+#: one: (source shape, constraint component), as :class:`kg.validation.Violation` names them.
 VIOLATION_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "claim-without-quote": (("snsh:ClaimShape-quote", "sh:MinCountConstraintComponent"),),
+    "claim-without-quote": (("snsh:ClaimShape-quote", _MIN),),
     "claim-with-two-sources": (("snsh:ClaimShape-source", "sh:MaxCountConstraintComponent"),),
-    "claim-with-paragraph-zero": (("snsh:ClaimShape-paragraph", "sh:MinInclusiveConstraintComponent"),),
-    "reported-claim-with-horizon": (("snsh:HorizonOnlyOnForecastShape-modality", "sh:InConstraintComponent"),),
+    "claim-with-paragraph-zero": (
+        ("snsh:ClaimShape-paragraph", "sh:MinInclusiveConstraintComponent"),
+    ),
+    "reported-claim-with-horizon": (
+        ("snsh:HorizonOnlyOnForecastShape-modality", "sh:InConstraintComponent"),
+    ),
     "share-above-one": (("snsh:ShareComponentShape-share", "sh:MaxInclusiveConstraintComponent"),),
     "mix-not-adding-up": (("snsh:ProcurementMixShape", "sh:SPARQLConstraintComponent"),),
-    "partnership-with-one-partner": (("snsh:PartnershipShape-partner", "sh:MinCountConstraintComponent"),),
+    "partnership-with-one-partner": (("snsh:PartnershipShape-partner", _MIN),),
     "contribution-by-outsider": (("snsh:PartnershipShape", "sh:SPARQLConstraintComponent"),),
-    "restriction-without-start": (("snsh:TradeRestrictionShape-startDate", "sh:MinCountConstraintComponent"),),
+    "restriction-without-start": (("snsh:TradeRestrictionShape-startDate", _MIN),),
     "projection-min-above-max": (
         ("snsh:MarketShareProjectionShape-shareMin", "sh:LessThanOrEqualsConstraintComponent"),
     ),
-    # An untagged label is both the wrong datatype and in no allowed language.
+    # An untagged label is both of the wrong datatype and in no allowed language.
     "product-label-without-language": (
         ("snsh:LabelledEntityShape-label", "sh:DatatypeConstraintComponent"),
         ("snsh:LabelledEntityShape-label", "sh:LanguageInConstraintComponent"),
     ),
-    "organization-same-as-non-wikidata": (("snsh:OrganizationShape-sameAs", "sh:PatternConstraintComponent"),),
+    "organization-same-as-non-wikidata": (
+        ("snsh:OrganizationShape-sameAs", "sh:PatternConstraintComponent"),
+    ),
 }
 
 
@@ -101,11 +107,13 @@ class SynthReport:
         path: the synthetic graph (Turtle).
         triples: triples written (the ontology not included).
         articles: synthetic articles.
-        entities: organizations (outlets included), groups, products, markets, technologies, regions.
-        claims: claim nodes (share components and contributions not counted).
-        broken_nodes: nodes injected to break the shapes (``violations`` times the number of kinds).
-        violations: violations SHACL must report for them (rows of ``expected_violations``).
-        expected_violations: TSV of those violations: focus_node, source_shape, constraint, focus_iri.
+        entities: organizations (outlets included), groups, products, markets, technologies and
+            regions.
+        claims: claim nodes (their share components and contributions not counted).
+        broken_nodes: nodes added to break the shapes (``violations`` times the number of kinds).
+        violations: violations SHACL must report for them (the rows of ``expected_violations``).
+        expected_violations: a TSV of those violations: focus_node, source_shape, constraint
+            and focus_iri.
     """
 
     path: Path
@@ -122,15 +130,16 @@ def generate(triples: int, seed: int, out_dir: Path, violations: int = 0) -> Syn
     """Write a synthetic graph of about ``triples`` triples to ``out_dir/synthetic.ttl``.
 
     Args:
-        triples: the number of triples to write; the result is within a block (at most a few
-            dozen triples) of it. With violations, at least the first article and the broken
-            nodes are written, so very small targets are exceeded.
+        triples: how many triples to write; the count written is within half a block (a few
+            dozen triples at most) of it. With violations, the first article's entities and
+            node and the broken nodes are always written, so a target below a few hundred
+            triples is exceeded.
         seed: seed of the random choices; the same arguments give the same bytes.
         out_dir: the folder to write into (made if missing).
         violations: how many broken nodes of each kind in :data:`VIOLATION_KINDS` to add.
 
     Returns:
-        What was written, with the counts.
+        What was written, with its counts.
 
     Example:
         >>> import tempfile
@@ -149,15 +158,14 @@ def generate(triples: int, seed: int, out_dir: Path, violations: int = 0) -> Syn
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise KgError(f"{out_dir}: cannot make the output folder: {error.strerror or error}") from None
+        raise KgError(f"{out_dir}: cannot make the folder: {error.strerror or error}") from None
     world = _World(random.Random(seed), violations)
     graph_path = out_dir / GRAPH_FILE
     written = _write_turtle(graph_path, _limit(world, triples))
     names = _display_names(iri for iri, _, _ in world.expected)
-    rows = [(names[iri], shape, constraint, iri) for iri, shape, constraint in world.expected]
+    rows = sorted((names[iri], shape, constraint, iri) for iri, shape, constraint in world.expected)
     expected_path = write_atomically(
-        out_dir / EXPECTED_FILE,
-        "".join("\t".join(row) + "\n" for row in [EXPECTED_HEADER, *sorted(rows)]),
+        out_dir / EXPECTED_FILE, "".join("\t".join(row) + "\n" for row in [EXPECTED_HEADER, *rows])
     )
     return SynthReport(
         path=graph_path,
@@ -181,7 +189,7 @@ def read_expected_violations(path: Path) -> set[tuple[str, str, str]]:
         True
 
     Raises:
-        KgError: the file is missing or not in the expected form.
+        KgError: the file cannot be read or is not in that form.
     """
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -204,8 +212,8 @@ def read_expected_violations(path: Path) -> set[tuple[str, str, str]]:
 
 
 def _limit(world: _World, target: int) -> Iterator[ox.Triple]:
-    """The world's triples, block by block, until the next block would overshoot ``target`` by
-    more than stopping short of it does. Blocks before the broken nodes are all written."""
+    """The world's triples, block by block, until writing the next block would overshoot
+    ``target`` by more than stopping short of it. Everything up to the broken nodes is written."""
     count = 0
     for block in world.blocks():
         if world.injected and len(block) >= 2 * (target - count):
@@ -215,10 +223,11 @@ def _limit(world: _World, target: int) -> Iterator[ox.Triple]:
 
 
 def _write_turtle(path: Path, triples: Iterable[ox.Triple]) -> int:
-    """Stream triples into ``path`` through a temporary file in the same folder; return the count."""
+    """Stream triples into ``path`` through a temporary file beside it; return how many."""
     counted = _Counter(triples)
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
     except OSError as error:
         raise KgError(f"{path}: cannot write: {error.strerror or error}") from None
     try:
@@ -255,12 +264,12 @@ class _Counter:
 
 
 def _display_names(iris: Iterable[str]) -> dict[str, str]:
-    """Each IRI as :class:`kg.validation.Violation` writes a focus node of the synthetic file: a
+    """Each IRI as :class:`kg.validation.Violation` shows a focus node of the synthetic file: a
     prefixed name where rdflib splits it at one of :data:`PREFIXES`, else ``<iri>``."""
     wanted = list(iris)
     if not wanted:
         return {}
-    import rdflib  # only when there are violations: rdflib is slow to import
+    import rdflib  # only with violations: rdflib is slow to import
 
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
@@ -272,8 +281,8 @@ def _display_names(iris: Iterable[str]) -> dict[str, str]:
 # Terms
 
 
-def _snk(name: str) -> ox.NamedNode:
-    return ox.NamedNode(SNK + name)
+def _snk_terms(*names: str) -> dict[str, ox.NamedNode]:
+    return {name: ox.NamedNode(SNK + name) for name in names}
 
 
 A = ox.NamedNode(RDF + "type")
@@ -289,8 +298,8 @@ XSD_DATE = ox.NamedNode(XSD + "date")
 XSD_DATETIME = ox.NamedNode(XSD + "dateTime")
 XSD_LANGUAGE = ox.NamedNode(XSD + "language")
 
-# Properties, by the local name they have in the ontology.
-P = {name: _snk(name) for name in (
+#: The ontology's properties, classes and value individuals that synthetic data uses.
+P = _snk_terms(
     "source", "paragraph", "quote", "modality", "asOf", "about", "outlet", "publishedAt",
     "textLanguage", "offers", "offeredBy", "manufactures", "manufacturer", "usesComponent",
     "hasMember", "solution", "provider", "status", "region", "partner", "servesSolution",
@@ -300,30 +309,31 @@ P = {name: _snk(name) for name in (
     "product", "shareMin", "shareMax", "horizonYear", "horizonDescription", "subject",
     "comparedWith", "direction", "metric", "drivenBy", "preferredProduct", "condition",
     "shareComponent", "share", "ratioNotation", "order", "demandedProduct", "supplier",
-    "focusVendor", "demandLevel"
-)}
-
-# Classes and the ontology's value individuals (modalities, statuses, positions, ...).
-C = {name: _snk(name) for name in (
+    "focusVendor", "demandLevel",
+)
+C = _snk_terms(
     "Article", "MediaOutlet", "CloudServiceProvider", "ChipVendor", "SwitchSiliconVendor",
     "ConnectorVendor", "ServerVendor", "OrganizationGroup", "SupernodeSolution",
     "AIAcceleratorCard", "EthernetSwitchASIC", "PCIeSwitch", "ServerCabinet", "AIServer", "Server",
     "SoftwareSolution", "Market", "Technology", "Region", "Claim", "SolutionOffering",
     "Partnership", "Contribution", "ApplicationFocusClaim", "MarketPositionClaim",
     "TradeRestriction", "ProcurementShift", "MarketShareProjection", "TrendClaim",
-    "ProcurementPreference", "ProcurementMix", "ShareComponent", "DemandClaim", "MarginComparison"
-)}
-V = {name: _snk(name) for name in (
+    "ProcurementPreference", "ProcurementMix", "ShareComponent", "DemandClaim", "MarginComparison",
+)
+V = _snk_terms(
     "Reported", "Projected", "Planned", "StatusPlanned", "StatusPromoted", "StatusHasCustomers",
     "StatusPromotedOrHasCustomers", "PositionDominant", "PositionCompetitive", "PositionSmall",
     "PositionNotSignificant", "PositionUnclear", "PositionNotActive", "FocusTraining",
     "FocusInference", "FocusLargeModels", "DirectionImprove", "DirectionIncrease",
     "DirectionHigher", "DirectionAdvance", "DirectionLagBehind", "DemandSmaller",
-    "DemandLargeScale"
-)}
+    "DemandLargeScale",
+)
 
-OFFERED_STATUSES = (V["StatusPromotedOrHasCustomers"], V["StatusPromoted"], V["StatusHasCustomers"])
-FOCUSES = (V["FocusTraining"], V["FocusInference"], V["FocusLargeModels"])
+OFFERED = (V["StatusPromotedOrHasCustomers"], V["StatusPromoted"], V["StatusHasCustomers"])
+FOCUSES = {"training": V["FocusTraining"], "inference": V["FocusInference"],
+           "large model computation": V["FocusLargeModels"]}
+
+Value = ox.NamedNode | ox.Literal
 
 
 def _en(text: str) -> ox.Literal:
@@ -346,22 +356,14 @@ def _date(day: dt.date) -> ox.Literal:
     return ox.Literal(day.isoformat(), datatype=XSD_DATE)
 
 
-def _unique(nodes: Iterable[ox.NamedNode]) -> list[ox.NamedNode]:
-    """The nodes without repeats, in first-seen order (so no triple is written twice)."""
-    return list(dict.fromkeys(nodes))
-
-
 # ---------------------------------------------------------------------------------------------
 # Entities and their pools
 
 
 @dataclass(frozen=True)
 class _Kind:
-    """A kind of entity: its class, where its IRIs live, how it is labelled, how often it is reused.
-
-    ``label_en``/``label_zh`` are formats of the entity's number; ``zh_odds`` is the chance of a
-    Chinese label; ``reuse`` the chance that a slot takes an existing entity of this kind.
-    """
+    """A kind of entity: its class, IRI folder, labels (formats of its number), the chance of a
+    Chinese label, and the chance that an article's slot takes an existing entity of the kind."""
 
     cls: ox.NamedNode
     folder: str
@@ -371,35 +373,41 @@ class _Kind:
     reuse: float
 
 
-# Organizations in a market role carry both labels (the shapes require it); reuse rates are
-# set so that the pools grow with the graph while most articles name entities seen before.
+# Companies in a market role (and outlets) always have both labels: the shapes require them.
+# Reuse rates let the pools grow with the graph while most slots name entities seen before.
 KINDS: dict[str, _Kind] = {
-    "outlet": _Kind(C["MediaOutlet"], "org", "Tech Review {n}", "科技评论{n}", 1.0, 0.9),
-    "csp": _Kind(C["CloudServiceProvider"], "org", "Cloud Provider {n}", "云服务商{n}", 1.0, 0.8),
-    "chip": _Kind(C["ChipVendor"], "org", "Chip Vendor {n}", "芯片厂商{n}", 1.0, 0.75),
-    "switch": _Kind(C["SwitchSiliconVendor"], "org", "Switch Silicon {n}", "交换芯片厂商{n}", 1.0, 0.8),
-    "connector": _Kind(C["ConnectorVendor"], "org", "Connector Maker {n}", "连接器厂商{n}", 1.0, 0.8),
-    "server-vendor": _Kind(C["ServerVendor"], "org", "Server Vendor {n}", "服务器厂商{n}", 1.0, 0.75),
+    "outlet": _Kind(C["MediaOutlet"], "org", "Tech Review {n}", "科技评论{n}", 1, 0.9),
+    "csp": _Kind(C["CloudServiceProvider"], "org", "Cloud Provider {n}", "云服务商{n}", 1, 0.8),
+    "chip": _Kind(C["ChipVendor"], "org", "Chip Vendor {n}", "芯片厂商{n}", 1, 0.75),
+    "switch": _Kind(C["SwitchSiliconVendor"], "org", "Switch Maker {n}", "交换芯片厂商{n}", 1, 0.8),
+    "connector": _Kind(C["ConnectorVendor"], "org", "Connector Maker {n}", "连接器厂商{n}", 1, 0.8),
+    "server-vendor": _Kind(C["ServerVendor"], "org", "Server Vendor {n}", "服务器厂商{n}", 1, 0.75),
     "solution": _Kind(C["SupernodeSolution"], "product", "Supernode {n}", "超节点{n}", 0.2, 0.3),
     "card": _Kind(C["AIAcceleratorCard"], "product", "Accelerator Card {n}", "加速卡{n}", 0.1, 0.6),
-    "asic": _Kind(C["EthernetSwitchASIC"], "product", "Switch ASIC {n}", "交换芯片{n}", 0.0, 0.7),
-    "pcie": _Kind(C["PCIeSwitch"], "product", "PCIe Switch {n}", "PCIe交换芯片{n}", 0.0, 0.7),
-    "cabinet": _Kind(C["ServerCabinet"], "product", "Server Cabinet {n}", "服务器机柜{n}", 0.0, 0.6),
-    "ai-server": _Kind(C["AIServer"], "product", "AI Server {n}", "AI服务器{n}", 0.0, 0.6),
-    "server": _Kind(C["Server"], "product", "General Server {n}", "通用服务器{n}", 0.0, 0.6),
-    "software": _Kind(C["SoftwareSolution"], "product", "Software Suite {n}", "软件方案{n}", 0.0, 0.6),
-    "market": _Kind(C["Market"], "market", "Market Segment {n}", "细分市场{n}", 0.0, 0.85),
+    "asic": _Kind(C["EthernetSwitchASIC"], "product", "Switch ASIC {n}", "", 0, 0.7),
+    "pcie": _Kind(C["PCIeSwitch"], "product", "PCIe Switch {n}", "", 0, 0.7),
+    "cabinet": _Kind(C["ServerCabinet"], "product", "Server Cabinet {n}", "", 0, 0.6),
+    "ai-server": _Kind(C["AIServer"], "product", "AI Server {n}", "", 0, 0.6),
+    "server": _Kind(C["Server"], "product", "General Server {n}", "", 0, 0.6),
+    "software": _Kind(C["SoftwareSolution"], "product", "Software Suite {n}", "", 0, 0.6),
+    "market": _Kind(C["Market"], "market", "Market Segment {n}", "", 0, 0.85),
     "technology": _Kind(C["Technology"], "technology", "Technology {n}", "技术{n}", 0.3, 0.9),
-    "region": _Kind(C["Region"], "region", "Region {n}", "地区{n}", 1.0, 0.9),
+    "region": _Kind(C["Region"], "region", "Region {n}", "地区{n}", 1, 0.9),
 }
 
-#: Groups the articles speak of collectively (as the bundled one does), each kind its own pool.
-GROUP_KINDS = (
-    "CSPs", "major CSP manufacturers", "server suppliers", "major internet companies",
-    "second-tier internet companies", "mainstream suppliers", "major AI server manufacturers",
-)
+#: The groups an article speaks of collectively (as the bundled one does): key -> label.
+GROUPS = {
+    "csps": "CSPs",
+    "major-csps": "major CSP manufacturers",
+    "server-suppliers": "server suppliers",
+    "major-internet": "major internet companies",
+    "second-tier": "second-tier internet companies",
+    "mainstream": "mainstream suppliers",
+    "ai-server-makers": "major AI server manufacturers",
+}
 GROUP_REUSE = 0.7
 
+#: Shares that add up to exactly 1 as decimals, and share ranges (min <= max) for projections.
 SHARE_SPLITS = (("0.3", "0.7"), ("0.7", "0.3"), ("0.25", "0.75"), ("0.4", "0.6"), ("0.5", "0.5"),
                 ("0.6", "0.4"), ("0.2", "0.8"), ("0.35", "0.65"))
 SHARE_RANGES = (("0.30", "0.40"), ("0.1", "0.2"), ("0.25", "0.5"), ("0.05", "0.15"), ("0.4", "0.6"))
@@ -417,8 +425,16 @@ class _Entity:
 
 
 @dataclass
+class _NodeBlock:
+    """A node and the triples that describe it (and its parts)."""
+
+    node: ox.NamedNode
+    triples: list[ox.Triple]
+
+
+@dataclass
 class _Cast:
-    """The entities one article speaks of (the roles the bundled article gives its entities)."""
+    """The entities one article speaks of, in the roles the bundled article gives its entities."""
 
     outlet: _Entity
     csps: list[_Entity]
@@ -442,7 +458,7 @@ class _Cast:
 
 @dataclass
 class _Article:
-    """An article being written: its node, number, date, cast, and the claims made so far."""
+    """An article being written: its node, number, date, cast, and how many claims it has made."""
 
     node: ox.NamedNode
     number: int
@@ -454,8 +470,8 @@ class _Article:
 class _World:
     """The state of one synthetic graph: the random source, the entity pools and the counts.
 
-    :meth:`blocks` yields the graph as blocks of triples that are each valid on their own once the
-    blocks before them are written (entities before the claims that name them).
+    :meth:`blocks` yields the graph as blocks of triples, each valid once the blocks before it
+    are written (an entity comes before the claims that name it).
     """
 
     def __init__(self, rng: random.Random, violations: int) -> None:
@@ -463,40 +479,23 @@ class _World:
         self.violations = violations
         self.injected = violations == 0
         self.pools: dict[str, list[_Entity]] = {}
-        self.numbers: dict[str, itertools.count[int]] = {}
+        self.numbers: dict[str, Iterator[int]] = {}
         self.pending: list[list[ox.Triple]] = []
         self.expected: list[tuple[str, str, str]] = []
         self.articles = self.entities = self.claims = self.broken_nodes = 0
 
-    # -- entities -------------------------------------------------------------------------------
+    # -- entities ---------------------------------------------------------------------------
 
-    def _new_iri(self, folder: str) -> ox.NamedNode:
-        counter = self.numbers.setdefault(folder, itertools.count(1))
-        return ox.NamedNode(f"{SYNTH}{folder}/{next(counter)}")
-
-    def unpooled(self, folder: str) -> tuple[ox.NamedNode, int]:
-        """The IRI and number of a new entity that no article will pick (a broken one)."""
-        node = self._new_iri(folder)
+    def new_node(self, folder: str) -> tuple[ox.NamedNode, int]:
+        """The IRI and number of a new entity in ``folder``."""
+        number = next(self.numbers.setdefault(folder, itertools.count(1)))
         self.entities += 1
-        return node, int(node.value.rsplit("/", 1)[1])
+        return ox.NamedNode(f"{SYNTH}{folder}/{number}"), number
 
-    def _create(self, kind: _Kind, extra: Callable[[_Entity], list[ox.Triple]] | None = None,
-                maker: _Entity | None = None) -> _Entity:
-        node = self._new_iri(kind.folder)
-        number = node.value.rsplit("/", 1)[1]
-        entity = _Entity(node, kind.label_en.format(n=number), maker)
-        block = [ox.Triple(node, A, kind.cls), ox.Triple(node, LABEL, _en(entity.label))]
-        if kind.zh_odds and self.rng.random() < kind.zh_odds:
-            block.append(ox.Triple(node, LABEL, _zh(kind.label_zh.format(n=number))))
-        if extra is not None:
-            block.extend(extra(entity))
-        self.pending.append(block)
-        self.entities += 1
-        return entity
-
-    def pick(self, name: str, taken: list[_Entity], *, maker: _Entity | None = None,
-             extra: Callable[[_Entity], list[ox.Triple]] | None = None) -> _Entity:
-        """An entity of kind ``name`` not in ``taken``: an existing one, or a new one added to the pool."""
+    def pick(self, name: str, taken: list[_Entity], maker: _Entity | None = None,
+             edges: Callable[[_Entity], list[ox.Triple]] | None = None) -> _Entity:
+        """An entity of kind ``name`` that is not in ``taken`` (and is added to it): an existing
+        one, or a new one made by ``maker``, written with its ``edges``."""
         kind = KINDS[name]
         pool = self.pools.setdefault(name, [])
         if pool and self.rng.random() < kind.reuse:
@@ -505,7 +504,14 @@ class _World:
                 if candidate not in taken:
                     taken.append(candidate)
                     return candidate
-        entity = self._create(kind, extra, maker)
+        node, number = self.new_node(kind.folder)
+        entity = _Entity(node, kind.label_en.format(n=number), maker)
+        block = [ox.Triple(node, A, kind.cls), ox.Triple(node, LABEL, _en(entity.label))]
+        if kind.zh_odds and self.rng.random() < kind.zh_odds:
+            block.append(ox.Triple(node, LABEL, _zh(kind.label_zh.format(n=number))))
+        if edges is not None:
+            block += edges(entity)
+        self.pending.append(block)
         pool.append(entity)
         taken.append(entity)
         return entity
@@ -517,85 +523,78 @@ class _World:
         return taken
 
     def product(self, name: str, taken: list[_Entity], maker: _Entity | None) -> _Entity:
-        """A product of kind ``name``; a new one is made by ``maker`` (both edges written)."""
+        """A product of kind ``name``; a new one is made by ``maker`` (edges both ways)."""
         def made_by(entity: _Entity) -> list[ox.Triple]:
             if maker is None:
                 return []
             return [ox.Triple(entity.node, P["manufacturer"], maker.node),
                     ox.Triple(maker.node, P["manufactures"], entity.node)]
-        return self.pick(name, taken, maker=maker, extra=made_by)
+        return self.pick(name, taken, maker, made_by)
 
-    def solution(self, taken: list[_Entity], provider: _Entity, components: list[_Entity]) -> _Entity:
-        """A supernode solution; a new one is offered by ``provider`` and uses ``components``."""
+    def solution(self, taken: list[_Entity], provider: _Entity, parts: list[_Entity]) -> _Entity:
+        """A supernode solution; a new one is offered by ``provider`` and uses ``parts``."""
         def offered(entity: _Entity) -> list[ox.Triple]:
             block = [ox.Triple(entity.node, P["offeredBy"], provider.node)]
-            block += [ox.Triple(entity.node, P["usesComponent"], c.node) for c in components]
+            block += [ox.Triple(entity.node, P["usesComponent"], part.node) for part in parts]
             if self.rng.random() < 0.2:
-                block.append(ox.Triple(entity.node, ALT_LABEL, _en(entity.label.replace("Supernode ", "SN-"))))
+                short = entity.label.replace("Supernode ", "SN-")
+                block.append(ox.Triple(entity.node, ALT_LABEL, _en(short)))
             block.append(ox.Triple(provider.node, P["offers"], entity.node))
             return block
-        return self.pick("solution", taken, maker=provider, extra=offered)
+        return self.pick("solution", taken, provider, offered)
 
-    def group(self, kind: str, members: list[_Entity]) -> _Entity:
-        """A group of kind ``kind``; a new one lists ``members`` with snk:hasMember."""
-        pool = self.pools.setdefault("group:" + kind, [])
+    def group(self, key: str, members: list[_Entity]) -> _Entity:
+        """A group of kind ``key`` (in :data:`GROUPS`); a new one lists ``members``."""
+        pool = self.pools.setdefault("group:" + key, [])
         if pool and self.rng.random() < GROUP_REUSE:
             return self.rng.choice(pool)
-        node = self._new_iri("group")
-        label = f"{kind} (group {node.value.rsplit('/', 1)[1]})"
-        block = [ox.Triple(node, A, C["OrganizationGroup"]), ox.Triple(node, LABEL, _en(label))]
-        block += [ox.Triple(node, P["hasMember"], m.node) for m in _unique_entities(members)]
+        node, number = self.new_node("group")
+        entity = _Entity(node, f"{GROUPS[key]} (group {number})")
+        block = [ox.Triple(node, A, C["OrganizationGroup"]),
+                 ox.Triple(node, LABEL, _en(entity.label))]
+        block += [ox.Triple(node, P["hasMember"], m.node) for m in _distinct(members)]
         self.pending.append(block)
-        self.entities += 1
-        entity = _Entity(node, label)
         pool.append(entity)
         return entity
 
     def cast(self) -> _Cast:
-        """Choose (and, where new, write) the entities of the next article."""
+        """Choose the entities of the next article; new ones wait in ``pending`` to be written."""
         csps = self.pick_many("csp", 4)
         chips = self.pick_many("chip", 2)
         switch = self.pick("switch", [])
         connector = self.pick("connector", [])
-        server_vendors = self.pick_many("server-vendor", 2)
-        named = {"CSPs": csps[:3], "major internet companies": csps[1:3],
-                 "major AI server manufacturers": server_vendors}
-        groups = {kind: self.group(kind, named.get(kind, [])) for kind in GROUP_KINDS}
+        servers = self.pick_many("server-vendor", 2)
+        members = {"csps": csps[:3], "major-internet": csps[1:3], "ai-server-makers": servers}
+        groups = {key: self.group(key, members.get(key, [])) for key in GROUPS}
         cards: list[_Entity] = []
         self.product("card", cards, chips[0])
         self.product("card", cards, chips[0])
-        self.product("card", cards, None)  # domestic cards: no single maker
+        self.product("card", cards, None)  # "domestic cards": no single maker
         asic = self.product("asic", [], switch)
         pcie = self.product("pcie", [], switch if self.rng.random() < 0.5 else None)
-        cabinet = self.product("cabinet", [], server_vendors[0] if self.rng.random() < 0.5 else None)
-        ai_server = self.product("ai-server", [], server_vendors[0])
-        server = self.product("server", [], server_vendors[1])
-        software = self.product("software", [], None)
+        cabinet = self.product("cabinet", [], servers[0] if self.rng.random() < 0.5 else None)
         solutions: list[_Entity] = []
-        self.solution(solutions, csps[0], [asic, pcie])
-        self.solution(solutions, chips[0], [])
-        self.solution(solutions, chips[1], [])
-        self.solution(solutions, csps[1], [])
-        self.solution(solutions, csps[2], [asic])
+        for provider, parts in ((csps[0], [asic, pcie]), (chips[0], []), (chips[1], []),
+                                (csps[1], []), (csps[2], [asic])):
+            self.solution(solutions, provider, parts)
         return _Cast(
-            outlet=self.pick("outlet", []), csps=csps, chips=chips, switch=switch, connector=connector,
-            server_vendors=server_vendors, groups=groups, cards=cards, asic=asic, pcie=pcie,
-            cabinet=cabinet, ai_server=ai_server, server=server, software=software, solutions=solutions,
+            outlet=self.pick("outlet", []), csps=csps, chips=chips, switch=switch,
+            connector=connector, server_vendors=servers, groups=groups, cards=cards, asic=asic,
+            pcie=pcie, cabinet=cabinet, ai_server=self.product("ai-server", [], servers[0]),
+            server=self.product("server", [], servers[1]),
+            software=self.product("software", [], None), solutions=solutions,
             markets=self.pick_many("market", 5), technologies=self.pick_many("technology", 4),
             region=self.pick("region", []),
         )
 
-    def drain(self) -> Iterator[list[ox.Triple]]:
-        pending, self.pending = self.pending, []
-        yield from pending
-
-    # -- articles ---------------------------------------------------------------------------------
+    # -- articles and claims ----------------------------------------------------------------
 
     def blocks(self) -> Iterator[list[ox.Triple]]:
-        """The whole graph, article after article, without end (the caller stops it)."""
+        """The whole graph, article after article, without end (the reader stops)."""
         for number in itertools.count(1):
             cast = self.cast()
-            yield from self.drain()
+            pending, self.pending = self.pending, []
+            yield from pending
             article = self.new_article(number, cast)
             yield self.article_block(article)
             if not self.injected:
@@ -609,7 +608,7 @@ class _World:
         return _Article(ox.NamedNode(f"{SYNTH}article/{number}"), number, day, cast)
 
     def article_block(self, article: _Article) -> list[ox.Triple]:
-        """The article node: labels and titles in both languages, outlet, publication time, language."""
+        """The article node: label and title in both languages, outlet, time and language."""
         node, n = article.node, article.number
         published = f"{article.day.isoformat()}T{self.rng.randrange(7, 23):02d}:00:00"
         return [
@@ -624,31 +623,32 @@ class _World:
             ox.Triple(node, P["textLanguage"], ox.Literal("en", datatype=XSD_LANGUAGE)),
         ]
 
-    def claim(self, article: _Article, cls: str, paragraphs: tuple[int, ...], modality: str, quote: str,
-              about: Iterable[_Entity], *properties: tuple[str, ox.NamedNode | ox.Literal]) -> _NodeBlock:
-        """A claim node with its provenance and ``properties`` ((property name, value) pairs)."""
+    def claim(self, article: _Article, cls: str, paragraphs: tuple[int, ...], modality: str,
+              quote: str, about: Iterable[_Entity | None],
+              *properties: tuple[str, Value]) -> _NodeBlock:
+        """A claim of class ``cls`` with its provenance and ``properties`` ((name, value) pairs);
+        ``about`` lists the entities it names (repeats and ``None`` are dropped)."""
         article.claims += 1
         self.claims += 1
         node = ox.NamedNode(f"{SYNTH}claim/{article.number}-{article.claims}")
-        block = [
-            ox.Triple(node, A, C[cls]),
-            ox.Triple(node, P["source"], article.node),
-            *(ox.Triple(node, P["paragraph"], _int(p)) for p in paragraphs),
+        block = [ox.Triple(node, A, C[cls]), ox.Triple(node, P["source"], article.node)]
+        block += [ox.Triple(node, P["paragraph"], _int(p)) for p in paragraphs]
+        block += [
             ox.Triple(node, P["modality"], V[modality]),
             ox.Triple(node, P["asOf"], _date(article.day)),
             ox.Triple(node, P["quote"], ox.Literal(quote)),
         ]
         block += [ox.Triple(node, P[name], value) for name, value in properties]
-        block += [ox.Triple(node, P["about"], n) for n in _unique(e.node for e in about)]
+        block += [ox.Triple(node, P["about"], e.node) for e in _distinct(about)]
         return _NodeBlock(node, block)
 
-    # -- broken nodes -----------------------------------------------------------------------------
+    # -- broken nodes -----------------------------------------------------------------------
 
     def broken(self, article: _Article) -> Iterator[list[ox.Triple]]:
-        """``violations`` nodes of each kind in :data:`VIOLATION_KINDS`, each recorded in ``expected``.
+        """``violations`` nodes of each kind in :data:`VIOLATION_KINDS`, recorded in ``expected``.
 
-        Written after the first article's node; an article of their own (with no claims) is the
-        second source of the claims that have two.
+        They follow the first article's node; an article of their own (with no claims of its
+        own) is the second source of the claims that have two.
         """
         second = self.new_article(0, article.cast)
         yield self.article_block(second)
@@ -660,208 +660,219 @@ class _World:
                 yield block.triples
 
 
-def _unique_entities(entities: Iterable[_Entity]) -> list[_Entity]:
-    return list({id(e): e for e in entities}.values())
+def _distinct(entities: Iterable[_Entity | None]) -> list[_Entity]:
+    """The entities without repeats or ``None``, in first-seen order (no triple written twice)."""
+    return list({id(e): e for e in entities if e is not None}.values())
 
 
-@dataclass
-class _NodeBlock:
-    """A node and the triples that describe it (and its parts)."""
-
-    node: ox.NamedNode
-    triples: list[ox.Triple]
+def _provider(solution: _Entity) -> _Entity:
+    """The organization that offers a solution (every synthetic solution is made with one)."""
+    if solution.maker is None:
+        raise KgError(f"synth: solution {solution.node.value} has no provider")
+    return solution.maker
 
 
 # ---------------------------------------------------------------------------------------------
-# The 31 claims of an article, in the bundled article's order and proportions
+# The 31 claims of an article, in the bundled article's order, classes and shapes
 
 
 def _article_claims(world: _World, article: _Article) -> Iterator[list[ox.Triple]]:
-    rng, c = world.rng, article.cast
-    claim = world.claim
-    csps, sols, cards, mkts, techs = c.csps, c.solutions, c.cards, c.markets, c.technologies
-    supernode, ethernet = techs[0], techs[1]
-    g = c.groups
+    rng, c, g = world.rng, article.cast, article.cast.groups
+    csps, sols, cards, mkts = c.csps, c.solutions, c.cards, c.markets
+    supernode, ethernet = c.technologies[0], c.technologies[1]
 
-    yield claim(article, "Claim", (3, 4), "Reported",
-                f"The article discusses collaboration and solutions around {supernode.label}", [supernode]).triples
+    def say(cls: str, paragraphs: tuple[int, ...], modality: str, quote: str,
+            about: Iterable[_Entity | None], *properties: tuple[str, Value]) -> list[ox.Triple]:
+        return world.claim(article, cls, paragraphs, modality, quote, about, *properties).triples
 
-    yield claim(article, "DemandClaim", (4,), "Reported",
-                f"{g['major CSP manufacturers'].label} seek {c.cabinet.label} from {g['server suppliers'].label}, "
-                f"with a focus on {c.chips[0].label} solutions",
-                [g["major CSP manufacturers"], c.cabinet, g["server suppliers"], c.chips[0]],
-                ("buyer", g["major CSP manufacturers"].node), ("demandedProduct", c.cabinet.node),
-                ("supplier", g["server suppliers"].node), ("focusVendor", c.chips[0].node)).triples
+    yield say("Claim", (3, 4), "Reported",
+              f"The article discusses the collaboration and solutions around {supernode.label}",
+              [supernode])
 
-    names = ", ".join(f"{s.maker.label}'s {s.label}" for s in sols[:4] if s.maker)
+    buyer, supplier = g["major-csps"], g["server-suppliers"]
+    yield say("DemandClaim", (4,), "Reported",
+              f"{buyer.label} are seeking {c.cabinet.label} from {supplier.label}, "
+              f"with a focus on {c.chips[0].label} solutions",
+              [buyer, c.cabinet, supplier, c.chips[0]],
+              ("buyer", buyer.node), ("demandedProduct", c.cabinet.node),
+              ("supplier", supplier.node), ("focusVendor", c.chips[0].node))
+
+    offered = ", ".join(f"{_provider(s).label}'s {s.label}" for s in sols[:4])
     for solution in sols[:4]:
-        assert solution.maker is not None
-        yield claim(article, "SolutionOffering", (4,), "Reported",
-                    f"Key supernode solutions in {c.region.label} include {names}",
-                    [solution, solution.maker, c.region],
-                    ("solution", solution.node), ("provider", solution.maker.node),
-                    ("status", rng.choice(OFFERED_STATUSES)), ("region", c.region.node)).triples
+        yield say("SolutionOffering", (4,), "Reported",
+                  f"Key supernode solutions in {c.region.label} include {offered}",
+                  [solution, _provider(solution), c.region],
+                  ("solution", solution.node), ("provider", _provider(solution).node),
+                  ("status", rng.choice(OFFERED)), ("region", c.region.node))
 
     planned = sols[4]
-    assert planned.maker is not None
-    yield claim(article, "SolutionOffering", (4,), "Planned",
-                f"{planned.maker.label} is planning {planned.label}, primarily based on {c.asic.label}, "
-                "but it has not yet been promoted",
-                [planned, planned.maker, c.asic, *([c.asic.maker] if c.asic.maker else []), ethernet],
-                ("solution", planned.node), ("provider", planned.maker.node), ("status", V["StatusPlanned"]),
-                ("usesProduct", c.asic.node), ("applicationFocus", V["FocusLargeModels"])).triples
+    yield say("SolutionOffering", (4,), "Planned",
+              f"{_provider(planned).label} is planning {planned.label}, primarily based on "
+              f"{c.asic.label}, but it has not yet been promoted",
+              [planned, _provider(planned), c.asic, c.asic.maker, ethernet],
+              ("solution", planned.node), ("provider", _provider(planned).node),
+              ("status", V["StatusPlanned"]), ("usesProduct", c.asic.node),
+              ("applicationFocus", V["FocusLargeModels"]))
 
     yield _partnership(world, article).triples
 
     for solution in (sols[2], sols[0]):
-        focuses = rng.sample(FOCUSES, rng.randint(1, 2))
-        yield claim(article, "ApplicationFocusClaim", (5,), "Reported",
-                    f"{solution.label} focuses on {' and '.join(_label(f) for f in focuses)}", [solution],
-                    ("solution", solution.node), *(("applicationFocus", f) for f in focuses)).triples
+        focuses = rng.sample(sorted(FOCUSES), rng.randint(1, 2))
+        yield say("ApplicationFocusClaim", (5,), "Reported",
+                  f"{solution.label} focuses on {' and '.join(focuses)}", [solution],
+                  ("solution", solution.node), *(("applicationFocus", FOCUSES[f]) for f in focuses))
 
-    yield claim(article, "MarketPositionClaim", (6,), "Reported",
-                f"{supernode.label} solutions have not yet captured a significant market share", [supernode],
-                ("holder", supernode.node), ("position", V["PositionNotSignificant"])).triples
+    yield say("MarketPositionClaim", (6,), "Reported",
+              f"{supernode.label} solutions have not yet captured a significant market share",
+              [supernode], ("holder", supernode.node), ("position", V["PositionNotSignificant"]))
 
     leaders = c.server_vendors
-    yield claim(article, "MarketPositionClaim", (6,), "Reported",
-                f"{mkts[0].label} is dominated by {leaders[0].label}, {leaders[1].label}, and others",
-                [*leaders, mkts[0]], *(("holder", v.node) for v in leaders),
-                ("market", mkts[0].node), ("position", V["PositionDominant"])).triples
+    yield say("MarketPositionClaim", (6,), "Reported",
+              f"{mkts[0].label} dominated by {leaders[0].label}, {leaders[1].label}, and others",
+              [*leaders, mkts[0]], *(("holder", v.node) for v in leaders),
+              ("market", mkts[0].node), ("position", V["PositionDominant"]))
 
-    restricted = cards[1]
-    bound = _unique_entities([g["CSPs"], csps[0], csps[1]])
+    restricted, bound = cards[1], _distinct([g["csps"], csps[0], csps[1]])
     start = article.day - dt.timedelta(days=rng.randrange(5, 60))
-    restriction = claim(
+    restriction = world.claim(
         article, "TradeRestriction", (6,), "Reported",
-        f"From {start:%B} {start.day}, {g['CSPs'].label} were restricted from purchasing {restricted.label}",
-        [*bound, restricted, *([restricted.maker] if restricted.maker else [])],
-        ("startDate", _date(start)),
+        f"From {start:%B} {start.day}, {g['csps'].label} were restricted from purchasing "
+        f"{restricted.label}",
+        [*bound, restricted, restricted.maker], ("startDate", _date(start)),
         *(("binds", b.node) for b in bound), ("restrictedProduct", restricted.node),
         ("restrictedActivity", _en("purchasing")))
     yield restriction.triples
 
     domestic = cards[2]
-    yield claim(article, "ProcurementShift", (6,), "Reported", f"leading to a shift towards {domestic.label}",
-                [g["CSPs"], domestic], ("buyer", g["CSPs"].node), ("towardsProduct", domestic.node),
-                ("causedBy", restriction.node)).triples
+    yield say("ProcurementShift", (6,), "Reported", f"leading to a shift towards {domestic.label}",
+              [g["csps"], domestic], ("buyer", g["csps"].node),
+              ("towardsProduct", domestic.node), ("causedBy", restriction.node))
 
     low, high = rng.choice(SHARE_RANGES)
-    horizon = (("horizonYear", _int(article.day.year + rng.randint(1, 4))) if rng.random() < 0.5
-               else ("horizonDescription", _en("in the coming years")))
-    yield claim(article, "MarketShareProjection", (6,), "Projected",
-                f"{domestic.label} are expected to reach {_percent(low)}-{_percent(high)}", [domestic],
-                ("product", domestic.node), ("shareMin", _decimal(low)), ("shareMax", _decimal(high)),
-                horizon).triples
+    horizon: tuple[str, Value] = (
+        ("horizonYear", _int(article.day.year + rng.randint(1, 4))) if rng.random() < 0.5
+        else ("horizonDescription", _en("in the coming years")))
+    yield say("MarketShareProjection", (6,), "Projected",
+              f"{domestic.label}, which are expected to reach {_percent(low)}-{_percent(high)}",
+              [domestic], ("product", domestic.node), ("shareMin", _decimal(low)),
+              ("shareMax", _decimal(high)), horizon)
 
-    holders = _unique_entities([g["major internet companies"], csps[1], csps[2]])
-    yield claim(article, "MarketPositionClaim", (6,), "Reported",
-                f"The share of {g['major internet companies'].label} in {mkts[1].label} remains small",
-                [*holders, mkts[1]], *(("holder", h.node) for h in holders), ("market", mkts[1].node),
-                ("position", V["PositionSmall"])).triples
+    holders = _distinct([g["major-internet"], csps[1], csps[2]])
+    yield say("MarketPositionClaim", (6,), "Reported",
+              f"The share of {g['major-internet'].label} in {mkts[1].label} remains small",
+              [*holders, mkts[1]], *(("holder", h.node) for h in holders),
+              ("market", mkts[1].node), ("position", V["PositionSmall"]))
 
-    yield claim(article, "TrendClaim", (6,), "Projected",
-                f"{csps[3].label}'s overseas to domestic ratio projected to improve", [csps[3], mkts[1]],
-                ("subject", csps[3].node), ("metric", _en("overseas to domestic ratio")),
-                ("direction", V["DirectionImprove"])).triples
+    yield say("TrendClaim", (6,), "Projected",
+              f"{csps[3].label}'s overseas to domestic ratio projected to improve",
+              [csps[3], mkts[1]], ("subject", csps[3].node),
+              ("metric", _en("overseas to domestic ratio")), ("direction", V["DirectionImprove"]))
 
-    yield claim(article, "MarketPositionClaim", (8,), "Reported",
-                f"{leaders[0].label} remains competitive in terms of cost and pricing", [leaders[0]],
-                ("holder", leaders[0].node), ("position", V["PositionCompetitive"]),
-                ("aspect", _en("cost and pricing"))).triples
+    yield say("MarketPositionClaim", (8,), "Reported",
+              f"{leaders[0].label} remains competitive in terms of cost and pricing", [leaders[0]],
+              ("holder", leaders[0].node), ("position", V["PositionCompetitive"]),
+              ("aspect", _en("cost and pricing")))
 
-    first = rng.randint(1, 3)
-    yield claim(article, "MarketPositionClaim", (8,), "Reported",
-                f"the competition for places {first} and {first + 1} among suppliers is less clear",
-                [g["server suppliers"]], ("holder", g["server suppliers"].node), ("rank", _int(first)),
-                ("rank", _int(first + 1)), ("position", V["PositionUnclear"])).triples
+    rank = rng.randint(1, 3)
+    yield say("MarketPositionClaim", (8,), "Reported",
+              f"the competition for places {rank} and {rank + 1} among suppliers is less clear",
+              [supplier], ("holder", supplier.node), ("rank", _int(rank)),
+              ("rank", _int(rank + 1)), ("position", V["PositionUnclear"]))
 
-    yield claim(article, "DemandClaim", (9,), "Reported",
-                f"{g['second-tier internet companies'].label} have smaller demands",
-                [g["second-tier internet companies"]], ("buyer", g["second-tier internet companies"].node),
-                ("demandLevel", V["DemandSmaller"])).triples
+    yield say("DemandClaim", (9,), "Reported", f"{g['second-tier'].label} have smaller demands",
+              [g["second-tier"]], ("buyer", g["second-tier"].node),
+              ("demandLevel", V["DemandSmaller"]))
 
-    yield claim(article, "MarketPositionClaim", (9,), "Reported",
-                f"{g['mainstream suppliers'].label} are not actively participating in {mkts[2].label}",
-                [g["mainstream suppliers"], mkts[2]], ("holder", g["mainstream suppliers"].node),
-                ("market", mkts[2].node), ("position", V["PositionNotActive"])).triples
+    yield say("MarketPositionClaim", (9,), "Reported",
+              f"{g['mainstream'].label} are not actively participating in {mkts[2].label}",
+              [g["mainstream"], mkts[2]], ("holder", g["mainstream"].node),
+              ("market", mkts[2].node), ("position", V["PositionNotActive"]))
 
-    yield claim(article, "TrendClaim", (9, 10), "Reported", f"{mkts[3].label} is lagging behind {mkts[4].label}",
-                [mkts[3], mkts[4]], ("subject", mkts[3].node), ("comparedWith", mkts[4].node),
-                ("direction", V["DirectionLagBehind"])).triples
+    yield say("TrendClaim", (9, 10), "Reported",
+              f"{mkts[3].label} is lagging behind {mkts[4].label}", [mkts[3], mkts[4]],
+              ("subject", mkts[3].node), ("comparedWith", mkts[4].node),
+              ("direction", V["DirectionLagBehind"]))
 
     year = article.day.year + rng.randint(1, 3)
-    yield claim(article, "TrendClaim", (9, 10), "Projected", f"with significant advancements expected by {year}",
-                [mkts[3]], ("subject", mkts[3].node), ("direction", V["DirectionAdvance"]),
-                ("horizonYear", _int(year))).triples
+    yield say("TrendClaim", (9, 10), "Projected",
+              f"with significant advancements expected by {year}", [mkts[3]],
+              ("subject", mkts[3].node), ("direction", V["DirectionAdvance"]),
+              ("horizonYear", _int(year)))
 
     buyers = csps[:2]
-    yield claim(article, "ProcurementPreference", (10,), "Reported",
-                f"{buyers[0].label} and {buyers[1].label} prefer {cards[0].label} when available",
-                [*buyers, cards[0], *([cards[0].maker] if cards[0].maker else [])],
-                *(("buyer", b.node) for b in buyers), ("preferredProduct", cards[0].node),
-                ("condition", _en("when available"))).triples
+    yield say("ProcurementPreference", (10,), "Reported",
+              f"{buyers[0].label} and {buyers[1].label} have shown a preference for "
+              f"{cards[0].label} when available",
+              [*buyers, cards[0], cards[0].maker], *(("buyer", b.node) for b in buyers),
+              ("preferredProduct", cards[0].node), ("condition", _en("when available")))
 
-    for buyer in (csps[1], csps[2]):
-        yield _mix(world, article, buyer, [cards[0], domestic], rng.choice(SHARE_SPLITS)).triples
+    for mix_buyer in (csps[1], csps[2]):
+        shares = rng.choice(SHARE_SPLITS)
+        yield _mix(world, article, mix_buyer, [cards[0], domestic], shares).triples
 
-    yield claim(article, "TrendClaim", (10,), "Reported",
-                f"The trend towards {supernode.label} is driven by the need for computing power and low latency",
-                [supernode], ("subject", supernode.node), ("direction", V["DirectionIncrease"]),
-                ("drivenBy", _en("the need for increased computing power")),
-                ("drivenBy", _en("reduced latency"))).triples
+    yield say("TrendClaim", (10,), "Reported",
+              f"The trend towards {supernode.label} is driven by the need for increased computing "
+              "power and reduced latency",
+              [supernode], ("subject", supernode.node), ("direction", V["DirectionIncrease"]),
+              ("drivenBy", _en("the need for increased computing power")),
+              ("drivenBy", _en("reduced latency")))
 
-    yield claim(article, "DemandClaim", (10,), "Projected", "with expectations for large-scale demand in the future",
-                [supernode], ("subject", supernode.node), ("demandLevel", V["DemandLargeScale"]),
-                ("horizonDescription", _en("in the future"))).triples
+    yield say("DemandClaim", (10,), "Projected",
+              "with expectations for large-scale demand in the future", [supernode],
+              ("subject", supernode.node), ("demandLevel", V["DemandLargeScale"]),
+              ("horizonDescription", _en("in the future")))
 
-    makers = g["major AI server manufacturers"]
-    yield claim(article, "MarginComparison", (11,), "Reported",
-                f"{makers.label} achieve higher gross margins on {c.ai_server.label} than on {c.server.label}",
-                [makers, c.ai_server, c.server], ("holder", makers.node), ("subject", c.ai_server.node),
-                ("comparedWith", c.server.node), ("metric", _en("gross margin")),
-                ("direction", V["DirectionHigher"])).triples
+    makers = g["ai-server-makers"]
+    yield say("MarginComparison", (11,), "Reported",
+              f"{makers.label} achieve higher gross margins on {c.ai_server.label} than on "
+              f"{c.server.label}",
+              [makers, c.ai_server, c.server], ("holder", makers.node),
+              ("subject", c.ai_server.node), ("comparedWith", c.server.node),
+              ("metric", _en("gross margin")), ("direction", V["DirectionHigher"]))
 
-    yield claim(article, "TrendClaim", (11,), "Projected", f"{c.software.label} is expected to enhance profitability",
-                [c.software], ("subject", c.software.node), ("metric", _en("profitability")),
-                ("direction", V["DirectionImprove"])).triples
+    yield say("TrendClaim", (11,), "Projected",
+              f"The introduction of {c.software.label} is expected to enhance profitability",
+              [c.software], ("subject", c.software.node), ("metric", _en("profitability")),
+              ("direction", V["DirectionImprove"]))
 
-    yield claim(article, "TrendClaim", (11,), rng.choice(("Projected", "Reported")),
-                f"significant profit increases from {supernode.label} implementations", [supernode],
-                ("subject", supernode.node), ("metric", _en("profit")),
-                ("direction", V["DirectionIncrease"])).triples
+    yield say("TrendClaim", (11,), rng.choice(("Projected", "Reported")),
+              f"significant profit increases from {supernode.label} implementations", [supernode],
+              ("subject", supernode.node), ("metric", _en("profit")),
+              ("direction", V["DirectionIncrease"]))
 
 
 def _partnership(world: _World, article: _Article, partners: list[_Entity] | None = None,
                  contributor: _Entity | None = None) -> _NodeBlock:
-    """A partnership on the article's first solution, with the switch maker's contribution."""
+    """A partnership on the article's first solution, with one partner's contribution (by default
+    the solution's provider, the switch-silicon maker and the connector vendor; the silicon
+    maker brings the switch ASIC)."""
     c = article.cast
     solution = c.solutions[0]
     silicon = c.asic.maker or c.switch
     if partners is None:
-        partners = _unique_entities([*([solution.maker] if solution.maker else []), silicon, c.connector])
-    contributor = contributor or silicon
+        partners = _distinct([_provider(solution), silicon, c.connector])
     block = world.claim(
         article, "Partnership", (5,), "Reported",
-        f"{solution.label} collaborates with {silicon.label} and {c.connector.label}, "
-        f"utilizing {c.asic.label} and {c.pcie.label} for GPU traffic management",
-        [*partners, solution, c.asic, c.pcie, article.cast.technologies[3]],
+        f"{solution.label} collaborates with {silicon.label} and {c.connector.label}, utilizing "
+        f"{c.asic.label} and {c.pcie.label} for GPU traffic management",
+        [*partners, solution, c.asic, c.pcie, c.technologies[3]],
         *(("partner", p.node) for p in partners), ("servesSolution", solution.node),
-        ("usesProduct", c.asic.node), ("usesProduct", c.pcie.node), ("purpose", _en("GPU traffic management")))
+        ("usesProduct", c.asic.node), ("usesProduct", c.pcie.node),
+        ("purpose", _en("GPU traffic management")))
     part = ox.NamedNode(block.node.value + "-c1")
     block.triples += [
         ox.Triple(block.node, P["contribution"], part),
         ox.Triple(part, A, C["Contribution"]),
-        ox.Triple(part, P["contributor"], contributor.node),
+        ox.Triple(part, P["contributor"], (contributor or silicon).node),
         ox.Triple(part, P["contributedProduct"], c.asic.node),
     ]
     return block
 
 
-def _mix(world: _World, article: _Article, buyer: _Entity, products: list[_Entity], shares: tuple[str, ...],
-         ratio: str | None = None) -> _NodeBlock:
-    """A procurement mix of ``products`` in ``shares`` (decimal strings), with its share components."""
-    ratio = ratio or ":".join(_ratio_terms(shares))
+def _mix(world: _World, article: _Article, buyer: _Entity, products: list[_Entity],
+         shares: tuple[str, ...], ratio: str | None = None) -> _NodeBlock:
+    """A procurement mix of ``products`` in ``shares`` (decimal strings), with its components."""
+    ratio = ratio or _ratio(shares)
     block = world.claim(
         article, "ProcurementMix", (10,), "Reported",
         f"a current ratio of {' to '.join(p.label for p in products)} at {ratio} for {buyer.label}",
@@ -878,85 +889,90 @@ def _mix(world: _World, article: _Article, buyer: _Entity, products: list[_Entit
     return block
 
 
-def _ratio_terms(shares: tuple[str, ...]) -> list[str]:
-    """Shares as the smallest whole-number ratio: ("0.25", "0.75") -> ["1", "3"]."""
+def _ratio(shares: tuple[str, ...]) -> str:
+    """Shares as the source would write their ratio: ("0.25", "0.75") -> "1:3"."""
     fractions = [Fraction(s) for s in shares]
-    denominator = 1
+    scale = 1
     for f in fractions:
-        denominator = denominator * f.denominator // gcd(denominator, f.denominator)
-    whole = [int(f * denominator) for f in fractions]
-    divisor = 0
-    for w in whole:
-        divisor = gcd(divisor, w)
-    return [str(w // (divisor or 1)) for w in whole]
+        scale = scale * f.denominator // gcd(scale, f.denominator)
+    whole = [int(f * scale) for f in fractions]
+    divisor = gcd(*whole) or 1
+    return ":".join(str(w // divisor) for w in whole)
 
 
 def _percent(share: str) -> str:
     return f"{round(float(share) * 100)}%"
 
 
-def _label(value: ox.NamedNode) -> str:
-    return {"FocusTraining": "training", "FocusInference": "inference",
-            "FocusLargeModels": "large model computation"}[value.value.removeprefix(SNK)]
-
-
 # ---------------------------------------------------------------------------------------------
 # Broken nodes, one of each kind in VIOLATION_KINDS
 
 
-def _broken_nodes(world: _World, article: _Article, second_source: ox.NamedNode) -> Iterator[tuple[str, _NodeBlock]]:
-    """One node of each kind, otherwise valid, so that it breaks only its own constraint."""
+def _broken_nodes(world: _World, article: _Article,
+                  second_source: ox.NamedNode) -> Iterator[tuple[str, _NodeBlock]]:
+    """One node of each kind, valid but for the constraint its kind names."""
     c = article.cast
-    claim = world.claim
     tech = c.technologies[0]
 
-    block = claim(article, "Claim", (3,), "Reported", f"{tech.label} is discussed", [tech])
+    def claim(cls: str, paragraphs: tuple[int, ...], modality: str, quote: str,
+              about: list[_Entity], *properties: tuple[str, Value]) -> _NodeBlock:
+        return world.claim(article, cls, paragraphs, modality, quote, about, *properties)
+
+    block = claim("Claim", (3,), "Reported", f"{tech.label} is discussed", [tech])
     block.triples = [t for t in block.triples if t.predicate != P["quote"]]
     yield "claim-without-quote", block
 
-    block = claim(article, "Claim", (3,), "Reported", f"{tech.label} is discussed in two articles", [tech])
+    block = claim("Claim", (3,), "Reported", f"{tech.label} is discussed twice", [tech])
     block.triples.append(ox.Triple(block.node, P["source"], second_source))
     yield "claim-with-two-sources", block
 
-    block = claim(article, "Claim", (3,), "Reported", f"{tech.label} is discussed up front", [tech])
+    block = claim("Claim", (3,), "Reported", f"{tech.label} is discussed up front", [tech])
     block.triples = [t for t in block.triples if t.predicate != P["paragraph"]]
     block.triples.append(ox.Triple(block.node, P["paragraph"], _int(0)))
     yield "claim-with-paragraph-zero", block
 
     yield "reported-claim-with-horizon", claim(
-        article, "TrendClaim", (11,), "Reported", f"{tech.label} keeps growing until 2030", [tech],
+        "TrendClaim", (11,), "Reported", f"{tech.label} keeps growing until 2030", [tech],
         ("subject", tech.node), ("direction", V["DirectionIncrease"]), ("horizonYear", _int(2030)))
 
-    # A share component outside any mix: inside one, the mix's total would break as well.
+    # A share component in no mix: in one, the mix's total would be wrong as well.
     article.claims += 1
     part = ox.NamedNode(f"{SYNTH}claim/{article.number}-{article.claims}-s1")
     yield "share-above-one", _NodeBlock(part, [
-        ox.Triple(part, A, C["ShareComponent"]), ox.Triple(part, P["order"], _int(1)),
-        ox.Triple(part, P["product"], c.cards[0].node), ox.Triple(part, P["share"], _decimal("1.5"))])
+        ox.Triple(part, A, C["ShareComponent"]),
+        ox.Triple(part, P["order"], _int(1)),
+        ox.Triple(part, P["product"], c.cards[0].node),
+        ox.Triple(part, P["share"], _decimal("1.5")),
+    ])
 
-    yield "mix-not-adding-up", _mix(world, article, c.csps[0], [c.cards[0], c.cards[2]], ("0.3", "0.6"), "3:6")
+    yield "mix-not-adding-up", _mix(
+        world, article, c.csps[0], [c.cards[0], c.cards[2]], ("0.3", "0.6"), "3:6")
 
     yield "partnership-with-one-partner", _partnership(world, article, [c.switch], c.switch)
 
-    outsider = c.server_vendors[0]
-    yield "contribution-by-outsider", _partnership(world, article, [c.csps[0], c.connector], outsider)
+    yield "contribution-by-outsider", _partnership(
+        world, article, [c.csps[0], c.connector], c.server_vendors[0])
 
     yield "restriction-without-start", claim(
-        article, "TradeRestriction", (6,), "Reported", f"{c.csps[0].label} may not buy {c.cards[1].label}",
+        "TradeRestriction", (6,), "Reported", f"{c.csps[0].label} may not buy {c.cards[1].label}",
         [c.csps[0], c.cards[1]], ("binds", c.csps[0].node), ("restrictedProduct", c.cards[1].node))
 
     yield "projection-min-above-max", claim(
-        article, "MarketShareProjection", (6,), "Projected", f"{c.cards[2].label} are expected to reach 50%-30%",
-        [c.cards[2]], ("product", c.cards[2].node), ("shareMin", _decimal("0.5")), ("shareMax", _decimal("0.3")),
-        ("horizonDescription", _en("in the coming years")))
+        "MarketShareProjection", (6,), "Projected", f"{c.cards[2].label} are expected at 50%-30%",
+        [c.cards[2]], ("product", c.cards[2].node), ("shareMin", _decimal("0.5")),
+        ("shareMax", _decimal("0.3")), ("horizonDescription", _en("in the coming years")))
 
-    node, number = world.unpooled("product")
+    node, number = world.new_node("product")
     yield "product-label-without-language", _NodeBlock(node, [
-        ox.Triple(node, A, C["AIAcceleratorCard"]), ox.Triple(node, LABEL, _en(f"Accelerator Card {number}")),
-        ox.Triple(node, LABEL, ox.Literal(f"Accelerator Card {number}"))])
+        ox.Triple(node, A, C["AIAcceleratorCard"]),
+        ox.Triple(node, LABEL, _en(f"Accelerator Card {number}")),
+        ox.Triple(node, LABEL, ox.Literal(f"Accelerator Card {number}")),
+    ])
 
-    node, number = world.unpooled("org")
+    node, number = world.new_node("org")
     yield "organization-same-as-non-wikidata", _NodeBlock(node, [
-        ox.Triple(node, A, C["ServerVendor"]), ox.Triple(node, LABEL, _en(f"Server Vendor {number}")),
+        ox.Triple(node, A, C["ServerVendor"]),
+        ox.Triple(node, LABEL, _en(f"Server Vendor {number}")),
         ox.Triple(node, LABEL, _zh(f"服务器厂商{number}")),
-        ox.Triple(node, SAME_AS, ox.NamedNode(f"https://example.org/company/{number}"))])
+        ox.Triple(node, SAME_AS, ox.NamedNode(f"https://example.org/company/{number}")),
+    ])

@@ -1,4 +1,8 @@
-"""SHACL validation of data (with its ontology) against shapes, through pySHACL.
+"""SHACL validation of data (with its ontology) against shapes.
+
+Two engines give the same results: ``fast`` (the default) answers each constraint with one
+SPARQL query on Oxigraph (:mod:`kg.fast_validation`); ``pyshacl`` is the reference. Shapes
+that use a feature the fast engine lacks are validated with pySHACL, and the outcome says so.
 
 The ontology is merged into the data graph so that ``sh:targetClass`` and ``sh:class`` reach
 instances of subclasses; without it, broken data in a subclass would silently conform.
@@ -61,19 +65,29 @@ class ValidationOutcome:
 
     conforms: bool
     violations: list[Violation]
-    report: rdflib.Graph
+    report: rdflib.Graph | None = None
     shapes: list[str] = field(default_factory=list)
     data_files: list[Path] = field(default_factory=list)
+    engine: str = "pyshacl"
+    engine_note: str = ""
+    report_triples: list[object] = field(default_factory=list)
+    report_prefixes: dict[str, str] = field(default_factory=dict)
 
     def report_turtle(self) -> str:
-        """The standard SHACL validation report, as Turtle."""
-        return self.report.serialize(format="turtle")
+        """The standard SHACL validation report (``sh:ValidationReport``), as Turtle."""
+        if self.report is not None:
+            return self.report.serialize(format="turtle")
+        import pyoxigraph as ox
+
+        data = ox.serialize(self.report_triples, format=ox.RdfFormat.TURTLE, prefixes=self.report_prefixes)
+        return (data or b"").decode("utf-8")
 
 
 def validate(
     data: Sequence[str | os.PathLike[str]] | None = None,
     shapes: Sequence[str | os.PathLike[str]] | None = None,
     ontology: Sequence[str | os.PathLike[str]] | None = None,
+    engine: str = "fast",
 ) -> ValidationOutcome:
     """Validate RDF data against SHACL shapes.
 
@@ -82,6 +96,7 @@ def validate(
         shapes: files or folders of shapes; the bundled shapes by default.
         ontology: files or folders of the ontology merged into the data; the bundled
             ontology by default (pass an empty list for none).
+        engine: ``fast`` (SPARQL on Oxigraph) or ``pyshacl`` (the reference).
 
     Example:
         >>> validate().conforms
@@ -98,11 +113,96 @@ def validate(
         raise KgError("no data to validate")
     if not shapes_paths:
         raise KgError("no shapes to validate against")
+    note = ""
+    if engine == "fast":
+        from kg.fast_validation import UnsupportedShapes
+
+        try:
+            return _validate_fast([*ontology_paths, *data_paths], shapes_paths)
+        except UnsupportedShapes as error:
+            note = f"the fast engine does not support these shapes ({error.message}); validated with pySHACL"
+    elif engine != "pyshacl":
+        raise KgError(f"unknown validation engine {engine!r} (fast or pyshacl)")
     data_graph = load_rdflib_graph([*ontology_paths, *data_paths])
     shapes_graph = load_rdflib_graph(shapes_paths)
     outcome = validate_graphs(data_graph, shapes_graph)
     outcome.data_files = resolve_rdf_files([*ontology_paths, *data_paths])
+    outcome.engine_note = note
     return outcome
+
+
+def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_paths: list[str | os.PathLike[str]]) -> ValidationOutcome:
+    import pyoxigraph as ox
+
+    from kg.fast_validation import SH, validate_store
+    from kg.graph import load_files
+    from kg.results import compact_iri
+
+    data_graph = load_files(data_paths)
+    shapes_graph = load_files(shapes_paths)
+    prefixes = {**data_graph.prefixes, **shapes_graph.prefixes}
+    raw = validate_store(data_graph.store, shapes_graph.store)
+
+    def show(term: object) -> str:
+        if isinstance(term, ox.NamedNode):
+            return compact_iri(term.value, prefixes)
+        if isinstance(term, ox.BlankNode):
+            return f"_:{term.value}"
+        if isinstance(term, ox.Literal):
+            return term.value
+        return ""
+
+    violations = sorted((
+        Violation(
+            focus_node=show(v.focus), path=compact_iri(v.path, prefixes) if v.path else "",
+            constraint=compact_iri(v.component, prefixes), source_shape=show(v.shape), severity="Violation",
+            message=" ".join(v.message.split()), value=show(v.value),
+            focus_iri=v.focus.value if isinstance(v.focus, ox.NamedNode) else "",
+        ) for v in raw.violations
+    ), key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message))
+    shape_names = sorted({
+        show(q.subject) for kind in ("NodeShape", "PropertyShape")
+        for q in shapes_graph.store.quads_for_pattern(None, ox.NamedNode(_RDF_TYPE), ox.NamedNode(SH + kind))
+        if isinstance(q.subject, ox.NamedNode)
+    })
+    return ValidationOutcome(
+        conforms=raw.conforms, violations=violations, shapes=shape_names, data_files=data_graph.files,
+        engine="fast", report_triples=_report_triples(raw), report_prefixes={"sh": SH, **{p: n for p, n in prefixes.items() if p}},
+    )
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _report_triples(raw) -> list[object]:  # type: ignore[no-untyped-def]
+    """The standard SHACL validation report of a fast-engine outcome, as triples."""
+    import pyoxigraph as ox
+
+    def sh(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SH + name)
+
+    rdf_type = ox.NamedNode(_RDF_TYPE)
+    report = ox.BlankNode()
+    triples = [ox.Triple(report, rdf_type, sh("ValidationReport")),
+               ox.Triple(report, sh("conforms"), ox.Literal("true" if raw.conforms else "false",
+                                                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))]
+    for violation in raw.violations:
+        result = ox.BlankNode()
+        triples += [
+            ox.Triple(report, sh("result"), result),
+            ox.Triple(result, rdf_type, sh("ValidationResult")),
+            ox.Triple(result, sh("focusNode"), violation.focus),
+            ox.Triple(result, sh("sourceConstraintComponent"), ox.NamedNode(violation.component)),
+            ox.Triple(result, sh("sourceShape"), violation.shape),
+            ox.Triple(result, sh("resultSeverity"), sh("Violation")),
+        ]
+        if violation.path:
+            triples.append(ox.Triple(result, sh("resultPath"), ox.NamedNode(violation.path)))
+        if violation.message:
+            triples.append(ox.Triple(result, sh("resultMessage"), ox.Literal(violation.message)))
+        if violation.value is not None:
+            triples.append(ox.Triple(result, sh("value"), violation.value))
+    return triples
 
 
 def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph) -> ValidationOutcome:

@@ -1,0 +1,77 @@
+"""The fast validation engine (SPARQL on Oxigraph) reports exactly what pySHACL reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.bundle import bundled
+from kg.validation import ValidationOutcome, validate
+from tests.conftest import FIXTURES_DIR, run_kg
+
+BROKEN = sorted((FIXTURES_DIR / "broken").glob("*.ttl"))
+
+
+def results(outcome: ValidationOutcome) -> set[tuple[str, str, str, str]]:
+    """(focus node, path, constraint component, source shape); blank focus nodes as []."""
+    return {("[]" if v.focus_node.startswith("_:") else v.focus_node, v.path, v.constraint, v.source_shape)
+            for v in outcome.violations}
+
+
+def test_both_engines_agree_on_the_bundled_data() -> None:
+    fast, reference = validate(engine="fast"), validate(engine="pyshacl")
+    assert (fast.engine, reference.engine) == ("fast", "pyshacl")
+    assert fast.conforms and reference.conforms
+    assert results(fast) == results(reference) == set()
+
+
+@pytest.mark.parametrize("fixture", BROKEN, ids=[p.stem for p in BROKEN])
+def test_both_engines_report_the_same_violations_on_each_broken_fixture(fixture: Path) -> None:
+    data = [bundled().data_dir, fixture]
+    fast, reference = validate(data=data, engine="fast"), validate(data=data, engine="pyshacl")
+    assert fast.engine == "fast", fast.engine_note
+    assert not fast.conforms and not reference.conforms
+    assert results(fast) == results(reference)
+
+
+def test_unsupported_shapes_fall_back_to_pyshacl_and_say_so(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix snk: <https://w3id.org/supernode-kg/ontology#> .\n"
+        "<urn:s:Short> a sh:NodeShape ; sh:targetClass snk:Region ;\n"
+        "  sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:maxLength 3 ] .\n",
+        encoding="utf-8")
+    run = run_kg("validate", "--shapes", str(shapes))
+    assert run.exit_code == 1
+    assert run.stderr.startswith("note: the fast engine does not support these shapes")
+    assert "snd:china" in run.stdout
+
+
+def test_engine_option_chooses_pyshacl() -> None:
+    broken = FIXTURES_DIR / "rdf" / "mix-not-adding-up.ttl"
+    outputs = []
+    for engine in ("fast", "pyshacl"):
+        run = run_kg("validate", "--engine", engine, "--data", str(bundled().data_dir), "--data", str(broken))
+        assert run.exit_code == 1
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1]
+
+
+def test_fast_engine_turtle_report_is_a_standard_shacl_report() -> None:
+    import rdflib
+
+    broken = FIXTURES_DIR / "broken" / "claim.ttl"
+    run = run_kg("validate", "--data", str(bundled().data_dir), "--data", str(broken), "--format", "turtle")
+    assert run.exit_code == 1
+    report = rdflib.Graph().parse(data=run.stdout, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    (node,) = report.subjects(rdflib.RDF.type, sh.ValidationReport)
+    assert report.value(node, sh.conforms) == rdflib.Literal(False)
+    results_ = list(report.objects(node, sh.result))
+    assert len(results_) == 25
+    for result in results_:
+        assert report.value(result, sh.focusNode) is not None
+        assert report.value(result, sh.sourceConstraintComponent) is not None
+        assert report.value(result, sh.resultSeverity) == sh.Violation
