@@ -76,9 +76,10 @@ def list_queries(output_format: str) -> None:
               "(basic auth from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD).")
 @click.option("--timeout", type=click.FloatRange(min=0.1),
               help="Stop the query after this many seconds (exit 2). Default: none on the bundled graph, 30 at an endpoint.")
+@click.option("--no-cache", is_flag=True, help="Parse the files even if a cached store of them exists.")
 def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str, ...],
                     output_format: str, data_paths: tuple[Path, ...], endpoint: str | None,
-                    timeout: float | None) -> None:
+                    timeout: float | None, no_cache: bool) -> None:
     """Run a saved query (or --file) on the bundled graph and print its results.
 
     \b
@@ -108,7 +109,7 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
         results = query_endpoint(endpoint, bound_query_text(saved.text, bindings), timeout=timeout or 30.0)
         click.echo(render(results, output_format, saved.prefixes), nl=False)
         return
-    graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
+    graph = load_files(list(data_paths), use_cache=not no_cache) if data_paths else load_bundled_graph()
     click.echo(answer_text(graph, saved.text, bindings, output_format, saved.prefixes,
                            source=str(saved.path), timeout=timeout), nl=False)
 
@@ -127,8 +128,10 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
                    "junit: JUnit XML for CI; github: GitHub Actions annotations at the file and line of each node.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="fast: each constraint as one SPARQL query on Oxigraph; pyshacl: the reference engine.")
+@click.option("--no-cache", is_flag=True, help="Parse the files even if a cached store of them exists.")
 def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...],
-                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str, engine: str) -> None:
+                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str, engine: str,
+                     no_cache: bool) -> None:
     """Check the data against the SHACL shapes. Exit 0 if it conforms, 1 if not.
 
     \b
@@ -142,7 +145,8 @@ def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...
     from kg.validation import validate
 
     ontology = [] if no_ontology else (list(ontology_paths) or None)
-    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology, engine=engine)
+    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology, engine=engine,
+                       use_cache=not no_cache)
     if outcome.engine_note:
         click.echo(f"note: {outcome.engine_note}", err=True)
     renderers = {"turtle": lambda o: o.report_turtle(), "junit": junit_report, "github": github_report, "text": text_report}
@@ -220,6 +224,29 @@ def viz_command(out_file: Path, focus: str | None, depth: int, data_paths: tuple
     with steps("kg viz", 2) as progress:
         written = draw(graph, out_file, focus=focus_iri, depth=depth, progress=progress)
     click.echo(f"wrote {written}", err=True)
+
+
+@cli.command("synth")
+@click.option("--triples", required=True, type=click.IntRange(min=1), help="How many triples to write (within 3%).")
+@click.option("--seed", default=1, show_default=True, type=int, help="The random seed: the same seed gives the same bytes.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write synthetic.ttl (and expected-violations.tsv) into.")
+@click.option("--violations", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Inject this many violations of each kind the shapes catch.")
+def synth_command(triples: int, seed: int, out_dir: Path, violations: int) -> None:
+    """Write a synthetic graph in the supernode ontology, shaped like the bundled data, for
+    benchmarks and tests; it conforms to the shapes unless --violations is given.
+
+    \b
+    Examples:
+      kg synth --triples 1000000 --seed 7 --out /tmp/synth-1m
+      kg synth --triples 10000 --violations 2 --out /tmp/broken && kg validate --data /tmp/broken
+    """
+    from kg.synth import generate
+
+    report = generate(triples, seed, out_dir, violations)
+    click.echo(f"wrote {report.triples} triples ({report.articles} articles, {report.entities} entities, "
+               f"{report.claims} claims, {report.violations} injected violations) to {report.path}")
 
 
 @cli.command("reason")

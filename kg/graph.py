@@ -81,8 +81,11 @@ def resolve_rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
-def load_files(paths: Sequence[str | os.PathLike[str]]) -> LoadedGraph:
+def load_files(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = True) -> LoadedGraph:
     """Parse RDF files (or folders of them) into one in-memory store, for querying.
+
+    Large inputs (see :mod:`kg.cache`) are read from a persistent store built on the first run
+    and reused while no file changes; ``use_cache=False`` (``--no-cache``) always parses.
 
     The store keeps values, not spellings: ``"05"^^xsd:int`` is stored as ``5`` (an
     ``xsd:integer``). Where the exact terms matter (validation, export) use
@@ -98,8 +101,16 @@ def load_files(paths: Sequence[str | os.PathLike[str]]) -> LoadedGraph:
             file, line and column and what the parser expected.
     """
     files = resolve_rdf_files(paths)
+    if use_cache and not os.environ.get("KG_NO_CACHE"):
+        from kg import cache
+
+        if cache.worth_caching(files):
+            cached = cache.open_cached(files) or cache.build_cached(files, parse_file)
+            if cached is not None:
+                store, prefixes = cached
+                return LoadedGraph(store=store, files=files, prefixes=prefixes)
     store = ox.Store()
-    prefixes: dict[str, str] = {}
+    prefixes = {}
     for path in files:
         store.extend(parse_file(path, prefixes))
     return LoadedGraph(store=store, files=files, prefixes=prefixes)

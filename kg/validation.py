@@ -88,6 +88,7 @@ def validate(
     shapes: Sequence[str | os.PathLike[str]] | None = None,
     ontology: Sequence[str | os.PathLike[str]] | None = None,
     engine: str = "fast",
+    use_cache: bool = True,
 ) -> ValidationOutcome:
     """Validate RDF data against SHACL shapes.
 
@@ -118,7 +119,7 @@ def validate(
         from kg.fast_validation import UnsupportedShapes
 
         try:
-            return _validate_fast([*ontology_paths, *data_paths], shapes_paths)
+            return _validate_fast([*ontology_paths, *data_paths], shapes_paths, use_cache)
         except UnsupportedShapes as error:
             note = f"the fast engine does not support these shapes ({error.message}); validated with pySHACL"
     elif engine != "pyshacl":
@@ -131,15 +132,16 @@ def validate(
     return outcome
 
 
-def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_paths: list[str | os.PathLike[str]]) -> ValidationOutcome:
+def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_paths: list[str | os.PathLike[str]],
+                   use_cache: bool = True) -> ValidationOutcome:
     import pyoxigraph as ox
 
     from kg.fast_validation import SH, validate_store
     from kg.graph import load_files
     from kg.results import compact_iri
 
-    data_graph = load_files(data_paths)
-    shapes_graph = load_files(shapes_paths)
+    data_graph = load_files(data_paths, use_cache=use_cache)
+    shapes_graph = load_files(shapes_paths, use_cache=False)
     prefixes = {**data_graph.prefixes, **shapes_graph.prefixes}
     raw = validate_store(data_graph.store, shapes_graph.store)
 
