@@ -12,11 +12,7 @@ directly; above it, parsing grows with size (4 s at a million triples) and the c
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,6 +41,8 @@ def worth_caching(files: list[Path]) -> bool:
 
 
 def cache_key(files: list[Path]) -> str:
+    import hashlib
+
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"kg {__version__} pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else ''}\n".encode())
     for path in files:
@@ -58,6 +56,8 @@ def cache_key(files: list[Path]) -> str:
 
 def open_cached(files: list[Path]) -> tuple[ox.Store, dict[str, str]] | None:
     """The cached store for ``files`` and their prefixes, or None if there is none yet."""
+    import json
+
     entry = cache_dir() / cache_key(files)
     marker = entry / "kg-cache.json"
     if not marker.is_file():
@@ -77,6 +77,10 @@ def build_cached(files: list[Path], parse) -> tuple[ox.Store, dict[str, str]] | 
     ``parse(path, prefixes)`` yields the quads of one file. Returns the published store opened
     read-only, or None when the cache folder cannot be written (the caller parses in memory).
     """
+    import json
+    import shutil
+    import tempfile
+
     root = cache_dir()
     key = cache_key(files)
     try:
@@ -106,6 +110,8 @@ def build_cached(files: list[Path], parse) -> tuple[ox.Store, dict[str, str]] | 
 
 
 def _prune(root: Path, keep: str) -> None:
+    import shutil
+
     entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != keep]
     entries.sort(key=lambda p: (p / "kg-cache.json").stat().st_mtime if (p / "kg-cache.json").exists() else 0)
     for stale in entries[: max(0, len(entries) - (KEEP_ENTRIES - 1))]:

@@ -10,7 +10,6 @@ prefix the query declares). The folder can therefore be served by grlc unchanged
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -158,6 +157,8 @@ class Catalog:
         """
         path = self._paths.get(name)
         if path is None:
+            import difflib
+
             close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists them"
             raise KgError(f"no saved query named {name!r}{hint}")

@@ -6,7 +6,6 @@ Exit codes: 0 success (the data conforms), 1 the data does not conform, 2 usage 
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -453,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report(message: str) -> None:
     if _DEBUG["enabled"]:
+        import traceback
+
         traceback.print_exc()
     from kg.terminal import paint
 

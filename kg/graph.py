@@ -7,6 +7,7 @@ in-memory store for queries, or into an rdflib Graph for rdflib-based tools (pyS
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,10 +111,34 @@ def load_files(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = Tru
                 store, prefixes = cached
                 return LoadedGraph(store=store, files=files, prefixes=prefixes)
     store = ox.Store()
-    prefixes = {}
+    prefixes: dict[str, str] = {}
     for path in files:
-        store.extend(parse_file(path, prefixes))
+        _load_into(store, path, prefixes)
     return LoadedGraph(store=store, files=files, prefixes=prefixes)
+
+
+_PREFIX_LINE = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>", re.MULTILINE | re.IGNORECASE)
+
+
+def _load_into(store: ox.Store, path: Path, prefixes: dict[str, str]) -> None:
+    """Parse one file straight into the store (all in Rust: twice as fast as going through
+    Python quads); its prefixes, for display only, are read from its @prefix lines."""
+    rdf_format = RDF_FORMATS.get(path.suffix.lower())
+    if rdf_format is None:
+        raise KgError(f"{path}: unknown RDF file type {path.suffix!r}")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise KgError(f"{path}: cannot read: {error.strerror or error}") from error
+    try:
+        store.load(data, format=rdf_format, base_iri=path.resolve().as_uri())
+    except SyntaxError as error:
+        raise KgError(f"{path}:{_syntax_error_position(error)}: {_syntax_error_reason(error)}") from error
+    except ValueError as error:
+        raise KgError(f"{path}: {error}") from error
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3):
+        for match in _PREFIX_LINE.finditer(data):
+            prefixes.setdefault((match.group(1) or b"").decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace"))
 
 
 def load_bundled_graph() -> LoadedGraph:

@@ -6,10 +6,8 @@ edited, so a value cannot change what the query does (no SPARQL injection).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
@@ -28,6 +26,8 @@ def _check_integer(value: str) -> None:
 
 
 def _check_decimal(value: str) -> None:
+    from decimal import Decimal, InvalidOperation
+
     try:
         Decimal(value)
     except InvalidOperation as error:
@@ -44,6 +44,8 @@ def _check_double(value: str) -> None:
 
 
 def _check_date(value: str) -> None:
+    import datetime as dt
+
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?", value):
         raise ValueError("a date such as 2025-09-16")
     try:
@@ -53,6 +55,8 @@ def _check_date(value: str) -> None:
 
 
 def _check_datetime(value: str) -> None:
+    import datetime as dt
+
     try:
         dt.datetime.fromisoformat(value)
     except ValueError as error:

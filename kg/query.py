@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import pickle
-import select
-import signal
-import time
 from collections.abc import Callable, Mapping
 
 import pyoxigraph as ox
@@ -88,6 +84,11 @@ def answer_text(
 
 
 def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> str:
+    import pickle
+    import select
+    import signal
+    import time
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: do the work, send back ("ok" | "error", text), exit at once

@@ -7,7 +7,6 @@ CSV, TSV); CONSTRUCT and DESCRIBE results to Turtle, N-Triples, JSON-LD or RDF/X
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -116,6 +115,8 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
     file or a pipe, nothing is cut, so logs keep every value whole. ``width`` overrides both.
     """
     if width is None and sys.stdout.isatty():
+        import shutil
+
         width = shutil.get_terminal_size((120, 24)).columns
     cells = [[c.replace("\n", " ") for c in row] for row in rows]
     natural = [max([display_width(h), *(display_width(r[i]) for r in cells)]) for i, h in enumerate(headers)]

@@ -21,7 +21,7 @@ _TOKEN = re.compile(
              | "(?:[^"\\\n]|\\.)*"
              | '(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u203F-\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]+)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)  # PN_CHARS: \w is Unicode-aware
   | (?P<other>[^#"'<?$]+|.)
     """,
     re.VERBOSE | re.DOTALL,

@@ -22,14 +22,20 @@ def big_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every file parsed, into a cached store (parse_file) or in memory (_load_into)."""
     parsed: list[Path] = []
-    original = kg.graph.parse_file
+    original_parse, original_load = kg.graph.parse_file, kg.graph._load_into
 
-    def counting(path, prefixes=None):  # type: ignore[no-untyped-def]
+    def counting_parse(path, prefixes=None):  # type: ignore[no-untyped-def]
         parsed.append(path)
-        return original(path, prefixes)
+        return original_parse(path, prefixes)
 
-    monkeypatch.setattr(kg.graph, "parse_file", counting)
+    def counting_load(store, path, prefixes):  # type: ignore[no-untyped-def]
+        parsed.append(path)
+        return original_load(store, path, prefixes)
+
+    monkeypatch.setattr(kg.graph, "parse_file", counting_parse)
+    monkeypatch.setattr(kg.graph, "_load_into", counting_load)
     return parsed
 
 

@@ -1,0 +1,215 @@
+"""The supernode-kg benchmark: cold commands, and load / every saved query / validation at
+growing sizes, each beside plain rdflib + pySHACL and raw pyoxigraph, in one run.
+
+    python benchmarks/run.py [--sizes 10000,100000,1000000] [--repeats 3]
+
+Every measurement runs in a fresh process; the table shows medians of the repeats and each
+process's peak memory (RSS, from the operating system). Results go to
+benchmarks/results/benchmark.json. Synthetic graphs come from `kg synth` (seed 7) and are kept
+in benchmarks/.data/ between runs. Apache Jena is not on this machine's package registries,
+so its figures are the ones given in the issue, not measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TASKS = ROOT / "benchmarks" / "tasks.py"
+DATA = ROOT / "benchmarks" / ".data"
+JENA_SHACL_1M = {"core": 12.0, "with one SHACL-SPARQL constraint": 21.0}  # seconds, from the issue
+
+
+def run_process(command: list[str], env: dict[str, str] | None = None, timeout: float | None = None) -> tuple[float, int, str]:
+    """Run a command; return (wall seconds, peak RSS in MB, stdout)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        deadline = None if timeout is None else started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline and time.perf_counter() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.002)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        return wall, usage.ru_maxrss // 1024, out.read().decode("utf-8", "replace")
+
+
+def median_of(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if len(present) == len(values) and present else None
+
+
+def cold_commands(repeats: int) -> dict[str, object]:
+    """Whole-process times of the CLI on the bundled graph, and the floor they compare with."""
+    python = sys.executable
+    kg = shutil.which("kg", path=str(Path(python).parent)) or "kg"
+    env = {**os.environ, "KG_NO_CACHE": ""}
+    commands = {
+        "floor: python -c 'import click, pyoxigraph'": [python, "-c", "import click, pyoxigraph"],
+        "kg --help": [kg, "--help"],
+        "kg query solutions": [kg, "query", "solutions"],
+        "kg validate": [kg, "validate"],
+        "plain rdflib + pyshacl validate": [python, str(TASKS), "validate-pyshacl", *map(str, _bundled_files())],
+    }
+    results: dict[str, object] = {}
+    for _ in range(2):  # warm the file cache and the bytecode
+        for command in commands.values():
+            run_process(command, env)
+    for name, command in commands.items():
+        walls, rss = [], []
+        for _ in range(repeats):
+            wall, peak, _ = run_process(command, env)
+            walls.append(wall)
+            rss.append(peak)
+        results[name] = {"seconds": statistics.median(walls), "peak_rss_mb": max(rss), "runs": walls}
+    floor = results["floor: python -c 'import click, pyoxigraph'"]["seconds"]  # type: ignore[index]
+    for name in ("kg --help", "kg query solutions"):
+        results[name]["ratio_to_floor"] = results[name]["seconds"] / floor  # type: ignore[index]
+    return results
+
+
+def _bundled_files() -> list[Path]:
+    from kg.bundle import bundled
+
+    return bundled().graph_files()
+
+
+def synthetic(size: int) -> Path:
+    target = DATA / f"synth-{size}"
+    path = target / "synthetic.ttl"
+    if not path.exists():
+        from kg.synth import generate
+
+        generate(size, 7, target)
+    return path
+
+
+def task(name: str, files: list[Path], repeats: int, timeout: float = 0.0, env: dict[str, str] | None = None) -> dict[str, object]:
+    command = [sys.executable, str(TASKS), name, *map(str, files)] + (["--timeout", str(timeout)] if timeout else [])
+    runs = []
+    for _ in range(repeats):
+        wall, peak, out = run_process(command, env, timeout=(timeout * 40 + 600) if timeout else None)
+        try:
+            detail = json.loads(out.strip().splitlines()[-1])
+        except (IndexError, json.JSONDecodeError):
+            detail = {"seconds": None, "failed": True}
+        detail["peak_rss_mb"] = peak
+        detail["process_seconds"] = wall
+        runs.append(detail)
+    summary: dict[str, object] = {
+        "seconds": median_of([r.get("seconds") for r in runs]),  # type: ignore[misc]
+        "peak_rss_mb": max(int(r["peak_rss_mb"]) for r in runs),
+        "runs": runs,
+    }
+    if "per_query" in runs[0]:
+        names = runs[0]["per_query"].keys()  # type: ignore[union-attr]
+        summary["per_query"] = {n: median_of([r["per_query"][n][0] for r in runs]) for n in names}  # type: ignore[index]
+    return summary
+
+
+def sized(size: int, repeats: int, rdflib_timeout: float, pyshacl_timeout: float) -> dict[str, object]:
+    from kg.bundle import bundled
+
+    files = [*bundled().ontology_files(), synthetic(size)]
+    cache_env = {**os.environ, "KG_CACHE_DIR": str(DATA / "cache")}
+    no_cache = {**cache_env, "KG_NO_CACHE": "1"}
+    slow_repeats = 1 if size >= 100_000 else repeats
+    task("load-kg-cached", files, 1, env=cache_env)  # build the cached store once
+    return {
+        "load": {
+            "kg (parse)": task("load-kg", files, repeats, env=no_cache),
+            "kg (cached store)": task("load-kg-cached", files, repeats, env=cache_env),
+            "raw pyoxigraph": task("load-oxigraph", files, repeats),
+            "plain rdflib": task("load-rdflib", files, slow_repeats),
+        },
+        "queries": {
+            "kg": task("queries-kg", files, repeats, env=cache_env),
+            "raw pyoxigraph": task("queries-oxigraph", files, repeats),
+            "plain rdflib": task("queries-rdflib", files, slow_repeats, timeout=rdflib_timeout),
+        },
+        "validate": {
+            "kg fast (cached store)": task("validate-kg", files, repeats, env=cache_env),
+            "kg fast (parse)": task("validate-kg", files, repeats, env=no_cache),
+            "plain pyshacl": task("validate-pyshacl", files, slow_repeats, timeout=pyshacl_timeout),
+        },
+    }
+
+
+def fmt(seconds: object) -> str:
+    return "timeout" if seconds is None else f"{seconds:.3f}s"
+
+
+def ratio(a: object, b: object) -> str:
+    if a is None or b is None or not b:
+        return "-"
+    return f"{a / b:.2f}x"  # type: ignore[operator]
+
+
+def print_table(report: dict[str, object]) -> None:
+    cold = report["cold"]
+    print(f"\nsupernode-kg benchmark on {report['machine']['cores']} cores, Python {report['machine']['python']}")  # type: ignore[index]
+    print("\nCold commands on the bundled graph (whole process, median):")
+    for name, row in cold.items():  # type: ignore[union-attr]
+        extra = f"  ({row['ratio_to_floor']:.2f}x the floor)" if "ratio_to_floor" in row else ""
+        print(f"  {name:<48} {row['seconds'] * 1000:8.1f} ms  {row['peak_rss_mb']:5d} MB{extra}")
+    for size, section in report["sizes"].items():  # type: ignore[union-attr]
+        print(f"\n{int(size):,} triples (+ ontology)")
+        load = section["load"]
+        print("  load            " + "   ".join(f"{k}: {fmt(v['seconds'])} ({v['peak_rss_mb']} MB)" for k, v in load.items()))
+        queries = section["queries"]
+        kg, raw, slow = (queries[k].get("per_query", {}) for k in ("kg", "raw pyoxigraph", "plain rdflib"))
+        print(f"  {'query':<34} {'kg':>9} {'pyoxigraph':>11} {'rdflib':>9} {'kg/oxi':>7} {'rdflib/kg':>9}")
+        for name in kg:
+            print(f"  {name:<34} {fmt(kg[name]):>9} {fmt(raw.get(name)):>11} {fmt(slow.get(name)):>9} "
+                  f"{ratio(kg[name], raw.get(name)):>7} {ratio(slow.get(name), kg[name]):>9}")
+        print(f"  all queries: kg {fmt(queries['kg']['seconds'])} ({queries['kg']['peak_rss_mb']} MB), "
+              f"pyoxigraph {fmt(queries['raw pyoxigraph']['seconds'])}, rdflib {fmt(queries['plain rdflib']['seconds'])} "
+              f"({queries['plain rdflib']['peak_rss_mb']} MB)")
+        validate = section["validate"]
+        print("  validate        " + "   ".join(f"{k}: {fmt(v['seconds'])} ({v['peak_rss_mb']} MB)" for k, v in validate.items()))
+    print(f"\nApache Jena SHACL at 1M triples (figures from the issue, not measured here): {JENA_SHACL_1M}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cold-repeats", type=int, default=9)
+    parser.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds per rdflib query")
+    parser.add_argument("--pyshacl-timeout", type=float, default=300.0)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "benchmark.json")
+    args = parser.parse_args()
+    report: dict[str, object] = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "cold": cold_commands(args.cold_repeats),
+        "sizes": {},
+    }
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        report["sizes"][str(size)] = sized(size, args.repeats, args.rdflib_timeout, args.pyshacl_timeout)  # type: ignore[index]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print_table(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

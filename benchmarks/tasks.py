@@ -1,0 +1,161 @@
+"""One measured task, run in its own process by benchmarks/run.py; prints one JSON line.
+
+    python benchmarks/tasks.py TASK [--timeout S] FILE...
+
+Tasks: load-kg, load-kg-cached, load-oxigraph, load-rdflib, queries-kg, queries-oxigraph,
+queries-rdflib, validate-kg, validate-pyshacl. Times cover the work only (not the interpreter's
+start); the parent reads this process's peak memory from the operating system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class TimedOut(Exception):
+    pass
+
+
+def _alarm(seconds: float) -> None:
+    def ring(*_: object) -> None:
+        raise TimedOut
+
+    signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def _disarm() -> None:
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def saved_queries() -> list[tuple[str, str]]:
+    from kg.catalog import Catalog
+    from kg.parameters import bind_parameters
+    from kg.query import bound_query_text
+
+    return [(q.name, bound_query_text(q.text, bind_parameters(q, {})))
+            for q in Catalog.bundled() if "network" not in q.tags]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("task")
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=float, default=0.0)
+    args = parser.parse_args()
+    files: list[Path] = args.files
+    result: dict[str, object] = {}
+    started = time.perf_counter()
+
+    if args.task in ("load-kg", "load-kg-cached"):
+        from kg.graph import load_files
+
+        graph = load_files(files, use_cache=args.task == "load-kg-cached")
+        result["triples"] = len(graph)
+    elif args.task == "load-oxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        for path in files:
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        result["triples"] = len(store)
+    elif args.task == "load-rdflib":
+        import rdflib
+
+        graph = rdflib.Graph()
+        for path in files:
+            graph.parse(path, format="turtle")
+        result["triples"] = len(graph)
+    elif args.task == "queries-kg":
+        from kg.catalog import Catalog
+        from kg.graph import load_files
+        from kg.parameters import bind_parameters
+        from kg.query import answer_text
+        from kg.sparql_text import query_form
+
+        graph = load_files(files)  # the cached store: what a second `kg query` run reads
+        per_query = {}
+        started = time.perf_counter()
+        for saved in Catalog.bundled():
+            if "network" in saved.tags:
+                continue
+            output_format = "turtle" if query_form(saved.text) in ("CONSTRUCT", "DESCRIBE") else "json"
+            t = time.perf_counter()
+            output = answer_text(graph, saved.text, bind_parameters(saved, {}), output_format, saved.prefixes)
+            per_query[saved.name] = [time.perf_counter() - t, len(output)]
+        result["per_query"] = per_query
+    elif args.task == "queries-oxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        for path in files:
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        per_query = {}
+        queries = saved_queries()
+        started = time.perf_counter()
+        for name, text in queries:
+            t = time.perf_counter()
+            results = store.query(text)
+            buffer = io.BytesIO()
+            if isinstance(results, ox.QueryTriples):
+                ox.serialize(results, buffer, format=ox.RdfFormat.TURTLE)
+            else:
+                results.serialize(buffer, format=ox.QueryResultsFormat.JSON)
+            per_query[name] = [time.perf_counter() - t, buffer.tell()]
+        result["per_query"] = per_query
+    elif args.task == "queries-rdflib":
+        import rdflib
+
+        graph = rdflib.Graph()
+        for path in files:
+            graph.parse(path, format="turtle")
+        per_query = {}
+        queries = saved_queries()
+        started = time.perf_counter()
+        for name, text in queries:
+            t = time.perf_counter()
+            try:
+                if args.timeout:
+                    _alarm(args.timeout)
+                output = graph.query(text).serialize(format="json" if "CONSTRUCT" not in text else "turtle")
+                per_query[name] = [time.perf_counter() - t, len(output or b"")]
+            except TimedOut:
+                per_query[name] = [None, 0]
+            finally:
+                _disarm()
+        result["per_query"] = per_query
+    elif args.task in ("validate-kg", "validate-pyshacl"):
+        from kg.bundle import bundled
+        from kg.validation import validate
+
+        ontology = bundled().ontology_files()
+        data = [f for f in files if f not in ontology]
+        try:
+            if args.timeout:
+                _alarm(args.timeout)
+            outcome = validate(data=data, ontology=ontology,
+                               engine="fast" if args.task == "validate-kg" else "pyshacl")
+            result["violations"] = len(outcome.violations)
+            result["engine"] = outcome.engine
+        except TimedOut:
+            result["timed_out"] = True
+        finally:
+            _disarm()
+    else:
+        parser.error(f"unknown task {args.task}")
+    result["seconds"] = None if result.get("timed_out") else time.perf_counter() - started
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
