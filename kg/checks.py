@@ -50,7 +50,7 @@ def run_checks(paths: Sequence[str | os.PathLike[str]] | None = None) -> list[Ch
     """
     bundle = bundled()
     files = list(paths) if paths is not None else [*bundle.graph_files(), *bundle.shapes_files()]
-    graph = load_files(files)
+    graph = load_files(files, use_cache=False)  # many queries: in memory beats the on-disk store
     return [run_check(graph, check) for check in checks_catalog()]
 
 

@@ -127,10 +127,8 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
                    "junit: JUnit XML for CI; github: GitHub Actions annotations at the file and line of each node.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="fast: each constraint as one SPARQL query on Oxigraph; pyshacl: the reference engine.")
-@click.option("--no-cache", is_flag=True, help="Parse the files even if a cached store of them exists.")
 def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...],
-                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str, engine: str,
-                     no_cache: bool) -> None:
+                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str, engine: str) -> None:
     """Check the data against the SHACL shapes. Exit 0 if it conforms, 1 if not.
 
     \b
@@ -144,8 +142,7 @@ def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...
     from kg.validation import validate
 
     ontology = [] if no_ontology else (list(ontology_paths) or None)
-    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology, engine=engine,
-                       use_cache=not no_cache)
+    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology, engine=engine)
     if outcome.engine_note:
         click.echo(f"note: {outcome.engine_note}", err=True)
     renderers = {"turtle": lambda o: o.report_turtle(), "junit": junit_report, "github": github_report, "text": text_report}

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,22 +124,33 @@ _PREFIX_LINE = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[
 def _load_into(store: ox.Store, path: Path, prefixes: dict[str, str]) -> None:
     """Parse one file straight into the store (all in Rust: twice as fast as going through
     Python quads); its prefixes, for display only, are read from its @prefix lines."""
+    data, rdf_format = _read(path)
+    with _syntax_errors(path):
+        store.load(data, format=rdf_format, base_iri=path.resolve().as_uri())
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3):
+        for match in _PREFIX_LINE.finditer(data):
+            prefixes.setdefault((match.group(1) or b"").decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace"))
+
+
+def _read(path: Path) -> tuple[bytes, ox.RdfFormat]:
     rdf_format = RDF_FORMATS.get(path.suffix.lower())
     if rdf_format is None:
         raise KgError(f"{path}: unknown RDF file type {path.suffix!r}")
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), rdf_format
     except OSError as error:
         raise KgError(f"{path}: cannot read: {error.strerror or error}") from error
+
+
+@contextmanager
+def _syntax_errors(path: Path) -> Iterator[None]:
+    """Turn the parser's errors into one-line KgErrors naming file, line and column."""
     try:
-        store.load(data, format=rdf_format, base_iri=path.resolve().as_uri())
+        yield
     except SyntaxError as error:
         raise KgError(f"{path}:{_syntax_error_position(error)}: {_syntax_error_reason(error)}") from error
-    except ValueError as error:
+    except ValueError as error:  # an invalid IRI or literal that the parser let through
         raise KgError(f"{path}: {error}") from error
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3):
-        for match in _PREFIX_LINE.finditer(data):
-            prefixes.setdefault((match.group(1) or b"").decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace"))
 
 
 def load_bundled_graph() -> LoadedGraph:
@@ -152,20 +164,10 @@ def parse_file(path: Path, prefixes: dict[str, str] | None = None) -> list[ox.Qu
     Raises:
         KgError: the file cannot be read or does not parse (file:line:column: reason).
     """
-    rdf_format = RDF_FORMATS.get(path.suffix.lower())
-    if rdf_format is None:
-        raise KgError(f"{path}: unknown RDF file type {path.suffix!r}")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise KgError(f"{path}: cannot read: {error.strerror or error}") from error
-    try:
+    data, rdf_format = _read(path)
+    with _syntax_errors(path):
         parser = ox.parse(data, format=rdf_format, base_iri=path.resolve().as_uri())
         quads = list(parser)
-    except SyntaxError as error:
-        raise KgError(f"{path}:{_syntax_error_position(error)}: {_syntax_error_reason(error)}") from error
-    except ValueError as error:  # an invalid IRI or literal that the parser let through
-        raise KgError(f"{path}: {error}") from error
     if prefixes is not None:
         for prefix, namespace in parser.prefixes.items():
             prefixes.setdefault(prefix, namespace)

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, TypeVar
 
 from kg.errors import KgError
+
+T = TypeVar("T")
 
 
 def write_atomically(path: str | os.PathLike[str], data: str | bytes) -> Path:
@@ -17,11 +21,18 @@ def write_atomically(path: str | os.PathLike[str], data: str | bytes) -> Path:
         KgError: the folder does not exist or cannot be written (the message names it); on
             any failure the target is left as it was and no temporary file remains.
     """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    write_stream_atomically(path, lambda stream: stream.write(payload))
+    return Path(path)
+
+
+def write_stream_atomically(path: str | os.PathLike[str], write: Callable[[IO[bytes]], T]) -> T:
+    """Call ``write(stream)`` on a temporary file beside ``path``, then rename it into place;
+    return what ``write`` returned. The same guarantees as :func:`write_atomically`."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise KgError(f"{target}: cannot write: directory {folder} does not exist")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
@@ -29,7 +40,7 @@ def write_atomically(path: str | os.PathLike[str], data: str | bytes) -> Path:
     try:
         os.chmod(temporary, 0o666 & ~_current_umask())  # mkstemp makes 0600; honour the umask
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            result = write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
@@ -39,7 +50,7 @@ def write_atomically(path: str | os.PathLike[str], data: str | bytes) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return target
+    return result
 
 
 def _current_umask() -> int:

@@ -82,17 +82,8 @@ def query_endpoint(endpoint: str, text: str, *, timeout: float = 30.0) -> object
         content_type = (response.info().get("content-type") or "").split(";")[0].strip().lower()
     except SPARQLWrapperException as error:
         raise KgError(f"{endpoint}: {_wrapper_error(error)}") from None
-    except urllib.error.HTTPError as error:
-        raise KgError(f"{endpoint}: HTTP {error.code} {error.reason}: {_first_line(error)}") from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise KgError(f"{endpoint}: no answer within {timeout:g} s") from None
-        raise KgError(f"{endpoint}: cannot reach the endpoint: {getattr(reason, 'strerror', None) or reason}") from None
-    except (socket.timeout, TimeoutError):
-        raise KgError(f"{endpoint}: no answer within {timeout:g} s") from None
-    except (ConnectionError, OSError) as error:
-        raise KgError(f"{endpoint}: connection failed: {error.strerror or error}") from None
+    except OSError as error:
+        raise _network_error(endpoint, "", error, timeout, "the endpoint") from None
     return _parse_answer(endpoint, body, content_type, graph_answer)
 
 
@@ -233,12 +224,18 @@ def _http(url: str, method: str, body: bytes | None, headers: dict[str, str], ti
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked
             return response.read()
-    except urllib.error.HTTPError as error:
-        raise KgError(f"{url}: {method} failed: HTTP {error.code} {error.reason}: {_first_line(error)}") from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise KgError(f"{url}: {method}: no answer within {timeout:g} s") from None
-        raise KgError(f"{url}: {method}: cannot reach the store: {getattr(reason, 'strerror', None) or reason}") from None
-    except (socket.timeout, TimeoutError):
-        raise KgError(f"{url}: {method}: no answer within {timeout:g} s") from None
+    except OSError as error:
+        raise _network_error(url, method, error, timeout, "the store") from None
+
+
+def _network_error(url: str, method: str, error: OSError, timeout: float, what: str) -> KgError:
+    """One line for a failed HTTP exchange: the HTTP status, a time-out, or why it was unreachable."""
+    where = f"{url}: {method + ' ' if method else ''}"
+    if isinstance(error, urllib.error.HTTPError):
+        return KgError(f"{where}{'failed: ' if method else ''}HTTP {error.code} {error.reason}: {_first_line(error)}")
+    reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    if isinstance(reason, (socket.timeout, TimeoutError)):
+        return KgError(f"{where}no answer within {timeout:g} s")
+    if isinstance(error, urllib.error.URLError):
+        return KgError(f"{where}cannot reach {what}: {getattr(reason, 'strerror', None) or reason}")
+    return KgError(f"{where}connection failed: {error.strerror or error}")

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import random
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,7 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.output import write_atomically
+from kg.output import write_atomically, write_stream_atomically
 
 SYNTH = "https://w3id.org/supernode-kg/id/synth/"
 SNK = "https://w3id.org/supernode-kg/ontology#"
@@ -225,29 +223,8 @@ def _limit(world: _World, target: int) -> Iterator[ox.Triple]:
 def _write_turtle(path: Path, triples: Iterable[ox.Triple]) -> int:
     """Stream triples into ``path`` through a temporary file beside it; return how many."""
     counted = _Counter(triples)
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
-    except OSError as error:
-        raise KgError(f"{path}: cannot write: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            ox.serialize(counted, stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; honour the umask
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise KgError(f"{path}: cannot write: {error.strerror or error}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_stream_atomically(path, lambda stream: ox.serialize(counted, stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES))
     return counted.count
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class _Counter:
