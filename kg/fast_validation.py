@@ -11,9 +11,8 @@ generated data with injected violations.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -100,9 +99,6 @@ class _Shapes:
             items.append(first)
             head = self.value(head, RDF + "rest")
         return items
-
-    def subjects_of_type(self, kind: str) -> list[object]:
-        return [q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(SH + kind))]
 
 
 def validate_store(data: ox.Store, shapes_store: ox.Store) -> FastOutcome:
@@ -323,10 +319,3 @@ def _text(term: object) -> str:
     if isinstance(term, ox.Literal | ox.NamedNode):
         return term.value
     return "" if term is None else str(term)
-
-
-def load_store(paths: Sequence[str | os.PathLike[str]]) -> ox.Store:
-    """Parse files into an in-memory store (the caller may pass a cached store instead)."""
-    from kg.graph import load_files
-
-    return load_files(paths).store
