@@ -173,14 +173,16 @@ def describe_command(entity: str, inferred: bool, output_format: str, endpoint: 
     """
     import json
 
-    from kg.bundle import bundled
+    from kg.catalog import Catalog
     from kg.describe import describe, render_card
     from kg.graph import load_bundled_graph, load_files
 
     if endpoint and (data_paths or inferred):
         raise KgError("--endpoint describes the remote graph; --data and --inferred need local files")
     graph = None if endpoint else (load_files(list(data_paths)) if data_paths else load_bundled_graph())
-    prefixes = graph.prefixes if graph else load_files(bundled().graph_files()).prefixes
+    # At an endpoint, names are shown with the prefixes the card's own queries declare
+    # (parsing the bundled graph only for its prefixes would be wasted work).
+    prefixes = graph.prefixes if graph else Catalog.bundled().get("claims-about").prefixes
     inferred_types = None
     if inferred:
         from kg.reasoning import reason

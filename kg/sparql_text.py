@@ -98,7 +98,6 @@ def looks_like_update(text: str) -> bool:
     return False
 
 
-_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _SERVICE = re.compile(r"\bSERVICE\b(\s+SILENT\b)?\s*$", re.IGNORECASE)
 _PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*$", re.IGNORECASE)
 _PREFIXED_NAME = re.compile(r"^\s*([A-Za-z][\w.-]*)?:([^\s{}]*)")
@@ -109,7 +108,7 @@ def query_form(text: str) -> str | None:
     comments, strings and IRIs; None if there is none (an update, or not SPARQL)."""
     for kind, token in tokens(text):
         if kind == "other":
-            match = _QUERY_FORM.search(token)
+            match = _QUERY_KEYWORD.search(token)
             if match:
                 return match.group(1).upper()
     return None
