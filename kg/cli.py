@@ -126,9 +126,13 @@ def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str
               help="text: one line per violation; turtle: the standard SHACL validation report; "
                    "junit: JUnit XML for CI; github: GitHub Actions annotations at the file and line of each node.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="fast: each constraint as one SPARQL query on Oxigraph; pyshacl: the reference engine.")
+              help="fast: each constraint as one SPARQL query on Oxigraph (shapes or literals it cannot "
+                   "answer exactly go to pySHACL, with a note); pyshacl: the reference engine.")
+@click.option("--allow-warnings", is_flag=True,
+              help="As pySHACL's option: sh:Warning and sh:Info results do not make the data non-conforming.")
 def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...],
-                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str, engine: str) -> None:
+                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str, engine: str,
+                     allow_warnings: bool) -> None:
     """Check the data against the SHACL shapes. Exit 0 if it conforms, 1 if not.
 
     \b
@@ -142,7 +146,8 @@ def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...
     from kg.validation import validate
 
     ontology = [] if no_ontology else (list(ontology_paths) or None)
-    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology, engine=engine)
+    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology,
+                       engine=engine, allow_warnings=allow_warnings)
     if outcome.engine_note:
         click.echo(f"note: {outcome.engine_note}", err=True)
     renderers = {"turtle": lambda o: o.report_turtle(), "junit": junit_report, "github": github_report, "text": text_report}

@@ -3,41 +3,44 @@
 pySHACL checks node by node in Python; at a million triples that takes minutes. Here every
 constraint is answered for all focus nodes at once by Oxigraph, with the queries of
 ``kg/shacl_sparql/`` (one per SHACL Core constraint component) and the shapes' own
-SHACL-SPARQL constraints. The features our shapes use are supported; shapes that use anything
-else raise :class:`UnsupportedShapes`, and `kg validate` then uses pySHACL. pySHACL stays the
-reference: tests compare both engines' results on the bundled data, every broken fixture and
-generated data with injected violations.
+SHACL-SPARQL constraints. :mod:`kg.shacl_shapes` reads the whole shapes graph first and raises
+:class:`UnsupportedShapes` for anything this engine does not implement, so that `kg validate`
+hands the whole validation to pySHACL instead of answering wrongly.
+
+The data store must hold every literal exactly as written (see :mod:`kg.literal_fidelity`):
+the store's values are reported and compared as terms.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.shacl_shapes import (
+    NODE_KINDS,
+    RDF,
+    RDFS,
+    SH,
+    Shape,
+    ShapesGraph,
+    SparqlConstraint,
+    Target,
+    Term,
+    UnsupportedShapes,
+    is_true,
+    path_sparql,
+)
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 TEMPLATES = Path(__file__).resolve().parent / "shacl_sparql"
-SELF_PATH = "<urn:x-supernode-kg:self>?"  # a zero-or-one path over no triple: ?value = ?this
 
-#: Parameters of a shape that are not constraints (targets, structure, documentation).
-NON_CONSTRAINTS = {SH + p for p in (
-    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "property", "path", "message",
-    "severity", "name", "description", "order", "group", "deactivated", "declare", "prefixes",
-)} | {RDF + "type", RDFS + "comment", RDFS + "label"}
+__all__ = ["FastResult", "UnsupportedShapes", "validate_store"]
 
-#: XSD datatypes whose lexical form a SPARQL cast checks (sh:datatype needs a well-formed literal).
-CASTABLE = {XSD + t for t in ("integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time")}
-
-NODE_KINDS = {
+_NODE_KIND_TESTS = {
     SH + "IRI": "isIRI(?value)",
     SH + "BlankNode": "isBlank(?value)",
     SH + "Literal": "isLiteral(?value)",
@@ -45,28 +48,37 @@ NODE_KINDS = {
     SH + "BlankNodeOrLiteral": "(isBlank(?value) || isLiteral(?value))",
     SH + "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))",
 }
-
-
-class UnsupportedShapes(KgError):
-    """The shapes use a SHACL feature the fast engine does not implement."""
+_COMPARISONS = {"minExclusive": ">", "minInclusive": ">=", "maxExclusive": "<", "maxInclusive": "<="}
+#: Constraint components that apply to property shapes only (SHACL 4).
+_PROPERTY_ONLY = {SH + p for p in ("minCount", "maxCount", "uniqueLang", "lessThan", "lessThanOrEquals",
+                                   "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount")}
 
 
 @dataclass(frozen=True)
-class FastViolation:
-    """One validation result, with full terms (display happens later)."""
+class FastResult:
+    """One validation result, with full terms (display happens later).
 
-    focus: object
-    path: str | None
+    Attributes:
+        focus: the focus node.
+        path: the shapes-graph node that spells the result path (None for node shapes).
+        component: the constraint component's IRI.
+        shape: the source shape.
+        severity: the shape's severity (``sh:Violation`` unless it says otherwise).
+        messages: the shape's or constraint's ``sh:message`` values, substituted.
+        default_message: the engine's own message, used when ``messages`` is empty.
+        value: the value node, where the component reports one.
+        constraint: the ``sh:sparql`` constraint node, for SPARQL-based results.
+    """
+
+    focus: Term
+    path: Term | None
     component: str
-    shape: object
-    message: str
-    value: object | None = None
-
-
-@dataclass
-class FastOutcome:
-    conforms: bool
-    violations: list[FastViolation] = field(default_factory=list)
+    shape: Term
+    severity: ox.NamedNode
+    messages: tuple[ox.Literal, ...]
+    default_message: str
+    value: Term | None = None
+    constraint: Term | None = None
 
 
 @lru_cache(maxsize=None)
@@ -74,248 +86,306 @@ def _template(component: str) -> str:
     return (TEMPLATES / f"{component}.rq").read_text(encoding="utf-8")
 
 
-class _Shapes:
-    """Read access to the shapes graph."""
+@dataclass(frozen=True)
+class _Check:
+    """One query to run and how its rows become results."""
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-
-    def objects(self, subject: object, predicate: str) -> list[object]:
-        return [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
-
-    def value(self, subject: object, predicate: str) -> object | None:
-        values = self.objects(subject, predicate)
-        return values[0] if values else None
-
-    def predicates(self, subject: object) -> set[str]:
-        return {q.predicate.value for q in self.store.quads_for_pattern(subject, None, None)}
-
-    def items(self, head: object) -> list[object]:
-        items = []
-        while head is not None and not (isinstance(head, ox.NamedNode) and head.value == RDF + "nil"):
-            first = self.value(head, RDF + "first")
-            if first is None:
-                raise UnsupportedShapes(f"malformed RDF list in the shapes at {head}")
-            items.append(first)
-            head = self.value(head, RDF + "rest")
-        return items
+    shape: Shape
+    component: str
+    query: str
+    describe: Callable[[ox.QuerySolution], str]
+    reports_value: bool = True
 
 
-def validate_store(data: ox.Store, shapes_store: ox.Store) -> FastOutcome:
-    """Validate the data in ``data`` (ontology merged in) against the shapes in ``shapes_store``.
+def validate_store(data: ox.Store, shapes_graph: ShapesGraph, shapes: list[Shape],
+                   show: Callable[[Term], str]) -> list[FastResult]:
+    """Validate the data in ``data`` (ontology merged in) against shapes.
+
+    Args:
+        data: the data graph, every literal as written.
+        shapes_graph: the shapes graph, as parsed.
+        shapes: the shapes to validate, from :func:`kg.shacl_shapes.read_shapes` on that graph.
+        show: how a term is written in default messages (prefixed names).
 
     Raises:
         UnsupportedShapes: the shapes use a feature this engine does not implement.
     """
-    shapes = _Shapes(shapes_store)
-    violations: list[FastViolation] = []
-    node_shapes = {q.subject for q in shapes_store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(SH + "NodeShape"))}
-    for shape in sorted(node_shapes, key=str):
-        target = _target_pattern(shapes, shape)
-        if target is None:
-            continue
-        message = _message(shapes, shape)
-        violations += _constraints(data, shapes, shape, target, SELF_PATH, None, shape, message)
-        for property_shape in shapes.objects(shape, SH + "property"):
-            path = shapes.value(property_shape, SH + "path")
-            if not isinstance(path, ox.NamedNode):
-                raise UnsupportedShapes(f"property shape {property_shape}: only IRI paths are supported")
-            violations += _constraints(data, shapes, property_shape, target, str(path), path.value,
-                                       property_shape, _message(shapes, property_shape) or message)
-        for constraint in shapes.objects(shape, SH + "sparql"):
-            violations += _sparql_constraint(data, shapes, shape, constraint, target)
-    return FastOutcome(conforms=not violations, violations=violations)
+    checks: list[_Check] = []
+    sparql: list[tuple[Shape, SparqlConstraint, str]] = []
+    for shape in shapes:
+        target = _target_pattern(shape.targets)
+        for member in (shape, *shape.properties):
+            checks.extend(_checks(shapes_graph, member, target, show))
+            sparql.extend((member, constraint, target) for constraint in member.sparql)
+    results: list[FastResult] = []
+    for check in checks:
+        for row in data.query(check.query):
+            results.append(FastResult(
+                focus=row["this"], path=check.shape.path.node if check.shape.path else None,
+                component=SH + check.component, shape=check.shape.node, severity=check.shape.severity,
+                messages=check.shape.messages, default_message=check.describe(row),
+                value=row["value"] if check.reports_value else None,
+            ))
+    for shape, constraint, target in sparql:
+        results.extend(_sparql_results(data, shape, constraint, target))
+    return results
 
 
-def _target_pattern(shapes: _Shapes, shape: object) -> str | None:
-    """A group pattern binding ?this to the shape's focus nodes, or None if it has no target."""
+def _target_pattern(targets: list[Target]) -> str:
+    """A group pattern binding ?this to every focus node of the targets."""
     alternatives = []
-    classes = shapes.objects(shape, SH + "targetClass")
-    if classes:
-        values = " ".join(str(c) for c in classes)
-        alternatives.append(f"VALUES ?targetClass {{ {values} }} ?this a/<{RDFS}subClassOf>* ?targetClass .")
-    for predicate in shapes.objects(shape, SH + "targetSubjectsOf"):
-        alternatives.append(f"?this {predicate} ?targetValue .")
-    for predicate in shapes.objects(shape, SH + "targetObjectsOf"):
-        alternatives.append(f"?targetSubject {predicate} ?this .")
-    nodes = shapes.objects(shape, SH + "targetNode")
-    if nodes:
-        alternatives.append(f"VALUES ?this {{ {' '.join(str(n) for n in nodes)} }}")
-    if not alternatives:
-        return None
+    for target in targets:
+        if target.kind == "class":
+            alternatives.append(f"?this <{RDF}type>/<{RDFS}subClassOf>* {target.term} .")
+        elif target.kind == "node":
+            if isinstance(target.term, ox.BlankNode):
+                raise UnsupportedShapes(f"sh:targetNode {target.term} is a blank node")
+            alternatives.append(f"VALUES ?this {{ {target.term} }}")
+        elif target.kind == "subjectsOf":
+            alternatives.append(f"?this {_iri(target.term, 'sh:targetSubjectsOf')} ?targetValue .")
+        else:
+            alternatives.append(f"?targetSubject {_iri(target.term, 'sh:targetObjectsOf')} ?this .")
     return " UNION ".join(f"{{ {a} }}" for a in alternatives)
 
 
-def _message(shapes: _Shapes, shape: object) -> str:
-    message = shapes.value(shape, SH + "message")
-    return message.value if isinstance(message, ox.Literal) else ""
+def _iri(term: Term, parameter: str) -> str:
+    if not isinstance(term, ox.NamedNode):
+        raise UnsupportedShapes(f"{parameter} {term} is not an IRI")
+    return str(term)
 
 
-def _constraints(data: ox.Store, shapes: _Shapes, shape: object, target: str, path: str, path_iri: str | None,
-                 source: object, message: str) -> list[FastViolation]:
-    found: list[FastViolation] = []
-    parameters = shapes.predicates(shape) - NON_CONSTRAINTS
-    handled: set[str] = set()
-    for component, query in _component_queries(shapes, shape, parameters, handled):
-        text = query.replace("$TARGET", target).replace("$PATH", path)
-        for row in data.query(text):
-            found.append(FastViolation(row["this"], path_iri, SH + component, source, message,
-                                       _value_of(row)))
-    unknown = parameters - handled - {SH + "sparql"}
-    if unknown:
-        raise UnsupportedShapes(f"shape {shape}: unsupported parameters {', '.join(sorted(unknown))}")
-    return found
+def _single(shape: Shape, name: str) -> Term:
+    values = shape.parameters[SH + name]
+    if len(values) != 1:
+        raise UnsupportedShapes(f"shape {shape.node} has {len(values)} values of sh:{name}")
+    return values[0]
 
 
-def _value_of(row: ox.QuerySolution) -> object | None:
-    try:
-        return row["value"]
-    except (KeyError, IndexError):
-        return None
+def _integer(shape: Shape, name: str) -> int:
+    value = _single(shape, name)
+    if not isinstance(value, ox.Literal) or not re.fullmatch(r"[+-]?[0-9]+", value.value):
+        raise UnsupportedShapes(f"shape {shape.node}: sh:{name} {value} is not an integer")
+    return int(value.value)
 
 
-def _component_queries(shapes: _Shapes, shape: object, parameters: set[str], handled: set[str]) -> Iterable[tuple[str, str]]:
-    def param(name: str) -> object:
-        handled.add(SH + name)
-        return shapes.value(shape, SH + name)
+def _checks(graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term], str]) -> Iterator[_Check]:
+    """The queries of a shape's core constraints, with the placeholders filled."""
+    parameters = shape.parameters
+    if shape.path is None and _PROPERTY_ONLY & set(parameters):
+        raise UnsupportedShapes(f"node shape {shape.node} uses a property-shape parameter")
+    path = shape.path.sparql if shape.path else ""
+    values = f"?this {path} ?value ." if shape.path else "BIND (?this AS ?value)"
+    is_value = f"EXISTS {{ ?this {path} ?value }}" if shape.path else "sameTerm(?this, ?value)"
+    where = f"{show(shape.path.node)} of " if shape.path else ""
+
+    def check(component: str, describe: Callable[[ox.QuerySolution], str], reports_value: bool = True,
+              **substitutions: str) -> _Check:
+        query = (_template(component).replace("$TARGET", target).replace("$VALUES", values)
+                 .replace("$IS_VALUE", is_value).replace("$PATH", path))
+        for name, text in substitutions.items():
+            query = query.replace(f"${name}", text)
+        return _Check(shape, component, query, describe, reports_value)
+
+    def value_of(row: ox.QuerySolution) -> str:
+        return show(row["value"])
 
     if SH + "minCount" in parameters:
-        yield "MinCountConstraintComponent", _template("MinCountConstraintComponent").replace("$minCount", str(param("minCount")))
+        n = _integer(shape, "minCount")
+        yield check("MinCountConstraintComponent", lambda r: f"Less than {n} values on {show(r['this'])}->{show(shape.path.node)}",
+                    False, minCount=str(n))
     if SH + "maxCount" in parameters:
-        yield "MaxCountConstraintComponent", _template("MaxCountConstraintComponent").replace("$maxCount", str(param("maxCount")))
-    if SH + "datatype" in parameters:
-        datatype = param("datatype")
-        yield "DatatypeConstraintComponent", (_template("DatatypeConstraintComponent")
-                                              .replace("$WELLFORMED", _well_formed(datatype))
-                                              .replace("$datatype", str(datatype)))
-    if SH + "class" in parameters:
-        for cls in shapes.objects(shape, SH + "class"):
-            handled.add(SH + "class")
-            yield "ClassConstraintComponent", _template("ClassConstraintComponent").replace("$class", str(cls))
-    if SH + "nodeKind" in parameters:
-        kind = param("nodeKind")
-        expression = NODE_KINDS.get(getattr(kind, "value", ""))
-        if expression is None:
-            raise UnsupportedShapes(f"shape {shape}: unknown sh:nodeKind {kind}")
-        yield "NodeKindConstraintComponent", _template("NodeKindConstraintComponent").replace("$NODEKIND", expression)
+        n = _integer(shape, "maxCount")
+        yield check("MaxCountConstraintComponent", lambda r: f"More than {n} values on {show(r['this'])}->{show(shape.path.node)}",
+                    False, maxCount=str(n))
+    for datatype in parameters.get(SH + "datatype", []):
+        yield check("DatatypeConstraintComponent",
+                    lambda r, d=datatype: f"Value {value_of(r)} is not a literal with datatype {show(d)}",
+                    datatype=_iri(datatype, "sh:datatype"))
+    for cls in parameters.get(SH + "class", []):
+        yield check("ClassConstraintComponent", lambda r, c=cls: f"Value {value_of(r)} does not have class {show(c)}",
+                    **{"class": _iri(cls, "sh:class")})
+    for kind in parameters.get(SH + "nodeKind", []):
+        if not isinstance(kind, ox.NamedNode) or kind.value not in NODE_KINDS:
+            raise UnsupportedShapes(f"shape {shape.node}: unknown sh:nodeKind {kind}")
+        yield check("NodeKindConstraintComponent", lambda r, k=kind: f"Value {value_of(r)} is not of node kind {show(k)}",
+                    NODEKIND=_NODE_KIND_TESTS[kind.value])
+    for name, operator in _COMPARISONS.items():
+        for bound in parameters.get(SH + name, []):
+            component = name[0].upper() + name[1:] + "ConstraintComponent"
+            yield check(component, lambda r, o=operator, b=bound: f"Value {value_of(r)} is not {o} {show(b)}",
+                        **{name: str(bound)})
+    for name, operator in (("minLength", ">="), ("maxLength", "<=")):
+        if SH + name in parameters:
+            n = _integer(shape, name)
+            component = name[0].upper() + name[1:] + "ConstraintComponent"
+            yield check(component, lambda r, o=operator, n=n: f"Value {value_of(r)} does not have a length {o} {n}",
+                        **{name: str(n)})
     if SH + "pattern" in parameters:
-        pattern = param("pattern")
-        flags = param("flags") if SH + "flags" in parameters else None
-        yield "PatternConstraintComponent", (_template("PatternConstraintComponent")
-                                             .replace("$FLAGS", f", {flags}" if flags is not None else "")
-                                             .replace("$pattern", str(pattern)))
-    if SH + "in" in parameters:
-        members = " ".join(str(m) for m in shapes.items(param("in")))
-        yield "InConstraintComponent", _template("InConstraintComponent").replace("$in", members)
-    if SH + "minInclusive" in parameters:
-        yield "MinInclusiveConstraintComponent", _template("MinInclusiveConstraintComponent").replace("$minInclusive", str(param("minInclusive")))
-    if SH + "maxInclusive" in parameters:
-        yield "MaxInclusiveConstraintComponent", _template("MaxInclusiveConstraintComponent").replace("$maxInclusive", str(param("maxInclusive")))
-    if SH + "minLength" in parameters:
-        yield "MinLengthConstraintComponent", _template("MinLengthConstraintComponent").replace("$minLength", str(param("minLength")))
-    if SH + "languageIn" in parameters:
-        yield "LanguageInConstraintComponent", _template("LanguageInConstraintComponent").replace(
-            "$LANGUAGES", _languages(shapes, param("languageIn")))
-    if SH + "uniqueLang" in parameters:
-        if getattr(param("uniqueLang"), "value", "") == "true":
-            yield "UniqueLangConstraintComponent", _template("UniqueLangConstraintComponent")
-    if SH + "hasValue" in parameters:
-        yield "HasValueConstraintComponent", _template("HasValueConstraintComponent").replace("$hasValue", str(param("hasValue")))
-    if SH + "lessThanOrEquals" in parameters:
-        yield "LessThanOrEqualsConstraintComponent", _template("LessThanOrEqualsConstraintComponent").replace(
-            "$lessThanOrEquals", str(param("lessThanOrEquals")))
+        flags = parameters.get(SH + "flags", [])
+        if len(flags) > 1 or any(not isinstance(f, ox.Literal) for f in flags):
+            raise UnsupportedShapes(f"shape {shape.node}: sh:flags must be one literal")
+        for pattern in parameters[SH + "pattern"]:
+            if not isinstance(pattern, ox.Literal):
+                raise UnsupportedShapes(f"shape {shape.node}: sh:pattern {pattern} is not a literal")
+            yield check("PatternConstraintComponent",
+                        lambda r, p=pattern: f"Value {value_of(r)} does not match pattern {p.value!r}",
+                        pattern=_string(pattern.value), FLAGS=f", {_string(flags[0].value)}" if flags else "")
+    elif SH + "flags" in parameters:
+        raise UnsupportedShapes(f"shape {shape.node}: sh:flags without sh:pattern")
+    for head in parameters.get(SH + "languageIn", []):
+        tags = [t.value for t in graph.items(head) if isinstance(t, ox.Literal)]
+        yield check("LanguageInConstraintComponent",
+                    lambda r, t=tags: f"Language of {value_of(r)} is not in {', '.join(t)}",
+                    LANGUAGES=_languages(tags))
+    for unique in parameters.get(SH + "uniqueLang", []):
+        if is_true(unique):
+            yield check("UniqueLangConstraintComponent",
+                        lambda r: f"More than one value of {where}{show(r['this'])} has the language \"{r['language'].value}\"",
+                        False)
+    for head in parameters.get(SH + "in", []):
+        members = graph.items(head)
+        if any(isinstance(m, ox.BlankNode) for m in members):
+            raise UnsupportedShapes(f"shape {shape.node}: sh:in lists a blank node")
+        yield check("InConstraintComponent",
+                    lambda r, m=members: f"Value {value_of(r)} is not in {', '.join(show(x) for x in m)}",
+                    **{"in": " ".join(str(m) for m in members)})
+    for value in parameters.get(SH + "hasValue", []):
+        if isinstance(value, ox.BlankNode):
+            raise UnsupportedShapes(f"shape {shape.node}: sh:hasValue is a blank node")
+        yield check("HasValueConstraintComponent",
+                    lambda r, v=value: f"{where}{show(r['this'])} does not have the value {show(v)}", False,
+                    hasValue=str(value))
+    for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+        for other in parameters.get(SH + name, []):
+            component = name[0].upper() + name[1:] + "ConstraintComponent"
+            words = {"equals": "is not also a value of", "disjoint": "is also a value of",
+                     "lessThan": "is not less than the values of", "lessThanOrEquals": "is not less than or equal to the values of"}
+            yield check(component, lambda r, w=words[name], o=other: f"Value {value_of(r)} {w} {show(o)}",
+                        **{name: _iri(other, f"sh:{name}")})
+    for head in parameters.get(SH + "or", []):
+        members = graph.items(head)
+        conforms = " || ".join(f"({_conforms(graph, m)})" for m in members) or "false"
+        yield check("OrConstraintComponent", lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
+                    CONFORMS=conforms)
     if SH + "qualifiedValueShape" in parameters:
-        nested = param("qualifiedValueShape")
-        conforms = _conforms(shapes, nested)
+        conforms = _conforms(graph, _single(shape, "qualifiedValueShape"))
         if SH + "qualifiedMinCount" in parameters:
-            yield "QualifiedMinCountConstraintComponent", (_template("QualifiedMinCountConstraintComponent")
-                                                           .replace("$CONFORMS", conforms)
-                                                           .replace("$qualifiedMinCount", str(param("qualifiedMinCount"))))
+            n = _integer(shape, "qualifiedMinCount")
+            yield check("QualifiedMinCountConstraintComponent",
+                        lambda r: f"Less than {n} values of {where}{show(r['this'])} conform to the qualified shape",
+                        False, CONFORMS=conforms, qualifiedMinCount=str(n))
         if SH + "qualifiedMaxCount" in parameters:
-            yield "QualifiedMaxCountConstraintComponent", (_template("QualifiedMaxCountConstraintComponent")
-                                                           .replace("$CONFORMS", conforms)
-                                                           .replace("$qualifiedMaxCount", str(param("qualifiedMaxCount"))))
-    if SH + "or" in parameters:
-        members = shapes.items(param("or"))
-        conforms = " || ".join(f"({_conforms(shapes, m)})" for m in members) or "false"
-        yield "OrConstraintComponent", _template("OrConstraintComponent").replace("$CONFORMS", conforms)
+            n = _integer(shape, "qualifiedMaxCount")
+            yield check("QualifiedMaxCountConstraintComponent",
+                        lambda r: f"More than {n} values of {where}{show(r['this'])} conform to the qualified shape",
+                        False, CONFORMS=conforms, qualifiedMaxCount=str(n))
+    elif {SH + "qualifiedMinCount", SH + "qualifiedMaxCount"} & set(parameters):
+        raise UnsupportedShapes(f"shape {shape.node}: a qualified count without sh:qualifiedValueShape")
 
 
-def _well_formed(datatype: object) -> str:
-    iri = getattr(datatype, "value", "")
-    if iri in CASTABLE:
-        return f"COALESCE(isLiteral({datatype}(STR(?value))), false)"
-    if iri == RDF + "langString":
-        return 'lang(?value) != ""'
-    return "true"
+def _string(text: str) -> str:
+    """A SPARQL string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
-def _languages(shapes: _Shapes, head: object) -> str:
-    tags = [t.value for t in shapes.items(head) if isinstance(t, ox.Literal)]
-    return " || ".join(f'langMatches(lang(?value), "{_sparql_string(tag)}")' for tag in tags) or "false"
+def _languages(tags: list[str]) -> str:
+    return " || ".join(f"langMatches(lang(?value), {_string(tag)})" for tag in tags) or "false"
 
 
-def _sparql_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+def _conforms(graph: ShapesGraph, nested: Term) -> str:
+    """A SPARQL expression: does ?value conform to the (small) nested shape?
 
-
-def _conforms(shapes: _Shapes, nested: object) -> str:
-    """A SPARQL expression: does ?value conform to the (small) nested shape?"""
+    Only the few parameters written below are understood; any other raises UnsupportedShapes.
+    """
+    if any(is_true(v) for v in graph.objects(nested, SH + "deactivated")):
+        return "true"
     parts = []
-    parameters = shapes.predicates(nested) - {RDF + "type"}
+    ignored = {RDF + "type", SH + "message", SH + "severity", SH + "name", SH + "description", RDFS + "label",
+               RDFS + "comment", SH + "deactivated"}
+    parameters = graph.predicates(nested) - ignored
     for predicate in sorted(parameters):
-        value = shapes.value(nested, predicate)
+        values = graph.objects(nested, predicate)
         if predicate == SH + "class":
-            parts.extend(f"EXISTS {{ ?value a/<{RDFS}subClassOf>* {c} }}" for c in shapes.objects(nested, predicate))
+            parts.extend(f"EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {_iri(c, 'sh:class')} }}" for c in values)
         elif predicate == SH + "datatype":
-            parts.append(f"(isLiteral(?value) && sameTerm(datatype(?value), {value}) && {_well_formed(value)})")
+            parts.extend(f"(isLiteral(?value) && sameTerm(datatype(?value), {_iri(d, 'sh:datatype')}))" for d in values)
         elif predicate == SH + "nodeKind":
-            parts.append(NODE_KINDS[getattr(value, "value", "")])
+            for kind in values:
+                if not isinstance(kind, ox.NamedNode) or kind.value not in NODE_KINDS:
+                    raise UnsupportedShapes(f"nested shape {nested}: unknown sh:nodeKind {kind}")
+                parts.append(_NODE_KIND_TESTS[kind.value])
         elif predicate == SH + "languageIn":
-            parts.append(f"(isLiteral(?value) && ({_languages(shapes, value)}))")
+            for head in values:
+                tags = [t.value for t in graph.items(head) if isinstance(t, ox.Literal)]
+                parts.append(f"(isLiteral(?value) && ({_languages(tags)}))")
         elif predicate == SH + "path":
-            minimum = shapes.value(nested, SH + "minCount")
-            extra = parameters - {SH + "path", SH + "minCount"}
-            if extra or minimum is None or getattr(minimum, "value", "") != "1":
+            minimum = graph.objects(nested, SH + "minCount")
+            if parameters - {SH + "path", SH + "minCount"} or len(minimum) != 1 or getattr(minimum[0], "value", "") != "1":
                 raise UnsupportedShapes(f"nested shape {nested}: only [sh:path P; sh:minCount 1] is supported")
-            parts.append(f"EXISTS {{ ?value {value} ?nestedValue }}")
-        elif predicate == SH + "minCount":
+            parts.append(f"EXISTS {{ ?value {path_sparql(graph, values[0])} ?nestedValue }}")
+        elif predicate == SH + "minCount" and SH + "path" in parameters:
             continue
         else:
             raise UnsupportedShapes(f"nested shape {nested}: unsupported parameter {predicate}")
     return " && ".join(parts) or "true"
 
 
-def _sparql_constraint(data: ox.Store, shapes: _Shapes, shape: object, constraint: object, target: str) -> list[FastViolation]:
-    select = shapes.value(constraint, SH + "select")
-    if not isinstance(select, ox.Literal):
-        raise UnsupportedShapes(f"SPARQL constraint {constraint}: only sh:select is supported")
-    prefixes = []
-    for declarer in shapes.objects(constraint, SH + "prefixes"):
-        for declaration in shapes.objects(declarer, SH + "declare"):
-            prefix = shapes.value(declaration, SH + "prefix")
-            namespace = shapes.value(declaration, SH + "namespace")
-            if isinstance(prefix, ox.Literal) and isinstance(namespace, ox.Literal):
-                prefixes.append(f"PREFIX {prefix.value}: <{namespace.value}>")
-    focus_nodes = {row["this"] for row in data.query(f"SELECT DISTINCT ?this WHERE {{ {target} }}")}
-    text = "\n".join(prefixes) + "\n" + select.value.replace("$this", "?this")
-    message_template = _message(shapes, constraint) or _message(shapes, shape)
-    found = []
-    results = data.query(text)
-    names = [v.value for v in results.variables]
-    for row in results:
-        this = row["this"]
-        if this not in focus_nodes:
-            continue
-        bindings = {n: row[n] for n in names}
-        message = re.sub(r"\{[?$](\w+)\}", lambda m: _text(bindings.get(m.group(1))), message_template)
-        path = bindings.get("path")
-        found.append(FastViolation(this, path.value if isinstance(path, ox.NamedNode) else None,
-                                   SH + "SPARQLConstraintComponent", shape, message, bindings.get("value") or this))
-    return found
+def _sparql_results(data: ox.Store, shape: Shape, constraint: SparqlConstraint, target: str) -> list[FastResult]:
+    """Run a join-safe SHACL-SPARQL constraint for every focus node at once (SHACL 5.3.1)."""
+    substitutions = {ox.Variable("currentShape"): shape.node} if constraint.uses_current_shape else {}
+    prologue, select = _split_prologue(constraint.query)
+    # join-safe (checked by kg.constraint_queries): one query answers for every focus node
+    joined = f"{prologue}SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} {{ {select} }} }}"
+    rows = list(_rows(data.query(joined, substitutions=substitutions)))
+    messages = constraint.messages or shape.messages
+    results = []
+    for row in rows:
+        focus = row["this"]
+        if shape.path is not None:
+            path: Term | None = shape.path.node
+        else:
+            bound_path = row.get("path")
+            path = bound_path if isinstance(bound_path, ox.NamedNode) else None
+        value = row.get("value") or (focus if shape.path is None else None)
+        results.append(FastResult(
+            focus=focus, path=path, component=SH + "SPARQLConstraintComponent", shape=shape.node,
+            severity=shape.severity, messages=tuple(_substitute(m, row) for m in messages),
+            default_message=f"SPARQL constraint {constraint.node} reports {focus}", value=value,
+            constraint=constraint.node,
+        ))
+    return results
 
 
-def _text(term: object) -> str:
-    if isinstance(term, ox.Literal | ox.NamedNode):
-        return term.value
-    return "" if term is None else str(term)
+def _rows(solutions: ox.QuerySolutions) -> Iterator[dict[str, Term]]:
+    names = [v.value for v in solutions.variables]
+    for solution in solutions:
+        row = {name: solution[name] for name in names if solution[name] is not None}
+        if "this" in row:
+            yield row
+
+
+_PROLOGUE = re.compile(r"^(?:\s*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>))*\s*", re.IGNORECASE)
+
+
+def _split_prologue(query: str) -> tuple[str, str]:
+    """The PREFIX and BASE lines in front of a query, and the SELECT query after them."""
+    match = _PROLOGUE.match(query)
+    end = match.end() if match else 0
+    return query[:end], query[end:]
+
+
+_MESSAGE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
+
+
+def _substitute(message: ox.Literal, row: dict[str, Term]) -> ox.Literal:
+    """A message with ``{?var}`` and ``{$var}`` replaced by the row's values (SHACL 5.3.2)."""
+    def value(match: re.Match[str]) -> str:
+        term = row.get(match.group(1))
+        if isinstance(term, ox.Literal | ox.NamedNode):
+            return term.value
+        return "" if term is None else str(term)
+
+    text = _MESSAGE_VARIABLE.sub(value, message.value)
+    if message.language:
+        return ox.Literal(text, language=message.language)
+    return ox.Literal(text, datatype=message.datatype)

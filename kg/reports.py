@@ -19,12 +19,18 @@ def text_report(outcome: ValidationOutcome) -> str:
     """One line per violation: focus node, path, constraint, message."""
     from kg.terminal import paint
 
-    if outcome.conforms:
-        return paint("Conforms:", fg="green", bold=True) + " the data satisfies every shape.\n"
     count = len(outcome.violations)
-    rows = [[v.focus_node, v.path, v.constraint.removeprefix("sh:"), v.message] for v in outcome.violations]
-    heading = paint("Does not conform:", fg="red", bold=True) + f" {count} violation{'s' if count != 1 else ''}.\n"
-    return heading + format_table(["focus node", "path", "constraint", "message"], rows)
+    if outcome.conforms and not count:
+        return paint("Conforms:", fg="green", bold=True) + " the data satisfies every shape.\n"
+    rows = [[v.severity, v.focus_node, v.path, v.value, v.constraint.removeprefix("sh:").removesuffix("ConstraintComponent"),
+             v.message] for v in outcome.violations]
+    noun = "violation" if all(v.severity == "Violation" for v in outcome.violations) else "result"
+    counted = f"{count} {noun}{'s' if count != 1 else ''}"
+    if outcome.conforms:  # only warnings and notes, and --allow-warnings
+        heading = paint("Conforms:", fg="green", bold=True) + f" with {counted} of lower severity.\n"
+    else:
+        heading = paint("Does not conform:", fg="red", bold=True) + f" {counted}.\n"
+    return heading + format_table(["severity", "focus node", "path", "value", "constraint", "message"], rows)
 
 
 def junit_report(outcome: ValidationOutcome) -> str:
@@ -54,16 +60,21 @@ def junit_report(outcome: ValidationOutcome) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
+#: SHACL severities as GitHub Actions annotation levels (custom severities count as errors).
+GITHUB_LEVELS = {"Violation": "error", "Warning": "warning", "Info": "notice"}
+
+
 def github_report(outcome: ValidationOutcome) -> str:
-    """GitHub Actions workflow commands: an ``::error`` per violation, at the file and line
-    where its focus node is described."""
+    """GitHub Actions workflow commands: an ``::error``, ``::warning`` or ``::notice`` per result
+    (by its severity), at the file and line where its focus node is described."""
     lines = []
     for violation in outcome.violations:
         path, line = locate(violation.focus_iri, tuple(outcome.data_files))
         title = f"{violation.constraint.removeprefix('sh:')} ({violation.source_shape})"
         message = f"{violation.focus_node} {violation.path}: {violation.message}".replace("  ", " ")
         where = f"file={_escape_property(str(path))},line={line}," if path else ""
-        lines.append(f"::error {where}title={_escape_property(title)}::{_escape_data(message)}")
+        level = GITHUB_LEVELS.get(violation.severity, "error")
+        lines.append(f"::{level} {where}title={_escape_property(title)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 
 from kg.bundle import bundled
 from kg.errors import KgError
-from kg.graph import load_rdflib_graph, resolve_rdf_files
+from kg.graph import load_rdflib_graph, parse_file, resolve_rdf_files
 
 if TYPE_CHECKING:
     import rdflib
+
+    from kg.shacl_shapes import ShapesGraph
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -88,6 +90,7 @@ def validate(
     shapes: Sequence[str | os.PathLike[str]] | None = None,
     ontology: Sequence[str | os.PathLike[str]] | None = None,
     engine: str = "fast",
+    allow_warnings: bool = False,
 ) -> ValidationOutcome:
     """Validate RDF data against SHACL shapes.
 
@@ -97,14 +100,19 @@ def validate(
         ontology: files or folders of the ontology merged into the data; the bundled
             ontology by default (pass an empty list for none).
         engine: ``fast`` (SPARQL on Oxigraph) or ``pyshacl`` (the reference).
+        allow_warnings: as pySHACL's option: results of severity ``sh:Warning`` or ``sh:Info``
+            do not make the data non-conforming.
 
     Example:
         >>> validate().conforms
         True
 
     Raises:
-        KgError: a file is missing or does not parse, or the shapes are not valid SHACL.
+        KgError: a file is missing or does not parse, the shapes graph holds no shapes, or
+            the shapes are not valid SHACL (including SHACL-SPARQL queries SHACL forbids).
     """
+    from kg.shacl_shapes import ShapesGraph, all_shapes
+
     bundle = bundled()
     ontology_paths = list(bundle.ontology_files() if ontology is None else ontology)
     data_paths = list(bundle.data_files() if data is None else data)
@@ -113,65 +121,103 @@ def validate(
         raise KgError("no data to validate")
     if not shapes_paths:
         raise KgError("no shapes to validate against")
+    if engine not in ("fast", "pyshacl"):
+        raise KgError(f"unknown validation engine {engine!r} (fast or pyshacl)")
+    shapes_prefixes: dict[str, str] = {}
+    shapes_quads = [q for path in resolve_rdf_files(shapes_paths) for q in parse_file(path, shapes_prefixes)]
+    shapes_graph = ShapesGraph(shapes_quads)
+    if not all_shapes(shapes_graph):
+        names = ", ".join(str(p) for p in shapes_paths)
+        raise KgError(f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)")
     note = ""
     if engine == "fast":
-        from kg.fast_validation import UnsupportedShapes
+        from kg.shacl_shapes import UnsupportedShapes
 
         try:
-            return _validate_fast([*ontology_paths, *data_paths], shapes_paths)
+            return _validate_fast([*ontology_paths, *data_paths], shapes_graph, shapes_prefixes, allow_warnings)
         except UnsupportedShapes as error:
-            note = f"the fast engine does not support these shapes ({error.message}); validated with pySHACL"
-    elif engine != "pyshacl":
-        raise KgError(f"unknown validation engine {engine!r} (fast or pyshacl)")
-    data_graph = load_rdflib_graph([*ontology_paths, *data_paths])
-    shapes_graph = load_rdflib_graph(shapes_paths)
-    outcome = validate_graphs(data_graph, shapes_graph)
+            note = f"the fast engine does not support {error.message}; validated with pySHACL"
+    from kg.quiet import quiet_libraries
+
+    with quiet_libraries():  # rdflib logs a traceback for each ill-typed literal it converts
+        data_graph = load_rdflib_graph([*ontology_paths, *data_paths])
+        shapes_rdflib = load_rdflib_graph(shapes_paths)
+    outcome = validate_graphs(data_graph, shapes_rdflib, allow_warnings=allow_warnings)
     outcome.data_files = resolve_rdf_files([*ontology_paths, *data_paths])
     outcome.engine_note = note
     return outcome
 
 
-def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_paths: list[str | os.PathLike[str]]) -> ValidationOutcome:
+def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_graph: ShapesGraph, shapes_prefixes: dict[str, str],
+                   allow_warnings: bool) -> ValidationOutcome:
+    """The fast engine, or UnsupportedShapes when it cannot answer exactly."""
     import pyoxigraph as ox
 
-    from kg.fast_validation import SH, validate_store
+    from kg.fast_validation import validate_store
     from kg.graph import load_files
+    from kg.literal_fidelity import first_unfaithful_literal, typed_literals
     from kg.results import compact_iri, term_text
+    from kg.shacl_shapes import UnsupportedShapes, path_sparql, read_shapes
 
+    shapes = read_shapes(shapes_graph)
     # In memory, not the cached on-disk store: Oxigraph's on-disk store answers the shapes'
     # queries about four times slower, which costs more than parsing (measured at 1M triples:
     # 21.7 s from the cached store against 12.6 s parse included; benchmarks/results/).
     data_graph = load_files(data_paths, use_cache=False)
-    shapes_graph = load_files(shapes_paths, use_cache=False)
-    prefixes = {**data_graph.prefixes, **shapes_graph.prefixes}
-    raw = validate_store(data_graph.store, shapes_graph.store)
+    literals = typed_literals(q for path in data_graph.files for q in parse_file(path))
+    literals |= typed_literals(shapes_graph.term_literals())
+    unfaithful = first_unfaithful_literal(literals)
+    if unfaithful is not None:
+        raise UnsupportedShapes(f"literals not in canonical form ({unfaithful})")
+    prefixes = {**data_graph.prefixes, **shapes_prefixes}
 
     def show(term: object) -> str:
+        if isinstance(term, ox.Literal):
+            return written_literal(term.value, term.language, term.datatype.value, prefixes)
         return term_text(term, prefixes)
 
+    def show_path(path: object) -> str:
+        if isinstance(path, ox.BlankNode):
+            return path_sparql(shapes_graph, path, lambda iri: compact_iri(iri.value, prefixes))
+        return show(path)
+
+    raw = validate_store(data_graph.store, shapes_graph, shapes, show)
     violations = sorted((
         Violation(
-            focus_node=show(v.focus), path=compact_iri(v.path, prefixes) if v.path else "",
-            constraint=compact_iri(v.component, prefixes), source_shape=show(v.shape), severity="Violation",
-            message=" ".join(v.message.split()), value=show(v.value),
-            focus_iri=v.focus.value if isinstance(v.focus, ox.NamedNode) else "",
-        ) for v in raw.violations
+            focus_node=show(r.focus), path=show_path(r.path) if r.path is not None else "",
+            constraint=compact_iri(r.component, prefixes), source_shape=show(r.shape),
+            severity=r.severity.value.removeprefix(SH), message=" ".join(_preferred_message(r).split()),
+            value=show(r.value) if r.value is not None else "",
+            focus_iri=r.focus.value if isinstance(r.focus, ox.NamedNode) else "",
+        ) for r in raw
     ), key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message))
-    shape_names = sorted({
-        show(q.subject) for kind in ("NodeShape", "PropertyShape")
-        for q in shapes_graph.store.quads_for_pattern(None, ox.NamedNode(_RDF_TYPE), ox.NamedNode(SH + kind))
-        if isinstance(q.subject, ox.NamedNode)
-    })
+    shape_names = sorted({show(s.node) for s in shapes if isinstance(s.node, ox.NamedNode)}
+                         | {show(p.node) for s in shapes for p in s.properties if isinstance(p.node, ox.NamedNode)})
     return ValidationOutcome(
-        conforms=raw.conforms, violations=violations, shapes=shape_names, data_files=data_graph.files,
-        engine="fast", report_triples=_report_triples(raw), report_prefixes={"sh": SH, **{p: n for p, n in prefixes.items() if p}},
+        conforms=not any(_counts(v.severity, allow_warnings) for v in violations),
+        violations=violations, shapes=shape_names, data_files=data_graph.files, engine="fast",
+        report_triples=_report_triples(raw, shapes_graph, allow_warnings),
+        report_prefixes={"sh": SH, **{p: n for p, n in prefixes.items() if p}},
     )
+
+
+def _counts(severity: str, allow_warnings: bool) -> bool:
+    """Does a result of this severity make the data non-conforming (pySHACL's allow_warnings)?"""
+    return not (allow_warnings and severity in ("Warning", "Info"))
+
+
+def _preferred_message(result: object) -> str:
+    """The message to show: an English or untagged ``sh:message``, else the engine's own."""
+    messages = list(result.messages)  # type: ignore[attr-defined]
+    for message in sorted(messages, key=lambda m: (m.language not in (None, "", "en"), m.value)):
+        return message.value
+    return result.default_message  # type: ignore[attr-defined,no-any-return]
 
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def _report_triples(raw) -> list[object]:  # type: ignore[no-untyped-def]
+def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> list[object]:  # type: ignore[type-arg]
     """The standard SHACL validation report of a fast-engine outcome, as triples."""
     import pyoxigraph as ox
 
@@ -179,49 +225,61 @@ def _report_triples(raw) -> list[object]:  # type: ignore[no-untyped-def]
         return ox.NamedNode(SH + name)
 
     rdf_type = ox.NamedNode(_RDF_TYPE)
+    counted = [r for r in raw if _counts(r.severity.value.removeprefix(SH), allow_warnings)]
     report = ox.BlankNode()
     triples = [ox.Triple(report, rdf_type, sh("ValidationReport")),
-               ox.Triple(report, sh("conforms"), ox.Literal("true" if raw.conforms else "false",
+               ox.Triple(report, sh("conforms"), ox.Literal("false" if counted else "true",
                                                             datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))]
-    for violation in raw.violations:
-        result = ox.BlankNode()
+    copied: set[object] = set()
+    for result in raw:
+        node = ox.BlankNode()
         triples += [
-            ox.Triple(report, sh("result"), result),
-            ox.Triple(result, rdf_type, sh("ValidationResult")),
-            ox.Triple(result, sh("focusNode"), violation.focus),
-            ox.Triple(result, sh("sourceConstraintComponent"), ox.NamedNode(violation.component)),
-            ox.Triple(result, sh("sourceShape"), violation.shape),
-            ox.Triple(result, sh("resultSeverity"), sh("Violation")),
+            ox.Triple(report, sh("result"), node),
+            ox.Triple(node, rdf_type, sh("ValidationResult")),
+            ox.Triple(node, sh("focusNode"), result.focus),
+            ox.Triple(node, sh("sourceConstraintComponent"), ox.NamedNode(result.component)),
+            ox.Triple(node, sh("sourceShape"), result.shape),
+            ox.Triple(node, sh("resultSeverity"), result.severity),
         ]
-        if violation.path:
-            triples.append(ox.Triple(result, sh("resultPath"), ox.NamedNode(violation.path)))
-        if violation.message:
-            triples.append(ox.Triple(result, sh("resultMessage"), ox.Literal(violation.message)))
-        if violation.value is not None:
-            triples.append(ox.Triple(result, sh("value"), violation.value))
+        if result.path is not None:
+            triples.append(ox.Triple(node, sh("resultPath"), result.path))
+            if result.path not in copied:
+                copied.add(result.path)
+                triples.extend(shapes_graph.structure(result.path))  # type: ignore[attr-defined]
+        messages = result.messages or (ox.Literal(result.default_message),)
+        triples.extend(ox.Triple(node, sh("resultMessage"), m) for m in messages)
+        if result.value is not None:
+            triples.append(ox.Triple(node, sh("value"), result.value))
+        if result.constraint is not None:
+            triples.append(ox.Triple(node, sh("sourceConstraint"), result.constraint))
     return triples
 
 
-def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph) -> ValidationOutcome:
-    """Validate an rdflib data graph (ontology already merged in) against a shapes graph."""
+def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, allow_warnings: bool = False) -> ValidationOutcome:
+    """Validate an rdflib data graph (ontology already merged in) against a shapes graph with pySHACL."""
     import pyshacl
-    from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
+    from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ValidationFailure
+
+    from kg.quiet import quiet_libraries
 
     for prefix, namespace in shapes_graph.namespaces():
         data_graph.bind(prefix, namespace, override=False)
-    try:
-        conforms, report, _ = pyshacl.validate(
-            data_graph,
-            shacl_graph=shapes_graph,
-            inference="none",
-            advanced=True,
-            inplace=True,
-            allow_warnings=True,
-        )
-    except ShapeLoadError as error:
-        raise KgError(f"shapes are not valid SHACL: {_one_line(error)}") from None
-    except ReportableRuntimeError as error:
-        raise KgError(f"shapes are not valid SHACL: {_one_line(error)}") from None
+    with quiet_libraries():
+        try:
+            conforms, report, _ = pyshacl.validate(
+                data_graph,
+                shacl_graph=shapes_graph,
+                inference="none",
+                advanced=True,
+                inplace=True,
+                allow_warnings=allow_warnings,
+            )
+        except (ShapeLoadError, ReportableRuntimeError, ValidationFailure) as error:
+            raise KgError(f"shapes are not valid SHACL: {_one_line(error)}") from None
+        except NotImplementedError as error:
+            raise KgError(f"pySHACL cannot validate these shapes: {_one_line(error)}") from None
+    if isinstance(report, ValidationFailure):  # pySHACL returns, rather than raises, some refusals
+        raise KgError(f"shapes are not valid SHACL: {_one_line(report)}")
     for prefix, namespace in data_graph.namespaces():
         report.bind(prefix, namespace, override=False)
     return ValidationOutcome(conforms=bool(conforms), violations=_violations(report), report=report,
@@ -252,6 +310,10 @@ def _violations(report: rdflib.Graph) -> list[Violation]:
             return report.namespace_manager.normalizeUri(node)
         if isinstance(node, rdflib.BNode):
             return _describe_path(report, node, show)
+        if isinstance(node, rdflib.Literal):
+            prefixes = dict(report.namespaces())
+            datatype = str(node.datatype) if node.datatype else ("" if node.language else XSD_STRING)
+            return written_literal(str(node), node.language, datatype, prefixes)
         return str(node)
 
     found = []
@@ -271,16 +333,47 @@ def _violations(report: rdflib.Graph) -> list[Violation]:
 
 
 def _describe_path(report: rdflib.Graph, node: rdflib.BNode, show) -> str:  # type: ignore[no-untyped-def]
+    """A path of a pySHACL report written as the fast engine writes it (SPARQL property-path syntax)."""
+    import pyoxigraph as ox
     import rdflib
 
-    sh = rdflib.Namespace(SH)
-    inverse = report.value(node, sh.inversePath)
-    if inverse is not None:
-        return f"^{show(inverse)}"
-    items = list(rdflib.collection.Collection(report, node)) if report.value(node, rdflib.RDF.first) else []
-    if items:
-        return "/".join(show(i) for i in items)
-    return f"_:{node}"
+    from kg.shacl_shapes import ShapesGraph, UnsupportedShapes, path_sparql
+
+    def term(value: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(value, rdflib.BNode):
+            return ox.BlankNode(str(value))
+        if isinstance(value, rdflib.Literal):
+            return ox.Literal(str(value))
+        return ox.NamedNode(str(value))
+
+    triples, pending, seen = [], [node], set()
+    while pending:
+        current = pending.pop()
+        if current in seen or not isinstance(current, rdflib.BNode):
+            continue
+        seen.add(current)
+        for predicate, obj in report.predicate_objects(current):
+            triples.append(ox.Triple(term(current), term(predicate), term(obj)))
+            pending.append(obj)
+    try:
+        return path_sparql(ShapesGraph(triples), term(node), lambda iri: show(rdflib.URIRef(iri.value)))
+    except UnsupportedShapes:
+        return f"_:{node}"
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def written_literal(lexical: str, language: str | None, datatype: str, prefixes: dict[str, str]) -> str:
+    """A literal as written in Turtle: ``"abc"``, ``"hi"@en``, ``"5"^^xsd:byte``."""
+    from kg.results import compact_iri
+
+    text = '"' + lexical.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if language:
+        return f"{text}@{language}"
+    if datatype and datatype != XSD_STRING:
+        return f"{text}^^{compact_iri(datatype, prefixes)}"
+    return text
 
 
 def _one_line(error: Exception) -> str:

@@ -122,9 +122,9 @@ def test_validate_reports_violations_and_exits_1(bundle) -> None:  # type: ignor
     assert run.exit_code == 1, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "Does not conform: 1 violation."
-    assert lines[1].split() == ["focus", "node", "path", "constraint", "message"]
+    assert lines[1].split() == ["severity", "focus", "node", "path", "value", "constraint", "message"]
     assert "mix-not-adding-up" in lines[3]
-    assert "SPARQLConstraintComponent" in lines[3]
+    assert "Violation" in lines[3] and "SPARQL" in lines[3]
     assert "add up to 1.2, not 1" in lines[3]
 
 

@@ -30,7 +30,8 @@ def test_both_engines_agree_on_the_bundled_data() -> None:
 def test_both_engines_report_the_same_violations_on_each_broken_fixture(fixture: Path) -> None:
     data = [bundled().data_dir, fixture]
     fast, reference = validate(data=data, engine="fast"), validate(data=data, engine="pyshacl")
-    assert fast.engine == "fast", fast.engine_note
+    if fast.engine != "fast":  # a literal the store would rewrite (claim.ttl writes 3.0): pySHACL answers
+        assert "literals not in canonical form" in fast.engine_note
     assert not fast.conforms and not reference.conforms
     assert results(fast) == results(reference)
 
@@ -41,11 +42,11 @@ def test_unsupported_shapes_fall_back_to_pyshacl_and_say_so(tmp_path: Path) -> N
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         "@prefix snk: <https://w3id.org/supernode-kg/ontology#> .\n"
         "<urn:s:Short> a sh:NodeShape ; sh:targetClass snk:Region ;\n"
-        "  sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:maxLength 3 ] .\n",
+        "  sh:closed true ; sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) .\n",
         encoding="utf-8")
     run = run_kg("validate", "--shapes", str(shapes))
     assert run.exit_code == 1
-    assert run.stderr.startswith("note: the fast engine does not support these shapes")
+    assert run.stderr.startswith("note: the fast engine does not support <urn:s:Short> uses sh:closed")
     assert "snd:china" in run.stdout
 
 

@@ -1,0 +1,66 @@
+"""Does an Oxigraph store keep every literal of these files exactly as written?
+
+An Oxigraph ``Store`` keeps some literals by value: ``"5"^^xsd:byte`` comes back as
+``"5"^^xsd:integer``, ``1.0`` and ``1.00`` become one term ``1``, ``"-5"^^xsd:nonNegativeInteger``
+turns into a valid ``xsd:integer``. SHACL must see literals as written (``sh:datatype``,
+``sh:pattern``, counts of distinct values, the values in a report), so before the fast engine
+answers from a store, every distinct typed literal of the input is put through a scratch store
+and compared with what comes back; ill-typed literals (``"abc"^^xsd:int``), which pySHACL judges
+with rdflib's lexical rules, are looked for too. Either finding sends the validation to pySHACL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+
+
+def typed_literals(quads: Iterable[ox.Quad | ox.Triple]) -> set[ox.Literal]:
+    """The distinct literals of some quads whose datatype is not a plain string."""
+    found: set[ox.Literal] = set()
+    literal = ox.Literal
+    for quad in quads:
+        term = quad.object
+        if type(term) is literal and term.datatype.value not in _PLAIN:
+            found.add(term)
+    return found
+
+
+def first_unfaithful_literal(literals: set[ox.Literal]) -> str | None:
+    """Why the first literal a store would not keep as written is a problem, or None.
+
+    Example:
+        >>> first_unfaithful_literal({ox.Literal("1.00", datatype=ox.NamedNode(_XSD + "decimal"))})
+        '"1.00"^^<http://www.w3.org/2001/XMLSchema#decimal> would be read back as "1"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    """
+    if not literals:
+        return None
+    predicate = ox.NamedNode("urn:x-supernode-kg:is")
+    ordered = sorted(literals, key=str)
+    scratch = ox.Store()
+    for index, literal in enumerate(ordered):
+        scratch.add(ox.Quad(ox.NamedNode(f"urn:x-supernode-kg:literal:{index}"), predicate, literal))
+    kept = {int(q.subject.value.rsplit(":", 1)[1]): q.object for q in scratch}
+    for index, literal in enumerate(ordered):
+        if kept.get(index) != literal:
+            return f"{literal} would be read back as {kept.get(index)}"
+    return _first_ill_typed(ordered)
+
+
+def _first_ill_typed(literals: list[ox.Literal]) -> str | None:
+    import rdflib
+
+    from kg.quiet import quiet_libraries
+
+    with quiet_libraries():
+        for literal in literals:
+            if not literal.datatype.value.startswith(_XSD):
+                continue
+            converted = rdflib.Literal(literal.value, datatype=rdflib.URIRef(literal.datatype.value))
+            if converted.ill_typed:
+                return f"{literal} is ill-typed"
+    return None
