@@ -22,19 +22,14 @@ def big_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Record every file parsed, into a cached store (parse_file) or in memory (_load_into)."""
+    """Record every file parsed, into a cached store or in memory (both go through _load_into)."""
     parsed: list[Path] = []
-    original_parse, original_load = kg.graph.parse_file, kg.graph._load_into
+    original_load = kg.graph._load_into
 
-    def counting_parse(path, prefixes=None):  # type: ignore[no-untyped-def]
-        parsed.append(path)
-        return original_parse(path, prefixes)
+    def counting_load(store, rdf_file, prefixes, **options):  # type: ignore[no-untyped-def]
+        parsed.append(rdf_file.path)
+        return original_load(store, rdf_file, prefixes, **options)
 
-    def counting_load(store, path, prefixes):  # type: ignore[no-untyped-def]
-        parsed.append(path)
-        return original_load(store, path, prefixes)
-
-    monkeypatch.setattr(kg.graph, "parse_file", counting_parse)
     monkeypatch.setattr(kg.graph, "_load_into", counting_load)
     return parsed
 
