@@ -105,7 +105,7 @@ def open_cached(key: str) -> tuple[ox.Store, dict[str, str]] | None:
         if not isinstance(prefixes, dict):
             raise ValueError("no prefixes in the marker")
         store = ox.Store.read_only(str(entry / "store"))
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError) as error:  # RocksDB says Corruption with a RuntimeError
         _remove_unreadable(entry, error)
         return None
     try:
