@@ -1,9 +1,12 @@
 """A persistent Oxigraph store per set of input files, so a second run does not re-parse.
 
-The cache key is a hash of the files' contents (in order), of this package's version and of
-pyoxigraph's: any change to any input gives a new key. A store is built in a temporary folder
-and renamed into place when complete, so a crash never leaves a half-built store that looks
-valid; readers open it read-only, so several processes can share it.
+The cache key is a hash of the bytes that are loaded (each file is read once, then hashed and
+parsed from the same bytes, so a file swapped mid-build can never be filed under another
+content's key), of this package's version and of pyoxigraph's. A store is built in a
+temporary folder, streaming each file into it, and renamed into place when complete, so a
+crash never leaves a half-built store that looks valid; readers open it read-only, so several
+processes can share it. A folder that cannot be read is removed and rebuilt, or named in the
+error if it cannot be removed; half-built stores of processes that died are pruned.
 
 Opening a store costs about 40 ms (RocksDB) while parsing the bundled graph (150 KB of Turtle)
 takes about 5 ms, so inputs smaller than ``KG_CACHE_MIN_BYTES`` (1 MB by default) are parsed
@@ -12,15 +15,30 @@ directly; above it, parsing grows with size (4 s at a million triples) and the c
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from kg.graph import RdfFile
 
 DEFAULT_MIN_BYTES = 1_000_000
 KEEP_ENTRIES = 4
+MARKER = "kg-cache.json"
+#: A leftover in the cache folder that no live process owns is removed after this many seconds.
+ABANDONED_AFTER_SECONDS = 3600
+
+Loader = Callable[[ox.Store, "RdfFile", dict[str, str]], None]
 
 
 def cache_dir() -> Path:
@@ -37,82 +55,168 @@ def worth_caching(files: list[Path]) -> bool:
         threshold = int(os.environ.get("KG_CACHE_MIN_BYTES", DEFAULT_MIN_BYTES))
     except ValueError:
         threshold = DEFAULT_MIN_BYTES
-    return sum(f.stat().st_size for f in files) >= threshold
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            return False  # reading it will say what is wrong
+    return total >= threshold
 
 
-def cache_key(files: list[Path]) -> str:
+def cache_key(rdf_files: Sequence[RdfFile]) -> str:
+    """A hash of exactly the bytes that are loaded, with each file's syntax, in order."""
     import hashlib
 
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"kg {__version__} pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else ''}\n".encode())
-    for path in files:
-        digest.update(path.suffix.encode() + b"\0")
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-        digest.update(b"\0\0")
+    digest.update(f"kg {__version__} pyoxigraph {getattr(ox, '__version__', '')}\n".encode())
+    for rdf_file in rdf_files:
+        digest.update(f"{rdf_file.rdf_format.file_extension} {len(rdf_file.data)}\0".encode())
+        digest.update(rdf_file.data)
     return digest.hexdigest()
 
 
-def open_cached(files: list[Path]) -> tuple[ox.Store, dict[str, str]] | None:
-    """The cached store for ``files`` and their prefixes, or None if there is none yet."""
-    import json
+def cached_store(rdf_files: Sequence[RdfFile], load: Loader) -> tuple[ox.Store, dict[str, str]] | None:
+    """The cached store of ``rdf_files`` and their prefixes, built with ``load`` if there is
+    none yet; None when the cache folder cannot be written (the caller parses in memory).
 
-    entry = cache_dir() / cache_key(files)
-    marker = entry / "kg-cache.json"
-    if not marker.is_file():
+    Raises:
+        KgError: a cache folder that cannot be read and cannot be removed (the message names it).
+    """
+    key = cache_key(rdf_files)
+    return open_cached(key) or build_cached(key, rdf_files, load)
+
+
+def open_cached(key: str) -> tuple[ox.Store, dict[str, str]] | None:
+    """The cached store for ``key`` and its prefixes, or None if there is none (any more).
+
+    An entry that cannot be read (a corrupted store, a broken marker) is removed, so that the
+    caller rebuilds it.
+
+    Raises:
+        KgError: the entry cannot be read and cannot be removed; the message names the folder.
+    """
+    entry = cache_dir() / key
+    marker = entry / MARKER
+    try:
+        if not marker.is_file():
+            return None
+        prefixes = json.loads(marker.read_text(encoding="utf-8"))["prefixes"]
+        if not isinstance(prefixes, dict):
+            raise ValueError("no prefixes in the marker")
+        store = ox.Store.read_only(str(entry / "store"))
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError) as error:  # RocksDB says Corruption with a RuntimeError
+        _remove_unreadable(entry, error)
         return None
     try:
-        prefixes = json.loads(marker.read_text(encoding="utf-8"))["prefixes"]
-        store = ox.Store.read_only(str(entry / "store"))
-    except (OSError, ValueError, KeyError):
-        return None
-    os.utime(marker)  # most recently used
-    return store, prefixes
+        os.utime(marker)  # most recently used, for pruning
+    except OSError:
+        pass  # another user's cache, read-only: still usable
+    return store, {str(p): str(n) for p, n in prefixes.items()}
 
 
-def build_cached(files: list[Path], parse) -> tuple[ox.Store, dict[str, str]] | None:  # type: ignore[no-untyped-def]
-    """Parse ``files`` into a new on-disk store and publish it in the cache.
+def _remove_unreadable(entry: Path, error: Exception) -> None:
+    reason = getattr(error, "strerror", None) or " ".join(str(error).split())[:120] or type(error).__name__
+    try:
+        shutil.rmtree(entry)
+    except FileNotFoundError:
+        return
+    except OSError:
+        raise KgError(f"the cached store {entry} cannot be read ({reason}) nor removed: remove that folder, "
+                      "or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)") from None
 
-    ``parse(path, prefixes)`` yields the quads of one file. Returns the published store opened
+
+def build_cached(key: str, rdf_files: Sequence[RdfFile], load: Loader) -> tuple[ox.Store, dict[str, str]] | None:
+    """Stream ``rdf_files`` into a new on-disk store and publish it in the cache under ``key``.
+
+    ``load(store, rdf_file, prefixes)`` loads one file. Returns the published store opened
     read-only, or None when the cache folder cannot be written (the caller parses in memory).
     """
-    import json
-    import shutil
-    import tempfile
-
     root = cache_dir()
-    key = cache_key(files)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
+        prune(root, keep=key)
+        building = root / f".build.{os.getpid()}.{key}"
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir()
     except OSError:
         return None
     try:
         store = ox.Store(str(building / "store"))
         prefixes: dict[str, str] = {}
-        for path in files:
-            store.bulk_extend(parse(path, prefixes))
+        for rdf_file in rdf_files:
+            load(store, rdf_file, prefixes)
         store.optimize()
         store.flush()
         del store
-        (building / "kg-cache.json").write_text(
-            json.dumps({"files": [str(f) for f in files], "prefixes": prefixes}), encoding="utf-8")
+        (building / MARKER).write_text(
+            json.dumps({"files": [str(f.path) for f in rdf_files], "prefixes": prefixes}), encoding="utf-8")
         try:
             building.rename(root / key)
         except OSError:  # another process published the same key first: use theirs
             shutil.rmtree(building, ignore_errors=True)
+    except OSError:  # the disk filled up, or the folder went away: parse in memory instead
+        shutil.rmtree(building, ignore_errors=True)
+        return None
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    _prune(root, keep=key)
-    return open_cached(files)
+    return open_cached(key)
 
 
-def _prune(root: Path, keep: str) -> None:
-    import shutil
+_BUILDING = re.compile(r"\.build\.(\d+)\.")
 
-    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != keep]
-    entries.sort(key=lambda p: (p / "kg-cache.json").stat().st_mtime if (p / "kg-cache.json").exists() else 0)
-    for stale in entries[: max(0, len(entries) - (KEEP_ENTRIES - 1))]:
-        shutil.rmtree(stale, ignore_errors=True)
+
+def prune(root: Path, keep: str) -> None:
+    """Remove what other runs left behind: half-built stores and temporary files of processes
+    that are gone, entries without a marker, and all but the most recently used entries."""
+    now = time.time()
+    complete = []
+    for entry in root.iterdir():
+        if entry.name == keep:
+            continue
+        if (entry / MARKER).is_file() and not entry.name.startswith("."):
+            complete.append(entry)
+        elif _abandoned(entry, now):
+            _remove(entry)
+    complete.sort(key=lambda p: _mtime(p / MARKER))
+    for stale in complete[: max(0, len(complete) - (KEEP_ENTRIES - 1))]:
+        _remove(stale)
+
+
+def _abandoned(entry: Path, now: float) -> bool:
+    building = _BUILDING.match(entry.name)
+    if building and _process_alive(int(building.group(1))):
+        return now - _mtime(entry) > 24 * 3600  # the pid was reused; no build takes a day
+    if building:
+        return True
+    return now - _mtime(entry) > ABANDONED_AFTER_SECONDS  # strays of other versions (.tmp files, old builds)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but belongs to someone else
+    return True
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        try:
+            entry.unlink()
+        except OSError:
+            pass

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from kg.bundle import bundled
 from kg.errors import KgError
-from kg.sparql_text import variables
+from kg.input_limits import MAX_QUERY_BYTES, read_regular_file, without_bom
+from kg.sparql_text import check_nesting, variables
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -97,18 +98,20 @@ class SavedQuery:
 def read_saved_query(path: str | Path) -> SavedQuery:
     """Read one query file and its grlc header.
 
+    A UTF-8 byte order mark at the start is dropped.
+
     Raises:
-        KgError: the file cannot be read, is not UTF-8, or its header is malformed.
+        KgError: the file cannot be read, is not a regular file, is larger than
+            :data:`kg.input_limits.MAX_QUERY_BYTES`, is not UTF-8, nests deeper than
+            :data:`kg.sparql_text.MAX_NESTING`, or its header is malformed.
     """
     path = Path(path)
+    data = without_bom(read_regular_file(path, MAX_QUERY_BYTES))
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise KgError(f"{path}: no such file") from error
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise KgError(f"{path}: not UTF-8 text (byte {error.start})") from error
-    except OSError as error:
-        raise KgError(f"{path}: cannot read: {error.strerror or error}") from error
+        raise KgError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    check_nesting(text, str(path))
     header = parse_grlc_header(text, path)
     prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECLARATION.finditer(text)}
     defaults = _defaults(header.get("defaults"), path)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.graph import parse_file, resolve_rdf_files
-from kg.output import write_atomically
+from kg.graph import file_quads
+from kg.output import refuse_special_target, write_atomically
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -34,9 +34,8 @@ def export_graph(paths: Sequence[str | os.PathLike[str]], output_format: str) ->
     """
     prefixes: dict[str, str] = {}
     dataset = ox.Dataset()
-    for path in resolve_rdf_files(paths):
-        for quad in parse_file(path, prefixes):
-            dataset.add(ox.Quad(quad.subject, quad.predicate, quad.object))
+    for quad in file_quads(paths, prefixes):
+        dataset.add(ox.Quad(quad.subject, quad.predicate, quad.object))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     triples = sorted((q.triple for q in dataset), key=_sort_key)
     rdf_format = EXPORT_FORMATS[output_format]
@@ -45,7 +44,9 @@ def export_graph(paths: Sequence[str | os.PathLike[str]], output_format: str) ->
 
 
 def write_export(paths: Sequence[str | os.PathLike[str]], output_format: str, out: str | os.PathLike[str]) -> Path:
-    """Export to a file, through a temporary file and a rename (never a half-written file)."""
+    """Export to a file, through a temporary file and a rename (never a half-written file);
+    a target that is not a regular file is refused before any work is done."""
+    refuse_special_target(Path(out))
     return write_atomically(out, export_graph(paths, output_format))
 
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from kg.catalog import SavedQuery
 from kg.errors import KgError
 from kg.graph import LoadedGraph
-from kg.sparql_text import bind, looks_like_update
+from kg.sparql_text import bind, check_nesting, looks_like_update
 
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -44,6 +44,7 @@ def run_query(
     Raises:
         KgError: the text is an update, or not valid SPARQL (position and reason given).
     """
+    check_nesting(text, source)
     try:
         return graph.store.query(bound_query_text(text, bindings))
     except SyntaxError as error:

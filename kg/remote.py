@@ -165,11 +165,11 @@ def push(endpoint: str, files: Sequence[str | os.PathLike[str]], graph: str | No
         KgError: a file does not parse, the upload or the read-back fails, or the store holds
             other triples than were sent.
     """
-    from kg.graph import parse_file, resolve_rdf_files
+    from kg.graph import file_quads
 
     step = progress or (lambda description: None)
     step("parsing")
-    triples = list(dict.fromkeys(q.triple for path in resolve_rdf_files(files) for q in parse_file(path)))
+    triples = list(dict.fromkeys(q.triple for q in file_quads(files)))
     url = graph_store_url(endpoint, graph)
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     step("uploading")

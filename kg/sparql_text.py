@@ -13,6 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from kg.errors import KgError
+
+#: How deep ``{}``, ``()`` and ``[]`` may nest in a query. SPARQL parsers recurse:
+#: pyoxigraph's overflows its stack and kills the process at a few thousand levels.
+MAX_NESTING = 128
+
 _TOKEN = re.compile(
     r"""
     (?P<comment>\#[^\n]*)
@@ -36,6 +42,40 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         yield kind, match.group()
+
+
+def nesting_depth(text: str) -> int:
+    """How deep brackets (``{}``, ``()``, ``[]``) nest outside comments, strings and IRIs.
+
+    Example:
+        >>> nesting_depth('SELECT * { ?s ?p "{{{" FILTER (?p) }')
+        2
+    """
+    depth = deepest = 0
+    for kind, token in tokens(text):
+        if kind != "other":
+            continue
+        for bracket in _BRACKET.findall(token):
+            if bracket in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            else:
+                depth -= 1
+    return deepest
+
+
+_BRACKET = re.compile(r"[{}()\[\]]")
+
+
+def check_nesting(text: str, source: str) -> None:
+    """Refuse a query nested deeper than :data:`MAX_NESTING`, before any parser sees it.
+
+    Raises:
+        KgError: naming ``source`` and the limit.
+    """
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise KgError(f"{source}: brackets nested {depth} levels deep, more than kg's limit of {MAX_NESTING}")
 
 
 def variables(text: str) -> list[str]:

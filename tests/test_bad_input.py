@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -46,14 +47,14 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "secret.ttl"
     data.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
-    original = Path.read_bytes
+    original = os.open
 
-    def refuse(self: Path) -> bytes:  # root reads any file, so refuse the way the OS would
-        if self.name == "secret.ttl":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return original(self)
+    def refuse(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]  # root reads any file: refuse as the OS would
+        if str(path).endswith("secret.ttl"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return original(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     assert one_line_error(run_kg("validate", "--data", str(data))) == f"kg: error: {data}: cannot read: Permission denied"
 
 
@@ -158,3 +159,42 @@ def test_non_utf8_parameter_bytes_are_a_clean_error_or_no_match() -> None:
         assert done.stdout.decode().splitlines() == ["entity"]
     else:
         assert len(done.stderr.decode(errors="replace").strip().splitlines()) == 1
+
+
+def test_out_onto_a_fifo_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "graph.ttl"
+    os.mkfifo(fifo)
+    line = one_line_error(run_kg("export", "--out", str(fifo)))
+    assert line == f"kg: error: {fifo}: cannot write: it is a FIFO, not a regular file; kg writes only regular files or new paths"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_out_onto_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.ttl"
+    target.write_text("kept\n", encoding="utf-8")
+    link = tmp_path / "graph.ttl"
+    link.symlink_to(target)
+    line = one_line_error(run_kg("export", "--out", str(link)))
+    assert line.endswith("it is a symbolic link, not a regular file; kg writes only regular files or new paths")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "kept\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_out_onto_a_device_is_refused_and_the_device_stays(tmp_path: Path) -> None:
+    """Run as root against /dev/full, kg used to replace the device node with a plain file;
+    the test uses a device node of its own, never the machine's."""
+    device = tmp_path / "synthetic.ttl"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # what /dev/full is
+    for command in (["export", "--out", str(device)], ["synth", "--triples", "10", "--out", str(tmp_path)]):
+        line = one_line_error(run_kg(*command))
+        assert line.endswith("it is a character device, not a regular file; kg writes only regular files or new paths")
+        assert stat.S_ISCHR(os.lstat(device).st_mode)
+
+
+def test_out_onto_a_regular_file_or_a_new_path_is_written(tmp_path: Path) -> None:
+    existing = tmp_path / "old.nt"
+    existing.write_text("old\n", encoding="utf-8")
+    for target in (existing, tmp_path / "new.nt"):
+        run = run_kg("export", "--format", "ntriples", "--out", str(target))
+        assert run.exit_code == 0, run.stderr
+        assert target.read_text(encoding="utf-8").endswith(" .\n")

@@ -22,19 +22,14 @@ def big_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Record every file parsed, into a cached store (parse_file) or in memory (_load_into)."""
+    """Record every file parsed, into a cached store or in memory (both go through _load_into)."""
     parsed: list[Path] = []
-    original_parse, original_load = kg.graph.parse_file, kg.graph._load_into
+    original_load = kg.graph._load_into
 
-    def counting_parse(path, prefixes=None):  # type: ignore[no-untyped-def]
-        parsed.append(path)
-        return original_parse(path, prefixes)
+    def counting_load(store, rdf_file, prefixes, **options):  # type: ignore[no-untyped-def]
+        parsed.append(rdf_file.path)
+        return original_load(store, rdf_file, prefixes, **options)
 
-    def counting_load(store, path, prefixes):  # type: ignore[no-untyped-def]
-        parsed.append(path)
-        return original_load(store, path, prefixes)
-
-    monkeypatch.setattr(kg.graph, "parse_file", counting_parse)
     monkeypatch.setattr(kg.graph, "_load_into", counting_load)
     return parsed
 
@@ -92,3 +87,108 @@ def test_synth_command_writes_a_conforming_graph(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     assert run.stdout.startswith("wrote ")
     assert run_kg("validate", "--data", str(tmp_path / "synthetic.ttl")).exit_code == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The cache never lies (issue 15, item 5)
+
+ASK_NEW = "ASK { <urn:x:new> ?p ?o }"
+
+
+def test_a_file_swapped_while_the_store_is_built_is_filed_under_what_was_loaded(
+        big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = big_input.read_bytes()
+    swapped = original + b"<urn:x:new> <urn:x:p> <urn:x:o> .\n"
+    real_load = kg.graph._load_into
+
+    def swap_then_load(store, rdf_file, prefixes, **options):  # type: ignore[no-untyped-def]
+        big_input.write_bytes(swapped)  # another process rewrites the file mid-build
+        return real_load(store, rdf_file, prefixes, **options)
+
+    monkeypatch.setattr(kg.graph, "_load_into", swap_then_load)
+    first = kg.graph.load_files([big_input])
+    assert not first.store.query(ASK_NEW)  # it loaded what it read: the original
+    monkeypatch.setattr(kg.graph, "_load_into", real_load)
+    assert kg.graph.load_files([big_input]).store.query(ASK_NEW)  # the new content, its own store
+    big_input.write_bytes(original)
+    assert not kg.graph.load_files([big_input]).store.query(ASK_NEW)  # the original's store is the original
+
+
+def entries(root: Path) -> list[Path]:
+    return [p for p in root.iterdir() if not p.name.startswith(".")]
+
+
+def test_a_corrupted_store_is_rebuilt(big_input: Path) -> None:
+    first = kg.graph.load_files([big_input])
+    count = len(first)
+    del first
+    (entry,) = entries(cache.cache_dir())
+    for file in (entry / "store").iterdir():
+        if file.is_file():
+            file.write_bytes(b"not a RocksDB file")
+    run = run_kg("query", "--file", str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
+                 "--data", str(big_input))
+    assert run.exit_code == 0 and run.stdout == "false\n", run.stderr
+    assert len(kg.graph.load_files([big_input])) == count
+
+
+def test_a_broken_marker_is_rebuilt(big_input: Path) -> None:
+    count = len(kg.graph.load_files([big_input]))
+    (entry,) = entries(cache.cache_dir())
+    (entry / cache.MARKER).write_text("{not json", encoding="utf-8")
+    assert len(kg.graph.load_files([big_input])) == count
+
+
+def test_an_unreadable_store_that_cannot_be_removed_names_the_folder(
+        big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kg.graph.load_files([big_input])
+    (entry,) = entries(cache.cache_dir())
+
+    def not_yours(*args, **kwargs):  # type: ignore[no-untyped-def]  # root can do anything: act as another user's files
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache.ox.Store, "read_only", not_yours)
+    monkeypatch.setattr(cache.shutil, "rmtree", not_yours)
+    run = run_kg("query", "--file", str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
+                 "--data", str(big_input))
+    assert run.exit_code == 2
+    assert run.stderr.strip() == (f"kg: error: the cached store {entry} cannot be read (Permission denied) nor removed: "
+                                  "remove that folder, or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)")
+
+
+def test_another_users_read_only_cache_is_still_used(big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kg.graph.load_files([big_input])
+    parsed = count_parses(monkeypatch)
+
+    def not_yours(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(cache.os, "utime", not_yours)
+    assert len(kg.graph.load_files([big_input])) > 1000
+    assert parsed == []
+
+
+def test_leftovers_of_killed_runs_are_pruned(big_input: Path) -> None:
+    import os
+    import subprocess
+    import time
+
+    root = cache.cache_dir()
+    root.mkdir(parents=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    half_built = root / f".build.{dead.pid}.{'0' * 40}"
+    (half_built / "store").mkdir(parents=True)
+    (half_built / "store" / "000001.sst").write_bytes(b"x" * 1000)
+    live = root / f".build.{os.getpid() + 0}.{'1' * 40}"  # our own: a build in progress
+    live.mkdir()
+    stray = root / ".synthetic.ttl.abc.tmp"
+    stray.write_bytes(b"x")
+    old = time.time() - 2 * cache.ABANDONED_AFTER_SECONDS
+    os.utime(stray, (old, old))
+    fresh_stray = root / ".other.tmp"
+    fresh_stray.write_bytes(b"x")
+    kg.graph.load_files([big_input])
+    left = sorted(p.name for p in root.iterdir())
+    assert half_built.name not in left and stray.name not in left
+    assert live.name in left and fresh_stray.name in left
