@@ -20,6 +20,7 @@ import io
 import json
 import multiprocessing
 import multiprocessing.connection
+import os
 import queue
 import resource
 import signal
@@ -91,8 +92,22 @@ def cap_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _exit_with(server_pid: int) -> None:
+    """End this worker once the server is gone, even in the middle of a query (pyoxigraph
+    releases the GIL while it evaluates), so a killed server leaves no query running."""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+
+
 def _worker_main(connection: multiprocessing.connection.Connection, files: list[str],
-                 allowed: frozenset[AllowedService], max_result_bytes: int, max_memory_mb: int) -> None:
+                 allowed: frozenset[AllowedService], max_result_bytes: int, max_memory_mb: int,
+                 server_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     if not allowed:
         isolate_network()
@@ -102,12 +117,18 @@ def _worker_main(connection: multiprocessing.connection.Connection, files: list[
         cap_memory(max_memory_mb)
         graph = load_files(files)
     except KgError as error:
-        connection.send(("failed", str(error)))
+        with contextlib.suppress(OSError):
+            connection.send(("failed", str(error)))
         return
     except MemoryError:
-        connection.send(("failed", f"the graph does not fit in the {max_memory_mb} MB a worker may use"))
+        with contextlib.suppress(OSError):
+            connection.send(("failed", f"the graph does not fit in the {max_memory_mb} MB a worker may use"))
         return
-    connection.send(("ready", ""))
+    threading.Thread(target=_exit_with, args=(server_pid,), daemon=True).start()
+    try:
+        connection.send(("ready", ""))
+    except OSError:  # the server stopped while this worker was starting
+        return
     while True:
         try:
             job = connection.recv()
@@ -117,7 +138,10 @@ def _worker_main(connection: multiprocessing.connection.Connection, files: list[
             result = _answer(graph, job, allowed, max_result_bytes, max_memory_mb)
         except MemoryError:
             result = (500, TEXT, _memory_message(max_memory_mb))
-        connection.send(result)
+        try:
+            connection.send(result)
+        except OSError:  # the server gave up on this job (time cap) or stopped
+            return
 
 
 def _answer(graph, job: tuple, allowed: frozenset[AllowedService], max_result_bytes: int,  # type: ignore[no-untyped-def]
@@ -208,7 +232,7 @@ class _Worker:
         self.process = context.Process(
             target=_worker_main,
             args=(child, [str(f) for f in settings.files], settings.service_allow,
-                  settings.max_result_bytes, settings.max_memory_mb),
+                  settings.max_result_bytes, settings.max_memory_mb, os.getpid()),
             daemon=True,
         )
         try:
@@ -310,8 +334,8 @@ class QueryEngine:
             entry[1] += 1
         try:
             if not entry[0].acquire(timeout=max(0.0, wait_until - time.monotonic())):
-                raise _busy(f"busy: this client already has {self.settings.queries_per_client} "
-                            "queries running; try again")
+                raise _busy("busy: this client already has as many queries running as it may "
+                            f"({self.settings.queries_per_client}); try again")
             try:
                 yield
             finally:

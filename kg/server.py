@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import socket
 import threading
 import time
@@ -544,6 +545,7 @@ def _printable(text: str) -> str:
 def serve(settings: EndpointSettings, ready=None) -> None:  # type: ignore[no-untyped-def]
     """Serve until interrupted. ``ready(url)`` is called once the server listens."""
     server = SparqlEndpoint(settings)
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)  # stop the workers too, not just this process
     try:
         if ready is not None:
             ready(server.url)
@@ -551,7 +553,12 @@ def serve(settings: EndpointSettings, ready=None) -> None:  # type: ignore[no-un
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def endpoint_settings(files: Sequence[str | os.PathLike[str]] | None, **options: object) -> EndpointSettings:
