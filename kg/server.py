@@ -1,215 +1,49 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over RDF files (`kg serve`).
+"""A read-only SPARQL 1.1 Protocol endpoint over RDF files (`kg serve`): the HTTP side.
 
 Built on the standard library's ``http.server`` (``ThreadingHTTPServer``): no web framework to
 install or keep current, and the protocol here is small (GET and POST of queries, content
-negotiation, a service description). Queries run in worker processes (pyoxigraph cannot
-interrupt a running query), so the time cap kills the worker that overran and starts a
-fresh one while the server keeps answering.
+negotiation, a service description, the query page's few routes). Queries run in worker
+processes (:mod:`kg.query_workers`); which SERVICE calls a query may make is decided there
+from its parsed form (:mod:`kg.service_policy`).
 
-Hardening: updates are refused (403); ``SERVICE`` may only call hosts on an allow-list,
-checked before the query runs (403); request bodies, query time and result size are capped
-(413, 503, 500); malformed percent-encoding gets 400; an ``Accept`` header that allows none of
-the supported types gets 406.
+Hardening, beside what the workers do: updates are refused (403); a listen backlog of 1024;
+connections are capped in total and per client address (503 "busy" beyond them); a client
+has ``read_timeout`` seconds to send its request line and headers, and again its body, or is
+disconnected (408); the request line (414), the headers' size and count (431) and the body
+(413) are capped; a malformed ``Host`` is refused (400) and never echoed; malformed
+percent-encoding gets 400; an ``Accept`` that allows none of the supported types gets 406;
+no ``Access-Control-Allow-Origin`` is sent unless one origin is configured.
 """
 
 from __future__ import annotations
 
-import io
-import multiprocessing
-import multiprocessing.connection
+import contextlib
 import os
 import re
+import signal
+import socket
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
-from kg.sparql_text import looks_like_update, query_form, service_targets
+from kg.query_workers import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES, QueryEngine
+from kg.serve_config import EndpointError, EndpointSettings, valid_host_header
+from kg.sparql_text import looks_like_update, query_form
 
-SOLUTION_MEDIA_TYPES: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_MEDIA_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 SERVICE_DESCRIPTION = Path(__file__).resolve().parent / "resources" / "service-description.ttl"
 WEB_DIR = Path(__file__).resolve().parent / "web"
 STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
 _BAD_PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_MAX_REFUSALS_IN_FLIGHT = 64
 
-
-@dataclass
-class EndpointSettings:
-    """How `kg serve` runs.
-
-    Attributes:
-        files: the RDF files served (the bundled graph by default).
-        host, port: where to listen; loopback unless told otherwise; port 0 picks a free one.
-        timeout: seconds a query may run before it is stopped (503).
-        max_body_bytes: the largest request body accepted (413).
-        max_result_bytes: the largest serialized result returned (500 beyond it).
-        service_allow: hosts that SERVICE clauses may call; empty means SERVICE is refused.
-        workers: query worker processes (queries run in parallel up to this number).
-    """
-
-    files: list[Path]
-    host: str = "127.0.0.1"
-    port: int = 7879
-    timeout: float = 10.0
-    max_body_bytes: int = 1_000_000
-    max_result_bytes: int = 50_000_000
-    service_allow: frozenset[str] = field(default_factory=frozenset)
-    workers: int = 2
-
-
-class EndpointError(Exception):
-    """A request the endpoint answers with an HTTP error status and a one-line text."""
-
-    def __init__(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-# ---------------------------------------------------------------------------------------------
-# Query workers
-
-
-class _ResultTooLarge(Exception):
-    pass
-
-
-class _BoundedBuffer(io.RawIOBase):
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.buffer = bytearray()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:  # type: ignore[no-untyped-def]
-        self.buffer.extend(data)
-        if len(self.buffer) > self.limit:
-            raise _ResultTooLarge
-        return len(data)
-
-
-def _worker_main(connection: multiprocessing.connection.Connection, files: list[str], max_result_bytes: int) -> None:
-    from kg.graph import load_files
-
-    try:
-        store = load_files(files).store
-    except KgError as error:
-        connection.send(("failed", str(error)))
-        return
-    connection.send(("ready", ""))
-    while True:
-        try:
-            request = connection.recv()
-        except (EOFError, KeyboardInterrupt):
-            return
-        query, media_type = request
-        connection.send(_evaluate(store, query, media_type, max_result_bytes))
-
-
-def _evaluate(store: ox.Store, query: str, media_type: str, max_result_bytes: int) -> tuple[int, str, bytes]:
-    buffer = _BoundedBuffer(max_result_bytes)
-    try:
-        results = store.query(query)
-        if isinstance(results, ox.QueryTriples):
-            ox.serialize(results, buffer, format=GRAPH_MEDIA_TYPES[media_type])
-        else:
-            results.serialize(buffer, format=SOLUTION_MEDIA_TYPES[media_type])
-    except SyntaxError as error:
-        message = " ".join(str(error.msg or error).split()).removeprefix("error ")
-        return 400, "text/plain; charset=utf-8", f"SPARQL syntax error {message}\n".encode()
-    except _ResultTooLarge:
-        return 500, "text/plain; charset=utf-8", f"result larger than {max_result_bytes} bytes: refine the query or add a LIMIT\n".encode()
-    except (OSError, RuntimeError, ValueError) as error:
-        return 500, "text/plain; charset=utf-8", f"query failed: {' '.join(str(error).split())}\n".encode()
-    return 200, f"{media_type}; charset=utf-8", bytes(buffer.buffer)
-
-
-class _Worker:
-    def __init__(self, context, settings: EndpointSettings) -> None:  # type: ignore[no-untyped-def]
-        self.connection, child = context.Pipe()
-        self.process = context.Process(
-            target=_worker_main,
-            args=(child, [str(f) for f in settings.files], settings.max_result_bytes),
-            daemon=True,
-        )
-        self.process.start()
-        child.close()
-        status, message = self.connection.recv()
-        if status != "ready":
-            self.process.join(5)
-            raise KgError(message)
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.connection.close()
-
-
-class QueryEngine:
-    """A pool of worker processes that each hold the graph and answer one query at a time."""
-
-    def __init__(self, settings: EndpointSettings) -> None:
-        self.settings = settings
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: list[_Worker] = [_Worker(self._context, settings) for _ in range(max(1, settings.workers))]
-        self._available = threading.Semaphore(len(self._idle))
-        self._lock = threading.Lock()
-
-    def evaluate(self, query: str, media_type: str) -> tuple[int, str, bytes]:
-        """Run ``query`` in a worker; return (HTTP status, content type, body).
-
-        Raises:
-            EndpointError: the query ran past the time cap (the worker is replaced).
-        """
-        deadline = time.monotonic() + self.settings.timeout
-        if not self._available.acquire(timeout=self.settings.timeout):
-            raise EndpointError(HTTPStatus.SERVICE_UNAVAILABLE, "all query workers are busy; try again")
-        with self._lock:
-            worker = self._idle.pop()
-        try:
-            worker.connection.send((query, media_type))
-            if worker.connection.poll(max(0.0, deadline - time.monotonic())):
-                return worker.connection.recv()
-            worker.stop()
-            worker = _Worker(self._context, self.settings)
-            raise EndpointError(HTTPStatus.SERVICE_UNAVAILABLE,
-                                f"query stopped: it ran longer than the {self.settings.timeout:g} s limit")
-        except (EOFError, BrokenPipeError, ConnectionResetError):
-            worker.stop()
-            worker = _Worker(self._context, self.settings)
-            raise EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker died; it has been restarted") from None
-        finally:
-            with self._lock:
-                self._idle.append(worker)
-            self._available.release()
-
-    def close(self) -> None:
-        with self._lock:
-            for worker in self._idle:
-                worker.stop()
-            self._idle.clear()
+__all__ = ["EndpointError", "EndpointSettings", "SparqlEndpoint", "endpoint_settings", "negotiate", "serve"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,49 +84,183 @@ def negotiate(accept: str | None, form: str) -> str:
     raise EndpointError(HTTPStatus.NOT_ACCEPTABLE, f"cannot answer a {form} query as {accept}; supported: {', '.join(supported)}")
 
 
+class _RequestLineTooLong(Exception):
+    pass
+
+
+class _HeadersTooLarge(Exception):
+    pass
+
+
+class _LimitedReader:
+    """The connection's input, capping the request line and the headers as they are read."""
+
+    def __init__(self, raw, settings: EndpointSettings) -> None:  # type: ignore[no-untyped-def]
+        self._raw = raw
+        self._settings = settings
+        self._phase = "line"
+        self._header_bytes = 0
+        self._header_lines = 0
+
+    def start_request(self) -> None:
+        self._phase, self._header_bytes, self._header_lines = "line", 0, 0
+
+    def readline(self, limit: int = -1) -> bytes:
+        if self._phase == "line":
+            line = self._raw.readline(self._settings.max_request_line + 1)
+            if len(line) > self._settings.max_request_line:
+                raise _RequestLineTooLong
+            self._phase = "headers"
+            return line
+        if self._phase == "headers":
+            room = self._settings.max_header_bytes - self._header_bytes
+            line = self._raw.readline(max(0, min(limit if limit >= 0 else room + 1, room + 1)))
+            self._header_bytes += len(line)
+            self._header_lines += 1
+            if self._header_bytes > self._settings.max_header_bytes or \
+                    self._header_lines > self._settings.max_header_fields + 1:
+                raise _HeadersTooLarge
+            if line in (b"\r\n", b"\n", b""):
+                self._phase = "body"
+            return line
+        return self._raw.readline(limit)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._raw.read(size)
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+class _ReadDeadlines:
+    """Disconnects clients that take too long to send a request (slow senders): a per-read
+    socket time-out cannot, as a client can send one byte just before each runs out."""
+
+    def __init__(self) -> None:
+        self._deadlines: dict[_Handler, float] = {}
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="kg-read-deadlines")
+        self._thread.start()
+
+    def watch(self, handler: _Handler, seconds: float) -> None:
+        with self._lock:
+            self._deadlines[handler] = time.monotonic() + seconds
+
+    def unwatch(self, handler: _Handler) -> None:
+        with self._lock:
+            self._deadlines.pop(handler, None)
+
+    def _run(self) -> None:
+        while not self._stopped.wait(0.1):
+            now = time.monotonic()
+            with self._lock:
+                expired = [h for h, deadline in self._deadlines.items() if deadline <= now]
+                for handler in expired:
+                    del self._deadlines[handler]
+            for handler in expired:
+                handler.timed_out = True
+                with contextlib.suppress(OSError):
+                    handler.connection.shutdown(socket.SHUT_RD)  # wakes the blocked read with EOF
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
 class SparqlEndpoint(ThreadingHTTPServer):
-    """The HTTP server: routes requests to the query engine."""
+    """The HTTP server: admits connections within the caps and routes requests."""
 
     daemon_threads = True
+    request_queue_size = 1024  # the listen backlog: 5 (the default) reset connections under load
 
     def __init__(self, settings: EndpointSettings) -> None:
         self.settings = settings
         self.engine = QueryEngine(settings)
-        self._graph = None
-        self._graph_lock = threading.Lock()
-        super().__init__((settings.host, settings.port), _Handler)
-
-    def graph(self):  # type: ignore[no-untyped-def]
-        """The served graph in this process too, for entity cards and labels (loaded on first use)."""
-        from kg.graph import load_files
-
-        with self._graph_lock:
-            if self._graph is None:
-                self._graph = load_files(self.settings.files)
-            return self._graph
+        self.read_deadlines = _ReadDeadlines()
+        self._connections: Counter[str] = Counter()
+        self._connections_lock = threading.Lock()
+        self._refusals = threading.BoundedSemaphore(_MAX_REFUSALS_IN_FLIGHT)
+        try:
+            super().__init__((settings.host, settings.port), _Handler)
+        except BaseException:
+            self.engine.close()
+            self.read_deadlines.stop()
+            raise
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/sparql"
 
     def server_close(self) -> None:
         super().server_close()
+        self.read_deadlines.stop()
         self.engine.close()
 
+    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        client = client_address[0]
+        with self._connections_lock:
+            admitted = (sum(self._connections.values()) < self.settings.max_connections
+                        and self._connections[client] < self.settings.max_client_connections)
+            if admitted:
+                self._connections[client] += 1
+        if not admitted:
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._release(client)
+            self.shutdown_request(request)
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._release(client_address[0])
+
+    def _release(self, client: str) -> None:
+        with self._connections_lock:
+            self._connections[client] -= 1
+            if self._connections[client] <= 0:
+                del self._connections[client]
+
+    def _refuse(self, request: socket.socket) -> None:
+        """Answer 503 busy and close, in a short-lived thread (the accept loop must not wait on
+        a client); beyond a few refusals at a time, just close."""
+        if not self._refusals.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+
+        def refuse() -> None:
+            try:
+                body = b"busy: too many open connections; try again\n"
+                request.settimeout(1.0)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Retry-After: 1\r\nConnection: close\r\n"
+                                b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                request.shutdown(socket.SHUT_WR)
+                deadline = time.monotonic() + 1.0  # read what the client sent, so closing does not reset
+                while time.monotonic() < deadline and request.recv(65536):
+                    pass
+            except OSError:
+                pass
+            finally:
+                self.shutdown_request(request)
+                self._refusals.release()
+
+        threading.Thread(target=refuse, daemon=True, name="kg-refuse").start()
+
     def check_query(self, query: str) -> str:
-        """Refuse what must not run; return the query form."""
+        """Refuse updates; return the query form (SERVICE is checked in the worker, on the
+        parsed query)."""
         form = query_form(query)
         if form is None:
             if looks_like_update(query):
                 raise EndpointError(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused")
             raise EndpointError(HTTPStatus.BAD_REQUEST, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
-        for target in service_targets(query):
-            host = urllib.parse.urlsplit(target).hostname if target else None
-            if host is None or host.lower() not in self.settings.service_allow:
-                shown = target or "a variable or unresolvable name"
-                raise EndpointError(HTTPStatus.FORBIDDEN, f"SERVICE to {shown} is not allowed here (allowed hosts: "
-                                    f"{', '.join(sorted(self.settings.service_allow)) or 'none'})")
         return form
 
 
@@ -300,16 +268,90 @@ class _Handler(BaseHTTPRequestHandler):
     server: SparqlEndpoint
     protocol_version = "HTTP/1.1"
     server_version = "supernode-kg"
+    timed_out = False
+
+    def setup(self) -> None:
+        super().setup()
+        # a per-send time-out for clients that stop reading; reads are bounded by read_deadlines
+        self.connection.settimeout(max(30.0, 3 * self.server.settings.read_timeout))
+        self.rfile = _LimitedReader(self.rfile, self.server.settings)  # type: ignore[assignment]
+
+    def finish(self) -> None:
+        self.server.read_deadlines.unwatch(self)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         if os.environ.get("KG_SERVE_LOG"):
             super().log_message(format, *args)
 
+    def handle_one_request(self) -> None:
+        """The stdlib's loop step, with the request line and headers capped and timed."""
+        self.requestline, self.request_version, self.command = "", "HTTP/1.1", ""
+        self.server.read_deadlines.watch(self, self.server.settings.read_timeout)
+        self.rfile.start_request()  # type: ignore[attr-defined]
+        try:
+            try:
+                self.raw_requestline = self.rfile.readline(65537)
+                if not self.raw_requestline or self.timed_out:
+                    self._end_if_timed_out()
+                    self.close_connection = True
+                    return
+                parsed = self.parse_request()
+            except _RequestLineTooLong:
+                self.close_connection = True
+                self._send_error(EndpointError(HTTPStatus.REQUEST_URI_TOO_LONG,
+                                               f"request line over {self.server.settings.max_request_line} bytes"))
+                return
+            except _HeadersTooLarge:
+                self.close_connection = True
+                self._send_error(EndpointError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                                               f"headers over {self.server.settings.max_header_bytes} bytes or "
+                                               f"{self.server.settings.max_header_fields} fields"))
+                return
+            self.server.read_deadlines.unwatch(self)
+            if self.timed_out:
+                self._end_if_timed_out()
+                return
+            if not parsed:
+                return
+            method = getattr(self, "do_" + self.command, None)
+            if method is None:
+                self.close_connection = True
+                self._send_error(EndpointError(HTTPStatus.NOT_IMPLEMENTED, f"unsupported method {self.command[:20]!r}",
+                                               {"Allow": "GET, POST, OPTIONS"}))
+                return
+            method()
+            self.wfile.flush()
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
+
+    def _end_if_timed_out(self) -> None:
+        if self.timed_out:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._send_error(EndpointError(HTTPStatus.REQUEST_TIMEOUT,
+                                               f"request not received within {self.server.settings.read_timeout:g} s"))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The stdlib's own errors (a malformed request line, say), as one plain-text line."""
+        self.close_connection = True
+        text = message or HTTPStatus(code).phrase
+        self._send_error(EndpointError(HTTPStatus(code), " ".join(text.split())[:200]))
+
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-        self._handle(lambda: self._query_from_get())
+        self._handle(self._query_from_get)
 
     def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
-        self._handle(lambda: self._query_from_post())
+        self._handle(self._query_from_post)
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 - the stdlib's name
+        self._drain_body()
+        headers = {"Allow": "GET, POST, OPTIONS"}
+        if self.server.settings.cors_origin:
+            headers.update({"Access-Control-Allow-Methods": "GET, POST",
+                            "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "600"})
+        self._send(HTTPStatus.NO_CONTENT, "text/plain; charset=utf-8", b"", headers)
 
     def do_PUT(self) -> None:  # noqa: N802
         self._refuse_method()
@@ -323,6 +365,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, read_query) -> None:  # type: ignore[no-untyped-def]
         try:
+            self._check_host()
             path = urllib.parse.urlsplit(self.path).path
             if path not in ("/sparql", "/sparql/"):
                 self._route_page(path)
@@ -331,18 +374,30 @@ class _Handler(BaseHTTPRequestHandler):
             if query is None:
                 self._send_service_description()
                 return
-            form = self.server.check_query(query)
-            media_type = negotiate(self.headers.get("Accept"), form)
-            status, content_type, body = self.server.engine.evaluate(query, media_type)
-            self._send(status, content_type, body)
+            self._send(*self._run_query(query))
         except EndpointError as error:
             self._send_error(error)
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
         except Exception as error:  # noqa: BLE001 - a request must never take the server down
             self._send_error(EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR, f"internal error: {type(error).__name__}"))
 
+    def _check_host(self) -> None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1 or (hosts and not valid_host_header(hosts[0].strip())):
+            self.close_connection = True
+            self._drain_body()
+            raise EndpointError(HTTPStatus.BAD_REQUEST, "bad Host header")
+
+    def _run_query(self, query: str) -> tuple[int, str, bytes]:
+        form = self.server.check_query(query)
+        media_type = negotiate(self.headers.get("Accept"), form)
+        return self.server.engine.run(("query", query, media_type), self.client_address[0])
+
     def _route_page(self, path: str) -> None:
-        """The query page (/), its static files, and the small JSON API the page uses."""
-        from kg.web_api import api_describe, api_labels, api_queries, bound_saved_query
+        """The query page (/), its static files, and the small JSON API the page uses; the
+        API's answers come from the workers, under the same caps as queries."""
+        from kg.web_api import bound_saved_query, saved_queries_json
 
         if path in ("/", "/index.html") and self.command == "GET":
             self._send(200, "text/html; charset=utf-8", (WEB_DIR / "index.html").read_bytes())
@@ -350,27 +405,20 @@ class _Handler(BaseHTTPRequestHandler):
             name = path[len("/static/"):]
             self._send(200, STATIC_FILES[name], (WEB_DIR / name).read_bytes())
         elif path == "/api/queries" and self.command == "GET":
-            self._send_json(api_queries())
+            self._send(200, "application/json; charset=utf-8", saved_queries_json())
         elif path.startswith("/api/queries/") and self.command == "GET":
             name = urllib.parse.unquote(path[len("/api/queries/"):])
             values = {k: v[-1] for k, v in _parse_form(urllib.parse.urlsplit(self.path).query).items()}
-            query = bound_saved_query(name, values)
-            form = self.server.check_query(query)
-            media_type = negotiate(self.headers.get("Accept"), form)
-            self._send(*self.server.engine.evaluate(query, media_type))
+            self._send(*self._run_query(bound_saved_query(name, values)))
         elif path == "/api/labels" and self.command == "POST":
-            self._send_json(api_labels(self.server.graph(), self._read_body()))
+            self._send(*self.server.engine.run(("labels", self._read_body()), self.client_address[0]))
         elif path == "/api/describe" and self.command == "GET":
             params = _parse_form(urllib.parse.urlsplit(self.path).query)
-            self._send_json(api_describe(self.server.graph(), (params.get("entity") or [""])[-1]))
+            entity = (params.get("entity") or [""])[-1]
+            self._send(*self.server.engine.run(("describe", entity), self.client_address[0]))
         else:
             self._drain_body()
-            raise EndpointError(HTTPStatus.NOT_FOUND, f"no such resource: {path}; the endpoint is /sparql")
-
-    def _send_json(self, value: object) -> None:
-        import json
-
-        self._send(200, "application/json; charset=utf-8", json.dumps(value, ensure_ascii=False).encode("utf-8"))
+            raise EndpointError(HTTPStatus.NOT_FOUND, f"no such resource: {_printable(path)}; the endpoint is /sparql")
 
     def _query_from_get(self) -> str | None:
         raw = urllib.parse.urlsplit(self.path).query
@@ -406,45 +454,68 @@ class _Handler(BaseHTTPRequestHandler):
         raise EndpointError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                             "POST a query as application/sparql-query or application/x-www-form-urlencoded")
 
-    def _read_body(self) -> bytes:
+    def _body_length(self) -> int:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True
             raise EndpointError(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length")
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
+            self.close_connection = True
             raise EndpointError(HTTPStatus.BAD_REQUEST, "bad Content-Length") from None
+        if length < 0:
+            self.close_connection = True
+            raise EndpointError(HTTPStatus.BAD_REQUEST, "bad Content-Length")
+        return length
+
+    def _read_body(self) -> bytes:
+        length = self._body_length()
         if length > self.server.settings.max_body_bytes:
             self.close_connection = True
             raise EndpointError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                                 f"request body of {length} bytes is over the {self.server.settings.max_body_bytes}-byte limit")
-        return self.rfile.read(length) if length > 0 else b""
+        if length == 0:
+            return b""
+        self.server.read_deadlines.watch(self, self.server.settings.read_timeout)
+        try:
+            body = self.rfile.read(length)
+        finally:
+            self.server.read_deadlines.unwatch(self)
+        if len(body) < length:
+            self.close_connection = True
+            if self.timed_out:
+                raise EndpointError(HTTPStatus.REQUEST_TIMEOUT,
+                                    f"request body not received within {self.server.settings.read_timeout:g} s")
+            raise EndpointError(HTTPStatus.BAD_REQUEST, "the request body ended early")
+        return body
 
     def _drain_body(self) -> None:
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = 0
+            length = self._body_length()
+        except EndpointError:
+            return
         if 0 < length <= self.server.settings.max_body_bytes:
-            self.rfile.read(length)
+            with contextlib.suppress(EndpointError):
+                self._read_body()
         elif length:
             self.close_connection = True
 
     def _send_service_description(self) -> None:
-        graph = ox.parse(SERVICE_DESCRIPTION.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=self._own_url())
+        # The base IRI is the server's own address, never the client's Host header.
+        graph = ox.parse(SERVICE_DESCRIPTION.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=self.server.url)
         media_type = negotiate(self.headers.get("Accept"), "CONSTRUCT")
         body = ox.serialize([q.triple for q in graph], format=GRAPH_MEDIA_TYPES[media_type])
         self._send(200, media_type + "; charset=utf-8", body)
-
-    def _own_url(self) -> str:
-        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
-        return f"http://{host}/sparql"
 
     def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Vary", "Accept")
+        if self.server.settings.cors_origin:
+            self.send_header("Access-Control-Allow-Origin", self.server.settings.cors_origin)
+            self.send_header("Vary", "Accept, Origin")
+        else:
+            self.send_header("Vary", "Accept")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         if self.close_connection:
@@ -453,6 +524,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _send_error(self, error: EndpointError) -> None:
+        if error.status == HTTPStatus.SERVICE_UNAVAILABLE and "Retry-After" not in error.headers:
+            error.headers["Retry-After"] = "1"
         self._send(error.status, "text/plain; charset=utf-8", f"{error.message}\n".encode(), error.headers)
 
 
@@ -465,9 +538,14 @@ def _parse_form(raw: str) -> dict[str, list[str]]:
         raise EndpointError(HTTPStatus.BAD_REQUEST, "percent-encoded bytes are not UTF-8") from None
 
 
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)[:200]
+
+
 def serve(settings: EndpointSettings, ready=None) -> None:  # type: ignore[no-untyped-def]
     """Serve until interrupted. ``ready(url)`` is called once the server listens."""
     server = SparqlEndpoint(settings)
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)  # stop the workers too, not just this process
     try:
         if ready is not None:
             ready(server.url)
@@ -475,7 +553,12 @@ def serve(settings: EndpointSettings, ready=None) -> None:  # type: ignore[no-un
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def endpoint_settings(files: Sequence[str | os.PathLike[str]] | None, **options: object) -> EndpointSettings:

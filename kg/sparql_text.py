@@ -138,11 +138,6 @@ def looks_like_update(text: str) -> bool:
     return False
 
 
-_SERVICE = re.compile(r"\bSERVICE\b(\s+SILENT\b)?\s*$", re.IGNORECASE)
-_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*$", re.IGNORECASE)
-_PREFIXED_NAME = re.compile(r"^\s*([A-Za-z][\w.-]*)?:([^\s{}]*)")
-
-
 def query_form(text: str) -> str | None:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first such keyword outside
     comments, strings and IRIs; None if there is none (an update, or not SPARQL)."""
@@ -152,56 +147,3 @@ def query_form(text: str) -> str | None:
             if match:
                 return match.group(1).upper()
     return None
-
-
-def service_targets(text: str) -> list[str | None]:
-    """The endpoints a query's ``SERVICE`` clauses call, in order.
-
-    Each is an absolute IRI, or None where the target is a variable or cannot be resolved
-    (callers that restrict SERVICE should refuse those).
-
-    Example:
-        >>> service_targets("SELECT * { SERVICE <http://a/sparql> { ?s ?p ?o } SERVICE ?e { } }")
-        ['http://a/sparql', None]
-    """
-    prefixes: dict[str, str] = {}
-    targets: list[str | None] = []
-    pending_prefix: str | None = None
-    after_service = False
-    for kind, token in tokens(text):
-        if kind == "comment":
-            continue
-        if pending_prefix is not None and kind == "iri":
-            prefixes[pending_prefix] = token[1:-1]
-            pending_prefix = None
-            continue
-        if after_service:
-            if kind == "other" and not token.strip():
-                continue
-            if kind == "other" and re.fullmatch(r"\s*SILENT\s*", token, re.IGNORECASE):
-                continue
-            after_service = False
-            if kind == "iri":
-                targets.append(token[1:-1])
-            elif kind == "other" and (name := _PREFIXED_NAME.match(token)) and (name.group(1) or "") in prefixes:
-                targets.append(prefixes[name.group(1) or ""] + name.group(2))
-            else:
-                targets.append(None)
-            continue
-        if kind == "other":
-            declaration = _PREFIX_DECLARATION.search(token)
-            if declaration:
-                pending_prefix = declaration.group(1) or ""
-            if _SERVICE.search(token):
-                after_service = True
-            elif re.search(r"\bSERVICE\b", token, re.IGNORECASE):
-                # "SERVICE" followed in the same token by a prefixed name or a variable's start
-                rest = re.split(r"\bSERVICE\b(?:\s+SILENT\b)?", token, flags=re.IGNORECASE)[-1]
-                name = _PREFIXED_NAME.match(rest)
-                if name and (name.group(1) or "") in prefixes:
-                    targets.append(prefixes[name.group(1) or ""] + name.group(2))
-                elif rest.strip():
-                    targets.append(None)
-                else:
-                    after_service = True
-    return targets

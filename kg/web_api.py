@@ -1,8 +1,12 @@
 """The JSON API behind `kg serve`'s query page: the saved-query catalog, queries bound from
-form values, labels for IRIs, and entity cards. Errors are EndpointErrors with a 4xx status."""
+form values, labels for IRIs, and entity cards. Errors are EndpointErrors with a 4xx status.
+
+Labels and entity cards read the graph, so they run in the query workers
+(:mod:`kg.query_workers`), under the same time and memory caps as queries."""
 
 from __future__ import annotations
 
+import functools
 import json
 from http import HTTPStatus
 
@@ -12,7 +16,7 @@ from kg.catalog import Catalog
 from kg.errors import KgError
 from kg.graph import LoadedGraph
 from kg.results import compact_iri
-from kg.server import EndpointError
+from kg.serve_config import EndpointError
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 MAX_LABELS = 2000
@@ -28,6 +32,12 @@ def api_queries() -> list[dict[str, object]]:
         }
         for q in Catalog.bundled()
     ]
+
+
+@functools.lru_cache(maxsize=1)
+def saved_queries_json() -> bytes:
+    """:func:`api_queries` as JSON bytes (the catalog does not change while serving)."""
+    return json.dumps(api_queries(), ensure_ascii=False).encode("utf-8")
 
 
 def bound_saved_query(name: str, values: dict[str, str]) -> str:

@@ -215,9 +215,9 @@ def test_serve_refuses_service_to_a_host_not_allowed_before_connecting(kg_server
         assert target.requests == []
 
 
-def test_serve_calls_an_allowed_service_host() -> None:
+def test_serve_calls_an_allowed_service_host_and_port() -> None:
     with kg_serve("--data", str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")) as stand_in, \
-            kg_serve("--allow-service", "127.0.0.1") as server:
+            kg_serve("--allow-service", f"127.0.0.1:{urllib.parse.urlsplit(stand_in).port}") as server:
         query = (f"SELECT ?c WHERE {{ SERVICE <{stand_in}> "
                  "{ <http://www.wikidata.org/entity/Q860580> <http://www.wikidata.org/prop/direct/P17> ?c } }")
         status, _, body = http(server, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
