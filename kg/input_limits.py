@@ -77,7 +77,11 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
         if status.st_size > max_bytes:
             raise KgError(f"{path}: {status.st_size} bytes is more than the limit of {max_bytes} bytes for this kind of file")
         try:
-            data = stream.read(max_bytes + 1)
+            # read what fstat says is there (plus one byte to see growth), never a buffer of
+            # max_bytes: a 2 GB allocation would fail under a worker's memory cap
+            data = stream.read(status.st_size + 1)
+            while len(data) <= max_bytes and (more := stream.read(min(1 << 20, max_bytes + 1 - len(data)))):
+                data += more
         except OSError as error:
             raise KgError(f"{path}: cannot read: {error.strerror or error}") from None
     if len(data) > max_bytes:  # it grew while we read it

@@ -183,7 +183,12 @@ class _BoundedBuffer(io.RawIOBase):
 def _evaluate(store: ox.Store, query: str, media_type: str, allowed: frozenset[AllowedService],
               max_result_bytes: int) -> Result:
     from kg.service_policy import check_services
+    from kg.sparql_text import check_nesting
 
+    try:
+        check_nesting(query, "query")  # deep nesting crashes the parsers (a segfault, not an error)
+    except KgError as error:
+        return 400, TEXT, f"{error}\n".encode()
     targets = check_services(query, allowed)  # rdflib must accept the query too; SERVICE checked
     buffer = _BoundedBuffer(max_result_bytes)
     try:

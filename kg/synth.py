@@ -387,7 +387,7 @@ GROUP_REUSE = 0.7
 #: Shares that add up to exactly 1 as decimals, and share ranges (min <= max) for projections.
 SHARE_SPLITS = (("0.3", "0.7"), ("0.7", "0.3"), ("0.25", "0.75"), ("0.4", "0.6"), ("0.5", "0.5"),
                 ("0.6", "0.4"), ("0.2", "0.8"), ("0.35", "0.65"))
-SHARE_RANGES = (("0.30", "0.40"), ("0.1", "0.2"), ("0.25", "0.5"), ("0.05", "0.15"), ("0.4", "0.6"))
+SHARE_RANGES = (("0.3", "0.4"), ("0.1", "0.2"), ("0.25", "0.5"), ("0.05", "0.15"), ("0.4", "0.6"))
 FIRST_DAY = dt.date(2023, 1, 1).toordinal()
 DAYS = 1300  # publication dates run from 2023 to mid-2026
 

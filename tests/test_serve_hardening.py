@@ -367,3 +367,11 @@ def test_the_service_description_never_copies_the_host_header(server: SparqlEndp
     assert status == 200
     assert b"evil.example" not in body
     assert server.url.encode() in body
+
+
+def test_a_query_of_nested_braces_gets_400_and_the_worker_lives(server: SparqlEndpoint) -> None:
+    query = "SELECT * WHERE " + "{" * 20000 + "}" * 20000
+    status, _, body = fetch(server.url, data=urllib.parse.urlencode({"query": query}).encode())
+    assert status == 400 and b"nested" in body
+    status, _, _ = fetch(server.url + "?" + urllib.parse.urlencode({"query": "ASK {}"}))
+    assert status == 200
