@@ -179,8 +179,8 @@ def _checks(graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term]
     where = f"{show(shape.path.node)} of " if shape.path else ""
 
     def check(component: str, describe: Callable[[ox.QuerySolution], str], reports_value: bool = True,
-              **substitutions: str) -> _Check:
-        query = (_template(component).replace("$TARGET", target).replace("$VALUES", values)
+              template: str = "", **substitutions: str) -> _Check:
+        query = (_template(template or component).replace("$TARGET", target).replace("$VALUES", values)
                  .replace("$IS_VALUE", is_value).replace("$PATH", path))
         for name, text in substitutions.items():
             query = query.replace(f"${name}", text)
@@ -191,8 +191,9 @@ def _checks(graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term]
 
     if SH + "minCount" in parameters:
         n = _integer(shape, "minCount")
+        # at least one value: an anti-join, three times faster than counting every focus node's values
         yield check("MinCountConstraintComponent", lambda r: f"Less than {n} values on {show(r['this'])}->{show(shape.path.node)}",
-                    False, minCount=str(n))
+                    False, template="MinCountConstraintComponent.at-least-one" if n == 1 else "", minCount=str(n))
     if SH + "maxCount" in parameters:
         n = _integer(shape, "maxCount")
         yield check("MaxCountConstraintComponent", lambda r: f"More than {n} values on {show(r['this'])}->{show(shape.path.node)}",
@@ -264,6 +265,12 @@ def _checks(graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term]
                         **{name: _iri(other, f"sh:{name}")})
     for head in parameters.get(SH + "or", []):
         members = graph.items(head)
+        classes = _only_classes(graph, members)
+        if classes:  # an instance of one of these classes: one anti-join instead of a test per value
+            instances = " UNION ".join(f"{{ ?value <{RDF}type>/<{RDFS}subClassOf>* {c} }}" for c in classes)
+            yield check("OrConstraintComponent", lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
+                        template="OrConstraintComponent.classes", INSTANCES=instances)
+            continue
         conforms = " || ".join(f"({_conforms(graph, m)})" for m in members) or "false"
         yield check("OrConstraintComponent", lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
                     CONFORMS=conforms)
@@ -290,6 +297,18 @@ def _string(text: str) -> str:
 
 def _languages(tags: list[str]) -> str:
     return " || ".join(f"langMatches(lang(?value), {_string(tag)})" for tag in tags) or "false"
+
+
+def _only_classes(graph: ShapesGraph, members: list[Term]) -> list[str]:
+    """The classes, when every member of an sh:or is exactly ``[ sh:class C ]``; else []."""
+    classes = []
+    for member in members:
+        predicates = graph.predicates(member) - {RDF + "type"}
+        values = graph.objects(member, SH + "class")
+        if predicates != {SH + "class"} or len(values) != 1 or not isinstance(values[0], ox.NamedNode):
+            return []
+        classes.append(str(values[0]))
+    return classes
 
 
 def _conforms(graph: ShapesGraph, nested: Term) -> str:
