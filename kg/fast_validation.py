@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import KgError
 from kg.shacl_shapes import (
     NODE_KINDS,
     RDF,
@@ -95,10 +96,12 @@ class _Check:
     query: str
     describe: Callable[[ox.QuerySolution], str]
     reports_value: bool = True
+    #: for a query that answers two components at once, which one a row breaks
+    component_of: Callable[[Row], str] | None = None
 
 
 def validate_store(data: ox.Store, shapes_graph: ShapesGraph, shapes: list[Shape],
-                   show: Callable[[Term], str]) -> list[FastResult]:
+                   show: Callable[[Term], str], workers: int = 1) -> list[FastResult]:
     """Validate the data in ``data`` (ontology merged in) against shapes.
 
     Args:
@@ -106,6 +109,7 @@ def validate_store(data: ox.Store, shapes_graph: ShapesGraph, shapes: list[Shape
         shapes_graph: the shapes graph, as parsed.
         shapes: the shapes to validate, from :func:`kg.shacl_shapes.read_shapes` on that graph.
         show: how a term is written in default messages (prefixed names).
+        workers: processes answering the queries (see :func:`answer_queries`).
 
     Raises:
         UnsupportedShapes: the shapes use a feature this engine does not implement.
@@ -117,18 +121,88 @@ def validate_store(data: ox.Store, shapes_graph: ShapesGraph, shapes: list[Shape
         for member in (shape, *shape.properties):
             checks.extend(_checks(shapes_graph, member, target, show))
             sparql.extend((member, constraint, target) for constraint in member.sparql)
+    queries = [Query(check.query) for check in checks] + [_sparql_query(*job) for job in sparql]
+    answers = answer_queries(data, queries, workers)
     results: list[FastResult] = []
-    for check in checks:
-        for row in data.query(check.query):
+    for check, rows in zip(checks, answers, strict=False):
+        for row in rows:
             results.append(FastResult(
                 focus=row["this"], path=check.shape.path.node if check.shape.path else None,
-                component=SH + check.component, shape=check.shape.node, severity=check.shape.severity,
+                component=SH + (check.component_of(row) if check.component_of else check.component),
+                shape=check.shape.node, severity=check.shape.severity,
                 messages=check.shape.messages, default_message=check.describe(row),
                 value=row["value"] if check.reports_value else None,
             ))
-    for shape, constraint, target in sparql:
-        results.extend(_sparql_results(data, shape, constraint, target))
+    for (shape, constraint, _), rows in zip(sparql, answers[len(checks):], strict=True):
+        results.extend(_sparql_results(shape, constraint, rows))
     return results
+
+
+@dataclass(frozen=True)
+class Query:
+    """A SELECT query to answer on the data, with variables to substitute (SEP-0007)."""
+
+    text: str
+    substitutions: tuple[tuple[str, Term], ...] = ()
+
+
+Row = dict[str, Term]
+
+
+def answer_queries(data: ox.Store, queries: list[Query], workers: int = 1) -> list[list[Row]]:
+    """The rows of each query, in order; with ``workers`` > 1, forked processes share the work.
+
+    pyoxigraph holds the GIL while results are read, so threads do not run queries in parallel;
+    processes forked after loading share the in-memory store's pages and take queries from one
+    queue until none is left.
+    """
+    import multiprocessing
+
+    if workers <= 1 or len(queries) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_answer(data, query) for query in queries]
+    context = multiprocessing.get_context("fork")
+    pending = context.SimpleQueue()
+    for index in range(len(queries)):
+        pending.put(index)
+    for _ in range(workers):
+        pending.put(None)
+    channels = []
+    for _ in range(workers - 1):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_answer_from_queue, args=(data, queries, pending, sender), daemon=True)
+        process.start()
+        sender.close()
+        channels.append((process, receiver))
+    answers: dict[int, list[Row]] = dict(_answers_from_queue(data, queries, pending))
+    for process, receiver in channels:
+        try:
+            outcome, payload = receiver.recv()
+        except EOFError:
+            outcome, payload = "failed", "a validation worker process stopped unexpectedly"
+        process.join()
+        if outcome == "failed":
+            raise KgError(str(payload))
+        answers.update(payload)
+    return [answers[index] for index in range(len(queries))]
+
+
+def _answers_from_queue(data: ox.Store, queries: list[Query], pending: object) -> Iterator[tuple[int, list[Row]]]:
+    while (index := pending.get()) is not None:  # type: ignore[attr-defined]
+        yield index, _answer(data, queries[index])
+
+
+def _answer_from_queue(data: ox.Store, queries: list[Query], pending: object, sender: object) -> None:
+    try:
+        answers = dict(_answers_from_queue(data, queries, pending))
+    except Exception as error:  # noqa: BLE001 - reported to the parent as one line
+        sender.send(("failed", " ".join(str(error).split())))  # type: ignore[attr-defined]
+        return
+    sender.send(("answered", answers))  # type: ignore[attr-defined]
+
+
+def _answer(data: ox.Store, query: Query) -> list[Row]:
+    substitutions = {ox.Variable(name): term for name, term in query.substitutions}
+    return list(_rows(data.query(query.text, substitutions=substitutions or None)))
 
 
 def _target_pattern(targets: list[Target]) -> str:
@@ -179,22 +253,35 @@ def _checks(graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term]
     where = f"{show(shape.path.node)} of " if shape.path else ""
 
     def check(component: str, describe: Callable[[ox.QuerySolution], str], reports_value: bool = True,
-              template: str = "", **substitutions: str) -> _Check:
+              template: str = "", component_of: Callable[[Row], str] | None = None, **substitutions: str) -> _Check:
         query = (_template(template or component).replace("$TARGET", target).replace("$VALUES", values)
                  .replace("$IS_VALUE", is_value).replace("$PATH", path))
         for name, text in substitutions.items():
             query = query.replace(f"${name}", text)
-        return _Check(shape, component, query, describe, reports_value)
+        return _Check(shape, component, query, describe, reports_value, component_of)
 
     def value_of(row: ox.QuerySolution) -> str:
         return show(row["value"])
 
-    if SH + "minCount" in parameters:
+    if SH + "minCount" in parameters and SH + "maxCount" in parameters:
+        # both bounds in one pass over the focus nodes (the commonest pair: exactly one value)
+        low, high = _integer(shape, "minCount"), _integer(shape, "maxCount")
+
+        def count_component(row: Row) -> str:
+            return "MinCountConstraintComponent" if int(row["count"].value) < low else "MaxCountConstraintComponent"
+
+        def count_message(row: Row) -> str:
+            fewer = int(row["count"].value) < low
+            return f"{'Less' if fewer else 'More'} than {low if fewer else high} values on {show(row['this'])}->{show(shape.path.node)}"
+
+        yield check("MinCountConstraintComponent", count_message, False, template="CountConstraintComponents",
+                    component_of=count_component, minCount=str(low), maxCount=str(high))
+    elif SH + "minCount" in parameters:
         n = _integer(shape, "minCount")
         # at least one value: an anti-join, three times faster than counting every focus node's values
         yield check("MinCountConstraintComponent", lambda r: f"Less than {n} values on {show(r['this'])}->{show(shape.path.node)}",
                     False, template="MinCountConstraintComponent.at-least-one" if n == 1 else "", minCount=str(n))
-    if SH + "maxCount" in parameters:
+    elif SH + "maxCount" in parameters:
         n = _integer(shape, "maxCount")
         yield check("MaxCountConstraintComponent", lambda r: f"More than {n} values on {show(r['this'])}->{show(shape.path.node)}",
                     False, maxCount=str(n))
@@ -349,13 +436,16 @@ def _conforms(graph: ShapesGraph, nested: Term) -> str:
     return " && ".join(parts) or "true"
 
 
-def _sparql_results(data: ox.Store, shape: Shape, constraint: SparqlConstraint, target: str) -> list[FastResult]:
-    """Run a join-safe SHACL-SPARQL constraint for every focus node at once (SHACL 5.3.1)."""
-    substitutions = {ox.Variable("currentShape"): shape.node} if constraint.uses_current_shape else {}
+def _sparql_query(shape: Shape, constraint: SparqlConstraint, target: str) -> Query:
+    """A join-safe SHACL-SPARQL constraint (checked by :mod:`kg.constraint_queries`) as one
+    query answering for every focus node at once (SHACL 5.3.1)."""
     prologue, select = _split_prologue(constraint.query)
-    # join-safe (checked by kg.constraint_queries): one query answers for every focus node
     joined = f"{prologue}SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} {{ {select} }} }}"
-    rows = list(_rows(data.query(joined, substitutions=substitutions)))
+    return Query(joined, (("currentShape", shape.node),) if constraint.uses_current_shape else ())
+
+
+def _sparql_results(shape: Shape, constraint: SparqlConstraint, rows: list[Row]) -> list[FastResult]:
+    """The results of a SHACL-SPARQL constraint's rows (SHACL 5.3.2)."""
     messages = constraint.messages or shape.messages
     results = []
     for row in rows:

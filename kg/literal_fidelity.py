@@ -11,9 +11,13 @@ with rdflib's lexical rules, are looked for too. Either finding sends the valida
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from kg.graph import RdfFile
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
@@ -64,3 +68,49 @@ def _first_ill_typed(literals: list[ox.Literal]) -> str | None:
             if converted.ill_typed:
                 return f"{literal} is ill-typed"
     return None
+
+
+def audit_files(files: list[RdfFile]) -> str | None:
+    """:func:`first_unfaithful_literal` of the literals of some files (read with kg.graph)."""
+    from kg.graph import rdf_quads
+
+    return first_unfaithful_literal(typed_literals(q for rdf_file in files for q in rdf_quads(rdf_file)))
+
+
+def start_audit(files: list[RdfFile]) -> Callable[[], str | None]:
+    """Audit the files' literals in a forked process while the caller goes on (parsing in
+    Python is bound to one core, and loading the store takes as long); call the result to wait
+    for the finding. Without ``fork`` the audit runs when called.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: audit_files(files)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_audit_into, args=(files, sender), daemon=True)
+    process.start()
+    sender.close()
+
+    def finding() -> str | None:
+        try:
+            outcome, payload = receiver.recv()
+        except EOFError:
+            outcome, payload = "failed", "the literal audit process stopped unexpectedly"
+        process.join()
+        if outcome == "failed":
+            from kg.errors import KgError
+
+            raise KgError(payload)
+        return payload  # type: ignore[no-any-return]
+
+    return finding
+
+
+def _audit_into(files: list[RdfFile], sender: object) -> None:
+    try:
+        finding = audit_files(files)
+    except Exception as error:  # noqa: BLE001 - a KgError names the file; sent as one line
+        sender.send(("failed", " ".join(str(error).split())))  # type: ignore[attr-defined]
+        return
+    sender.send(("audited", finding))  # type: ignore[attr-defined]

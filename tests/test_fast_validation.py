@@ -76,3 +76,14 @@ def test_fast_engine_turtle_report_is_a_standard_shacl_report() -> None:
         assert report.value(result, sh.focusNode) is not None
         assert report.value(result, sh.sourceConstraintComponent) is not None
         assert report.value(result, sh.resultSeverity) == sh.Violation
+
+
+def test_forked_query_workers_give_the_results_of_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = [bundled().data_dir, FIXTURES_DIR / "broken" / "partnership.ttl"]
+    outcomes = []
+    for workers in ("1", "3"):
+        monkeypatch.setenv("KG_VALIDATION_WORKERS", workers)
+        outcomes.append(validate(data=data, engine="fast"))
+    assert outcomes[0].engine == outcomes[1].engine == "fast"
+    assert outcomes[0].violations == outcomes[1].violations != []
+    assert outcomes[0].report_turtle().count("sh:result ") == outcomes[1].report_turtle().count("sh:result ")
