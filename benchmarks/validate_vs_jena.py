@@ -1,0 +1,142 @@
+"""`kg validate` against Apache Jena's `shacl validate`, in one run, on the same files.
+
+    python benchmarks/validate_vs_jena.py [--triples 1000000] [--repeats 3] [--pyshacl]
+
+Both validate the bundled ontology and data plus `kg synth --seed 7` data (with injected
+violations, so both must find the same focus nodes) against the bundled shapes. Each run is a
+whole process; kg, Jena with its default heap and Jena with ``-Xmx1g`` take turns, so a change
+in the machine's load hits all three. The table gives medians of wall time, CPU time and peak
+memory, the machine's load average around the runs, and the ratio of kg to Jena's faster
+setting. ``--pyshacl`` also runs pySHACL once (minutes at 1M triples) and checks kg's results
+against it. Jena comes from Debian's libapache-jena-java (/usr/share/java).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT / "benchmarks" / ".data"
+
+from tests.jena import jena_classpath, jena_missing  # noqa: E402
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
+    """Run a whole process: wall and CPU seconds, peak RSS, exit code, stdout, load average."""
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss // 1024,
+            "exit": os.waitstatus_to_exitcode(status), "load_before": load_before, "load_after": os.getloadavg()[0],
+            "stdout": stdout}
+
+
+def prepare(triples: int) -> tuple[Path, Path]:
+    """One Turtle file with the ontology, the bundled data and synthetic data (with violations)."""
+    target = DATA / f"validate-{triples}"
+    merged = target / "all.ttl"
+    if not merged.exists():
+        kg = str(Path(sys.executable).parent / "kg")
+        subprocess.run([kg, "synth", "--triples", str(triples), "--seed", "7", "--violations", "2",
+                        "--out", str(target)], check=True, stdout=subprocess.DEVNULL)
+        from kg.bundle import bundled
+
+        inputs = [*bundled().graph_files(), target / "synthetic.ttl"]
+        subprocess.run([kg, "export", "--format", "turtle", "--out", str(merged),
+                        *(f"--data={path}" for path in inputs)], check=True)
+    from kg.bundle import bundled
+
+    (shapes,) = bundled().shapes_files()
+    return merged, Path(shapes)
+
+
+def focus_nodes_of_turtle_report(report: str) -> set[str]:
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=report, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    return {str(o) for o in graph.objects(None, sh.focusNode) if not isinstance(o, rdflib.BNode)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pyshacl", action="store_true", help="also run pySHACL once and compare its results")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "validate-vs-jena.json")
+    args = parser.parse_args()
+    missing = jena_missing()
+    if missing:
+        print(f"cannot run Apache Jena: {missing}", file=sys.stderr)
+        return 2
+    data, shapes = prepare(args.triples)
+    workdir = Path(tempfile.mkdtemp(prefix="kg-jena-"))
+    classpath = jena_classpath(workdir)
+    kg = str(Path(sys.executable).parent / "kg")
+    commands = {
+        "kg validate": [kg, "validate", "--format", "turtle", "--no-ontology", "--data", str(data), "--shapes", str(shapes)],
+        "jena shacl (default heap)": ["java", "-cp", classpath, "shacl.shacl", "validate", "--shapes", str(shapes),
+                                      "--data", str(data)],
+        "jena shacl (-Xmx1g)": ["java", "-Xmx1g", "-cp", classpath, "shacl.shacl", "validate", "--shapes", str(shapes),
+                                "--data", str(data)],
+    }
+    env = {**os.environ, "KG_NO_CACHE": "1"}
+    runs: dict[str, list[dict[str, object]]] = {name: [] for name in commands}
+    for name, command in commands.items():  # warm the file cache and the bytecode once
+        run(command, env)
+    for _ in range(args.repeats):
+        for name, command in commands.items():
+            runs[name].append(run(command, env))
+    summary: dict[str, object] = {}
+    for name, results in runs.items():
+        summary[name] = {
+            "seconds": statistics.median(float(r["seconds"]) for r in results),  # type: ignore[arg-type]
+            "cpu_seconds": statistics.median(float(r["cpu_seconds"]) for r in results),  # type: ignore[arg-type]
+            "peak_rss_mb": max(int(r["peak_rss_mb"]) for r in results),  # type: ignore[call-overload]
+            "exits": [r["exit"] for r in results],
+            "runs": [round(float(r["seconds"]), 3) for r in results],  # type: ignore[arg-type]
+            "load_average": [round(float(r["load_before"]), 2) for r in results],  # type: ignore[arg-type]
+        }
+    kg_nodes = focus_nodes_of_turtle_report(str(runs["kg validate"][-1]["stdout"]))
+    jena_nodes = focus_nodes_of_turtle_report(str(runs["jena shacl (default heap)"][-1]["stdout"]))
+    best_jena = min(summary[n]["seconds"] for n in commands if n.startswith("jena"))  # type: ignore[index]
+    report: dict[str, object] = {
+        "triples": args.triples, "cores": os.cpu_count(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "summary": summary,
+        "kg_to_best_jena": summary["kg validate"]["seconds"] / best_jena,  # type: ignore[index,operator]
+        "same_focus_nodes_as_jena": kg_nodes == jena_nodes, "violating_focus_nodes": len(kg_nodes),
+    }
+    if args.pyshacl:
+        reference = run([kg, "validate", "--engine", "pyshacl", "--format", "turtle", "--no-ontology",
+                         "--data", str(data), "--shapes", str(shapes)], env)
+        report["pyshacl"] = {"seconds": reference["seconds"], "peak_rss_mb": reference["peak_rss_mb"]}
+        report["same_focus_nodes_as_pyshacl"] = focus_nodes_of_turtle_report(str(reference["stdout"])) == kg_nodes
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(f"{args.triples:,} triples (+ ontology and bundled data), {os.cpu_count()} cores, medians of {args.repeats}:")
+    for name, row in summary.items():
+        print(f"  {name:<28} {row['seconds']:7.2f} s wall  {row['cpu_seconds']:7.2f} s CPU  {row['peak_rss_mb']:6d} MB"  # type: ignore[index]
+              f"  load average before each run {row['load_average']}")  # type: ignore[index]
+    print(f"  kg / faster Jena: {report['kg_to_best_jena']:.2f}x; same violating focus nodes as Jena: "
+          f"{report['same_focus_nodes_as_jena']} ({len(kg_nodes)})")
+    if args.pyshacl:
+        print(f"  pySHACL: {report['pyshacl']['seconds']:.1f} s; same focus nodes as kg: {report['same_focus_nodes_as_pyshacl']}")  # type: ignore[index]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
