@@ -11,7 +11,7 @@ with rdflib's lexical rules, are looked for too. Either finding sends the valida
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -77,34 +77,43 @@ def audit_files(files: list[RdfFile]) -> str | None:
     return first_unfaithful_literal(typed_literals(q for rdf_file in files for q in rdf_quads(rdf_file)))
 
 
-def start_audit(files: list[RdfFile]) -> Callable[[], str | None]:
-    """Audit the files' literals in a forked process while the caller goes on (parsing in
-    Python is bound to one core, and loading the store takes as long); call the result to wait
-    for the finding. Without ``fork`` the audit runs when called.
-    """
-    import multiprocessing
+class LiteralAudit:
+    """An audit of some files' literals running in a forked process while the caller goes on
+    (parsing in Python is bound to one core, and loading the store takes as long). Without
+    ``fork`` the audit runs when its finding is asked for."""
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: audit_files(files)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_audit_into, args=(files, sender), daemon=True)
-    process.start()
-    sender.close()
+    def __init__(self, files: list[RdfFile]) -> None:
+        import multiprocessing
 
-    def finding() -> str | None:
+        self._files = files
+        self._process = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_audit_into, args=(files, sender), daemon=True)
+            self._process.start()
+            sender.close()
+
+    def finding(self) -> str | None:
+        """Wait for the audit: why a literal would not be kept as written, or None."""
+        if self._process is None:
+            return audit_files(self._files)
         try:
-            outcome, payload = receiver.recv()
+            outcome, payload = self._receiver.recv()
         except EOFError:
             outcome, payload = "failed", "the literal audit process stopped unexpectedly"
-        process.join()
+        self._process.join()
         if outcome == "failed":
             from kg.errors import KgError
 
             raise KgError(payload)
         return payload  # type: ignore[no-any-return]
 
-    return finding
+    def cancel(self) -> None:
+        """Stop the audit (the caller failed before it needed the finding)."""
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()
 
 
 def _audit_into(files: list[RdfFile], sender: object) -> None:

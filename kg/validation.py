@@ -155,22 +155,26 @@ def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_graph: Shape
 
     from kg.fast_validation import validate_store
     from kg.graph import load_into, read_rdf_file
-    from kg.literal_fidelity import first_unfaithful_literal, start_audit, typed_literals
+    from kg.literal_fidelity import LiteralAudit, first_unfaithful_literal, typed_literals
     from kg.results import compact_iri, term_text
     from kg.shacl_shapes import UnsupportedShapes, path_sparql, read_shapes
 
     shapes = read_shapes(shapes_graph)
     files = resolve_rdf_files(data_paths)
     read = [read_rdf_file(path) for path in files]
-    audit = start_audit(read)  # in parallel with loading: does the store keep every literal?
+    audit = LiteralAudit(read)  # in parallel with loading: does the store keep every literal?
     # In memory, not the cached on-disk store: Oxigraph's on-disk store answers the shapes'
     # queries about four times slower, which costs more than parsing (measured at 1M triples:
     # 21.7 s from the cached store against 12.6 s parse included; benchmarks/results/).
     store = ox.Store()
     data_prefixes: dict[str, str] = {}
-    for rdf_file in read:
-        load_into(store, rdf_file, data_prefixes)
-    unfaithful = audit() or first_unfaithful_literal(typed_literals(shapes_graph.term_literals()))
+    try:
+        for rdf_file in read:
+            load_into(store, rdf_file, data_prefixes)
+    except BaseException:
+        audit.cancel()
+        raise
+    unfaithful = audit.finding() or first_unfaithful_literal(typed_literals(shapes_graph.term_literals()))
     if unfaithful is not None:
         raise UnsupportedShapes(f"literals not in canonical form ({unfaithful}); write them in "
                                 "canonical form (0.3, not 0.30) for the fast engine")
