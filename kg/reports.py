@@ -70,12 +70,19 @@ def github_report(outcome: ValidationOutcome) -> str:
     lines = []
     for violation in outcome.violations:
         path, line = locate(violation.focus_iri, tuple(outcome.data_files))
-        title = f"{violation.constraint.removeprefix('sh:')} ({violation.source_shape})"
+        title = f"{violation.constraint.removeprefix('sh:')} ({_shape_name(violation)})"
         message = f"{violation.focus_node} {violation.path}: {violation.message}".replace("  ", " ")
         where = f"file={_escape_property(str(path))},line={line}," if path else ""
         level = GITHUB_LEVELS.get(violation.severity, "error")
         lines.append(f"::{level} {where}title={_escape_property(title)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _shape_name(violation: Violation) -> str:
+    """The source shape as a reader can find it: its name, or for a blank-node shape its path."""
+    if not violation.source_shape.startswith("_:"):
+        return violation.source_shape
+    return f"the shape of {violation.path}" if violation.path else "an unnamed shape"
 
 
 def locate(iri: str, files: tuple[Path, ...]) -> tuple[Path | None, int]:

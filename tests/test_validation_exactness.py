@@ -208,3 +208,14 @@ def test_every_term_of_the_shacl_vocabulary_is_compiled_or_sends_the_shapes_to_p
                               format=ox.RdfFormat.TURTLE)
             with pytest.raises(UnsupportedShapes):
                 read_shapes(ShapesGraph(shapes))
+
+
+def test_github_titles_and_junit_messages_never_show_blank_node_ids(tmp_path: Path) -> None:
+    (tmp_path / "d.ttl").write_text(PREFIXES + "ex:a ex:p 1 .", encoding="utf-8")
+    (tmp_path / "s.ttl").write_text(PREFIXES + "ex:S a sh:NodeShape ; sh:targetNode ex:a ; "
+                                    "sh:property [ sh:path ex:p ; sh:datatype xsd:string ] .", encoding="utf-8")
+    args = ["validate", "--no-ontology", "--data", str(tmp_path / "d.ttl"), "--shapes", str(tmp_path / "s.ttl")]
+    github = run_kg(*args, "--format", "github").stdout
+    assert "title=DatatypeConstraintComponent (the shape of ex%3Ap)" in github and "_%3A" not in github
+    junit = run_kg(*args, "--format", "junit").stdout
+    assert 'message=""' not in junit and "xsd:string" in junit
