@@ -12,6 +12,7 @@ import shutil
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +24,7 @@ from kg.output import write_atomically
 from kg.query import select_rows
 
 SNK = "https://w3id.org/supernode-kg/ontology#"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 #: How each class is drawn: (legend text, shape, fill colour).
 NODE_STYLES: dict[str, tuple[str, str, str]] = {
@@ -80,10 +82,29 @@ def ecosystem(graph: LoadedGraph) -> tuple[dict[str, Node], list[Edge]]:
                 chinese = row.get(f"{end}Zh")
                 nodes[iri] = Node(iri, row[f"{end}Label"].value,  # type: ignore[union-attr]
                                   chinese.value if isinstance(chinese, ox.Literal) else "", kind)
-        note = row.get("note")
         edges.append(Edge(row["source"].value, row["target"].value, row["relation"].value,  # type: ignore[union-attr]
-                          note.value if isinstance(note, ox.Literal) else ""))
+                          edge_note(row)))
     return nodes, edges
+
+
+def edge_note(row: dict[str, object]) -> str:
+    """The text under an edge: a share as a percentage with its ratio (``30% (3:7)``), a start date
+    (``from 2025-09-16``). The query returns typed values; formatting them is this module's job.
+
+    Example:
+        >>> edge_note({"share": ox.Literal("0.3", datatype=ox.NamedNode(XSD_DECIMAL)), "ratio": ox.Literal("3:7")})
+        '30% (3:7)'
+    """
+    share, ratio, since = row.get("share"), row.get("ratio"), row.get("since")
+    parts = []
+    if isinstance(share, ox.Literal):
+        percent = (Decimal(share.value) * 100).normalize()
+        parts.append(f"{percent:f}%")
+    if isinstance(ratio, ox.Literal):
+        parts.append(f"({ratio.value})")
+    if isinstance(since, ox.Literal):
+        parts.append(f"from {since.value}")
+    return " ".join(parts)
 
 
 def neighbourhood(edges: list[Edge], focus: str, depth: int) -> set[str]:

@@ -42,3 +42,25 @@ def bundle() -> Bundle:
 @pytest.fixture(scope="session")
 def article_text(bundle: Bundle) -> str:
     return (bundle.source_dir / "000_aceda881e32bca3b.txt").read_text(encoding="utf-8")
+
+
+#: The named graph the tests push the bundled graph into on a Virtuoso (which has no default graph
+#: of its own to replace).
+VIRTUOSO_GRAPH = "https://w3id.org/supernode-kg/graph"
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One Virtuoso a session (Debian's virtuoso-opensource), holding the bundled graph, loaded
+    with `kg push` through its Graph Store endpoint with Digest authentication."""
+    from tests.servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, virtuoso_binary, virtuoso_server
+
+    if virtuoso_binary() is None:
+        pytest.skip("no Virtuoso (Debian: virtuoso-opensource)")
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        if server is None:
+            pytest.fail("Virtuoso did not start (see its virtuoso.log in the test's temporary folder)")
+        credentials = {"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": VIRTUOSO_PASSWORD}
+        run = run_kg("push", "--endpoint", server.graph_store, "--graph", VIRTUOSO_GRAPH, env=credentials)
+        assert run.exit_code == 0, run.stderr
+        yield server

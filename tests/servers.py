@@ -1,4 +1,4 @@
-"""Servers the endpoint tests start on 127.0.0.1: Oxigraph's, `kg serve`, and small stand-ins."""
+"""Servers the endpoint tests start on 127.0.0.1: Oxigraph's, Virtuoso, `kg serve`, and small stand-ins."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -56,6 +58,62 @@ def oxigraph_server(location: Path) -> Iterator[str | None]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+VIRTUOSO_INI = Path(__file__).resolve().parent / "fixtures" / "virtuoso" / "virtuoso.ini"
+#: Virtuoso's account with the SPARQL_UPDATE role in a new database (its default password;
+#: the instance is throw-away and listens on 127.0.0.1 only).
+VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso: its base URL, its Graph Store endpoint (Digest auth) and SPARQL endpoint."""
+
+    url: str
+    pid: int
+
+    @property
+    def graph_store(self) -> str:
+        return f"{self.url}/sparql-graph-crud-auth"
+
+    def sparql(self, default_graph: str | None = None) -> str:
+        """The SPARQL endpoint; with ``default_graph``, one whose default graph is that graph only
+        (Virtuoso's default graph is otherwise the union of all graphs, its own system graphs included)."""
+        if default_graph is None:
+            return f"{self.url}/sparql"
+        return f"{self.url}/sparql?{urllib.parse.urlencode({'default-graph-uri': default_graph})}"
+
+
+def virtuoso_binary() -> str | None:
+    return shutil.which("virtuoso-t")
+
+
+@contextlib.contextmanager
+def virtuoso_server(folder: Path) -> Iterator[Virtuoso | None]:
+    """Start Debian's `virtuoso-t` on 127.0.0.1 with a new database in ``folder``; yield it, or
+    None if it cannot start. It is stopped by its process id (SIGTERM, then SIGKILL)."""
+    binary = virtuoso_binary()
+    if binary is None:
+        yield None
+        return
+    http_port = free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.read_text(encoding="utf-8").format(sql_port=free_port(), http_port=http_port),
+                   encoding="utf-8")
+    process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{http_port}"
+        up = wait_for_http(f"{url}/sparql?query=ASK%7B%7D", process, seconds=90)
+        yield Virtuoso(url, process.pid) if up else None
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 @contextlib.contextmanager

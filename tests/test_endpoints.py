@@ -1,4 +1,4 @@
-"""Saved queries anywhere: `kg push` into a real Oxigraph server, `kg query --endpoint`,
+"""Saved queries anywhere: `kg push` into real Oxigraph and Virtuoso servers, `kg query --endpoint`,
 `kg serve`, and the same answers on every engine."""
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from rdflib.query import Result
 
 from kg.catalog import Catalog
 from kg.sparql_text import query_form, strip_comments
-from tests.conftest import FIXTURES_DIR, run_kg
-from tests.servers import RecordingServer, kg_serve, oxigraph_binary, oxigraph_server
+from tests.conftest import FIXTURES_DIR, VIRTUOSO_GRAPH, run_kg
+from tests.servers import (VIRTUOSO_PASSWORD, VIRTUOSO_USER, RecordingServer, Virtuoso, kg_serve, oxigraph_binary,
+                           oxigraph_server)
 
 LOCAL_QUERIES = [q.name for q in Catalog.bundled() if "network" not in q.tags]
 
@@ -89,12 +90,60 @@ def test_push_to_a_missing_store_fails_cleanly(oxigraph: str) -> None:
 
 
 @pytest.mark.parametrize("name", LOCAL_QUERIES)
-def test_every_saved_query_answers_the_same_embedded_on_oxigraph_and_on_kg_serve(
-    name: str, oxigraph_with_graph: str, kg_server: str
+def test_every_saved_query_answers_the_same_embedded_on_kg_serve_oxigraph_and_virtuoso(
+    name: str, oxigraph_with_graph: str, kg_server: str, virtuoso: Virtuoso
 ) -> None:
     embedded = answer(name)
-    assert answer(name, "--endpoint", oxigraph_with_graph) == embedded
     assert answer(name, "--endpoint", kg_server) == embedded
+    assert answer(name, "--endpoint", oxigraph_with_graph) == embedded
+    assert answer(name, "--endpoint", virtuoso.sparql(VIRTUOSO_GRAPH)) == embedded
+
+
+@pytest.mark.parametrize("entity", ["英伟达", "snd:tencent", "eth-x"])
+def test_describe_at_virtuoso_gives_the_same_card(entity: str, virtuoso: Virtuoso) -> None:
+    local = json.loads(run_kg("describe", entity, "--format", "json").stdout)
+    remote = run_kg("describe", entity, "--format", "json", "--endpoint", virtuoso.sparql(VIRTUOSO_GRAPH))
+    assert remote.exit_code == 0, remote.stderr
+    assert json.loads(remote.stdout) == local
+
+
+def test_push_to_virtuoso_needs_its_credentials(virtuoso: Virtuoso) -> None:
+    graph = "https://w3id.org/supernode-kg/graph/test-credentials"
+    data = str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")
+    wrong = run_kg("push", "--endpoint", virtuoso.graph_store, "--graph", graph, "--data", data,
+                   env={"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": "not-the-password"})
+    assert wrong.exit_code == 2 and "HTTP 401" in wrong.stderr
+    right = run_kg("push", "--endpoint", virtuoso.graph_store, "--graph", graph, "--data", data,
+                   env={"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": VIRTUOSO_PASSWORD})
+    assert right.exit_code == 0, right.stderr
+    assert "the store holds exactly the triples sent" in right.stdout
+
+
+def test_virtuoso_applies_a_failing_put_partly_not_as_one_transaction(virtuoso: Virtuoso) -> None:
+    """Evidence for the README: a PUT whose body breaks at line 3 leaves the first two new triples
+    and none of the old graph (Oxigraph, by contrast, keeps the old graph)."""
+    graph = "https://w3id.org/supernode-kg/graph/test-transactions"
+    url = f"{virtuoso.graph_store}?graph={urllib.parse.quote(graph, safe='')}"
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, VIRTUOSO_USER, VIRTUOSO_PASSWORD)
+    opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
+    old = b"".join(b"<http://example.org/old/%d> <http://example.org/p> 1 .\n" % i for i in range(5))
+    new = (b"<http://example.org/new/1> <http://example.org/p> 2 .\n<http://example.org/new/2> <http://example.org/p> 2 .\n"
+           b'<http://example.org/new/3> <http://example.org/p> "unterminated .\n')
+
+    def put(body: bytes) -> int:
+        request = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
+        try:
+            with opener.open(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert put(old) in (200, 201, 204)
+    assert put(new) == 500
+    with opener.open(urllib.request.Request(url, headers={"Accept": "application/n-triples"}), timeout=30) as response:
+        held = sorted(t.subject.value for t in (q.triple for q in ox.parse(response.read(), format=ox.RdfFormat.N_TRIPLES)))
+    assert held == ["http://example.org/new/1", "http://example.org/new/2"]
 
 
 def test_service_query_runs_against_a_stand_in_wikidata() -> None:

@@ -89,6 +89,28 @@ def test_procurement_mix_is_three_to_seven_for_alibaba_and_seven_to_three_for_by
     ]
 
 
+def test_ecosystem_gives_shares_and_dates_as_typed_values() -> None:
+    # [10] NV : domestic cards 3:7 for Alibaba and 7:3 for ByteDance; [6] from September 16 the
+    # CSPs including BAT may not buy NV compliant cards (the group "CSPs" is not an organization).
+    run = run_kg("query", "ecosystem", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    rows = json.loads(run.stdout)["results"]["bindings"]
+    decimal, date = "http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#date"
+    buys = sorted((short(r["source"]["value"]), short(r["target"]["value"]), r["share"]["datatype"],
+                   float(r["share"]["value"]), r["ratio"]["value"]) for r in rows if r["relation"]["value"] == "buys")
+    assert buys == sorted([
+        ("snd:alibaba", "snd:nvidia-card", decimal, 0.3, "3:7"),
+        ("snd:alibaba", "snd:domestic-card", decimal, 0.7, "3:7"),
+        ("snd:bytedance", "snd:nvidia-card", decimal, 0.7, "7:3"),
+        ("snd:bytedance", "snd:domestic-card", decimal, 0.3, "7:3"),
+    ])
+    restricted = sorted((short(r["source"]["value"]), short(r["target"]["value"]), r["since"]["datatype"],
+                         r["since"]["value"]) for r in rows if r["relation"]["value"] == "restricted from buying")
+    assert restricted == [(bound, "snd:nvidia-compliant-card", date, "2025-09-16")
+                          for bound in ("snd:alibaba", "snd:baidu", "snd:tencent")]
+    assert all("note" not in r for r in rows)
+
+
 def test_restriction_starts_16_september_2025_and_binds_csps_including_bat() -> None:
     # [6] From September 16, CSPs including BAT were restricted from purchasing NV compliant cards.
     rows = select("restrictions", "startDate", "product", "activity", "bound", "paragraph")
