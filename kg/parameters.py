@@ -162,6 +162,10 @@ def to_term(parameter: Parameter, raw: str, prefixes: Mapping[str, str],
     where = f"--param {parameter.name}"
     if "\x00" in raw:
         raise KgError(f"{where}: value contains a NUL character")
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no RDF term (and no label) can hold it
+        raise KgError(f"{where}: the value is not valid Unicode text") from None
     if parameter.kind == "iri" and parameter.endpoint:
         return ox.NamedNode(_to_endpoint_url(raw, where))
     if parameter.kind == "iri":
