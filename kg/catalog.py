@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.input_limits import MAX_QUERY_BYTES, read_regular_file, without_bom
-from kg.sparql_text import check_nesting, variables
+from kg.sparql_text import check_nesting, service_variables, variables
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -46,6 +47,7 @@ class Parameter:
         optional: whether the query runs without it (``?__name``).
         language: the language tag, for kind ``language``.
         datatype: the datatype IRI, for kind ``datatype``.
+        endpoint: an IRI used as a ``SERVICE`` target: its value must be an endpoint's URL.
     """
 
     variable: str
@@ -54,11 +56,12 @@ class Parameter:
     optional: bool = False
     language: str | None = None
     datatype: str | None = None
+    endpoint: bool = False
 
     def describe_type(self) -> str:
         """A short human description of the expected value (``IRI``, ``xsd:integer``, ``@en text``)."""
         if self.kind == "iri":
-            return "IRI"
+            return "endpoint URL" if self.endpoint else "IRI"
         if self.kind == "language":
             return f"@{self.language} text"
         if self.kind == "datatype" and self.datatype:
@@ -94,6 +97,11 @@ class SavedQuery:
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
 
+    def needs(self, parameter: Parameter) -> bool:
+        """Whether the query cannot run without a value for ``parameter``: it is neither
+        optional (``?__name``) nor given a default in the header."""
+        return not parameter.optional and parameter.name not in self.defaults
+
 
 def read_saved_query(path: str | Path) -> SavedQuery:
     """Read one query file and its grlc header.
@@ -106,7 +114,39 @@ def read_saved_query(path: str | Path) -> SavedQuery:
             :data:`kg.sparql_text.MAX_NESTING`, or its header is malformed.
     """
     path = Path(path)
-    data = without_bom(read_regular_file(path, MAX_QUERY_BYTES))
+    return query_from_bytes(without_bom(read_regular_file(path, MAX_QUERY_BYTES)), path)
+
+
+def read_query_stream(stream: BinaryIO, name: str = "-") -> SavedQuery:
+    """Read a query from a stream (``kg query --file -`` reads standard input), within the
+    same limits as a file.
+
+    Raises:
+        KgError: as :func:`read_saved_query`.
+    """
+    data = stream.read(MAX_QUERY_BYTES + 1)
+    if len(data) > MAX_QUERY_BYTES:
+        raise KgError(f"{name}: the query is larger than kg's limit of {MAX_QUERY_BYTES} bytes")
+    return query_from_bytes(without_bom(data), Path(name))
+
+
+def query_from_text(text: str, name: str = "query") -> SavedQuery:
+    """A query given as text (``kg query --query 'SELECT ...'``), read as a saved query would be.
+
+    Raises:
+        KgError: as :func:`read_saved_query`.
+    """
+    return query_from_bytes(text.encode("utf-8"), Path(name))
+
+
+def query_from_bytes(data: bytes, path: Path) -> SavedQuery:
+    """A query from its bytes; ``path`` names it (and gives its name, the file's stem).
+
+    Raises:
+        KgError: as :func:`read_saved_query`.
+    """
+    if len(data) > MAX_QUERY_BYTES:
+        raise KgError(f"{path}: the query is larger than kg's limit of {MAX_QUERY_BYTES} bytes")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -170,11 +210,15 @@ class Catalog:
 
 def find_parameters(text: str, prefixes: dict[str, str]) -> list[Parameter]:
     """The grlc parameters a query uses (variables starting with ``_``), in order of first use."""
-    return [
-        _parameter_from_variable(name, prefixes)
-        for name in variables(text)
-        if _PARAMETER_VARIABLE.fullmatch(name)
-    ]
+    services = set(service_variables(text))
+    found = []
+    for name in variables(text):
+        if _PARAMETER_VARIABLE.fullmatch(name):
+            parameter = _parameter_from_variable(name, prefixes)
+            if parameter.kind == "iri" and name in services:
+                parameter = replace(parameter, endpoint=True)
+            found.append(parameter)
+    return found
 
 
 def _parameter_from_variable(variable: str, prefixes: dict[str, str]) -> Parameter:
@@ -269,3 +313,65 @@ def _defaults(value: object, path: Path) -> dict[str, str]:
             raise KgError(f"{path}: grlc 'defaults' items must be '- name: value', got {item!r}")
         defaults.update({str(k): str(v) for k, v in item.items()})
     return defaults
+
+
+def parameter_signature(saved: SavedQuery) -> str:
+    """The parameters as ``kg queries`` lists them: ``name=<type>`` when the query needs a
+    value, ``name?=<type>`` when it runs without one (optional, or defaulted in the header)."""
+    return " ".join(
+        f"{p.name}{'' if saved.needs(p) else '?'}=<{p.describe_type()}>" for p in saved.parameters
+    )
+
+
+def saved_query_json(saved: SavedQuery) -> dict[str, object]:
+    """One saved query as data: what `kg queries NAME --format json` and ``/api/queries`` give."""
+    return {
+        "name": saved.name, "summary": saved.summary, "description": saved.description,
+        "tags": list(saved.tags),
+        "parameters": [
+            {"name": p.name, "type": p.describe_type(), "optional": not saved.needs(p),
+             **({"default": saved.defaults[p.name]} if p.name in saved.defaults else {})}
+            for p in saved.parameters
+        ],
+        "defaults": saved.defaults, "text": saved.text,
+    }
+
+
+def saved_query_help(saved: SavedQuery, prefixes: dict[str, str] | None = None) -> str:
+    """One saved query for people (`kg queries NAME`): summary, description, tags, each
+    parameter with its type and default, how to run it, and the SPARQL text."""
+    import textwrap
+
+    from kg.results import compact_iri
+
+    lines = [f"{saved.name}: {saved.summary}" if saved.summary else saved.name]
+    if saved.description:
+        lines += ["", *textwrap.wrap(saved.description, 88)]
+    if saved.tags:
+        lines += ["", f"Tags: {', '.join(saved.tags)}"]
+    example = [f"kg query {saved.name}"]
+    if saved.parameters:
+        lines += ["", "Parameters:"]
+        width = max(len(p.name) for p in saved.parameters)
+        for p in saved.parameters:
+            default = saved.defaults.get(p.name)
+            if default is not None and p.kind == "iri" and not p.endpoint:
+                default = compact_iri(default, prefixes or saved.prefixes).strip("<>")
+            if default is not None:
+                state = f"optional, default {default}"
+            else:
+                state = "optional" if p.optional else "required"
+            lines.append(f"  {p.name:<{width}}  {p.describe_type():<14}  {state}")
+            if saved.needs(p) or default is not None:
+                example.append(f"--param {p.name}={default if default is not None else '...'}")
+    lines += ["", f"Run: {' '.join(example)}", "", f"SPARQL ({saved.path.name}):", _without_header(saved.text).rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def _without_header(text: str) -> str:
+    """The query after its leading ``#+`` header lines (shown above it already)."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and (lines[start].lstrip().startswith("#+") or not lines[start].strip()):
+        start += 1
+    return "".join(lines[start:])

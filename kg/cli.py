@@ -35,23 +35,40 @@ def cli(debug: bool) -> None:
 
 
 @cli.command("queries")
-@click.option("--format", "output_format", type=click.Choice(["table", "tsv"]), default="table", show_default=True)
-def list_queries(output_format: str) -> None:
-    """List the saved queries, their summaries and parameters.
+@click.argument("name", required=False)
+@click.option("--format", "output_format", type=click.Choice(["table", "tsv", "json"]), default="table", show_default=True)
+def list_queries(name: str | None, output_format: str) -> None:
+    """List the saved queries, their summaries and parameters; with NAME, show one query:
+    its description, parameters (type, required or default) and SPARQL text.
+
+    A parameter written name?=<type> is optional: the query runs without it (or with the
+    default its header gives).
 
     \b
-    Example:
+    Examples:
       kg queries
+      kg queries partners
+      kg queries partners --format json
     """
-    from kg.catalog import Catalog
+    import json
+
+    from kg.catalog import Catalog, parameter_signature, saved_query_help, saved_query_json
     from kg.results import format_table
 
-    rows = []
-    for saved in Catalog.bundled():
-        params = " ".join(
-            f"{p.name}{'?' if p.optional else ''}=<{p.describe_type()}>" for p in saved.parameters
-        )
-        rows.append([saved.name, saved.summary, params])
+    catalog = Catalog.bundled()
+    if name is not None:
+        saved = catalog.get(name)
+        if output_format == "json":
+            click.echo(json.dumps(saved_query_json(saved), ensure_ascii=False, indent=2))
+        else:
+            from kg.prefixes import project_prefixes
+
+            click.echo(saved_query_help(saved, {**project_prefixes(), **saved.prefixes}), nl=False)
+        return
+    if output_format == "json":
+        click.echo(json.dumps([saved_query_json(q) for q in catalog], ensure_ascii=False, indent=2))
+        return
+    rows = [[saved.name, saved.summary, parameter_signature(saved)] for saved in catalog]
     if output_format == "tsv":
         click.echo("name\tsummary\tparameters")
         for row in rows:
@@ -62,55 +79,78 @@ def list_queries(output_format: str) -> None:
 
 @cli.command("query")
 @click.argument("name", required=False)
-@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Run the SPARQL query in this file instead of a saved one.")
+@click.option("--file", "query_file", metavar="FILE",
+              help="Run the SPARQL query in this file (- reads standard input) instead of a saved one.")
+@click.option("--query", "query_text", metavar="SPARQL", help="Run this SPARQL query text (as Jena's arq --query).")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter of the query (repeatable). IRIs in full or as a prefixed name the query declares.")
+              help="Bind a parameter of the query (repeatable). IRIs in full, as a prefixed name, or as a label (腾讯).")
 @click.option("--format", "output_format", default="table", show_default=True,
               type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"]),
               help="table for people; json/xml/csv/tsv (SELECT, ASK); turtle/ntriples/jsonld/xml (CONSTRUCT, DESCRIBE).")
+@click.option("-x", "--expanded", is_flag=True, help="Print each row as a record of name | value lines (psql's \\x).")
+@click.option("--wrap", is_flag=True, help="Wrap long cells within their column instead of cutting them to the terminal.")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Query these RDF files or folders instead of the bundled graph (repeatable).")
+              help="Query these RDF files or folders instead of the bundled graph (repeatable; .ttl, .nt, .nq, .trig, "
+                   ".rdf, .jsonld, each also .gz).")
 @click.option("--endpoint", metavar="URL", help="Run the query at this SPARQL 1.1 endpoint instead "
               "(basic auth from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD).")
 @click.option("--timeout", type=click.FloatRange(min=0.1),
               help="Stop the query after this many seconds (exit 2). Default: none on the bundled graph, 30 at an endpoint.")
 @click.option("--no-cache", is_flag=True, help="Parse the files even if a cached store of them exists.")
-def run_saved_query(name: str | None, query_file: Path | None, params: tuple[str, ...],
-                    output_format: str, data_paths: tuple[Path, ...], endpoint: str | None,
-                    timeout: float | None, no_cache: bool) -> None:
-    """Run a saved query (or --file) on the bundled graph and print its results.
+def run_saved_query(name: str | None, query_file: str | None, query_text: str | None, params: tuple[str, ...],
+                    output_format: str, expanded: bool, wrap: bool, data_paths: tuple[Path, ...],
+                    endpoint: str | None, timeout: float | None, no_cache: bool) -> None:
+    """Run a saved query (or --file, or --query) on the bundled graph and print its results.
+
+    Ad-hoc queries may use the project's prefixes (snk:, snd:, snc:, wd:, rdfs:, ...) without
+    declaring them, as on Wikidata Query Service; `kg queries NAME` shows a saved query.
 
     \b
     Examples:
       kg query solutions
       kg query claims-about --param entity=snd:inspur
+      kg query partners --param org=腾讯
+      kg query claims --param paragraph=6 -x
       kg query procurement-mix --format json
       kg query --file my-query.rq --format csv
+      kg query --query 'SELECT ?org ?name { ?org a snk:CloudServiceProvider ; rdfs:label ?name }'
+      echo 'ASK { ?s a snk:Claim }' | kg query --file -
       kg query solutions --endpoint http://localhost:7878/query
     """
-    from kg.catalog import Catalog, read_saved_query
     from kg.graph import load_bundled_graph, load_files
     from kg.parameters import bind_parameters, parse_param_options
-    from kg.query import answer_text
-    from kg.results import render
+    from kg.query import answer_text, choose_query, display_prefixes
 
-    if (name is None) == (query_file is None):
-        raise KgError("give a saved query NAME or --file FILE (not both); `kg queries` lists the names")
-    saved = read_saved_query(query_file) if query_file else Catalog.bundled().get(name or "")
-    bindings = bind_parameters(saved, parse_param_options(params))
+    if expanded and wrap:
+        raise KgError("give --expanded or --wrap, not both")
+    if endpoint and data_paths:
+        raise KgError("give --data (local files) or --endpoint (a remote graph), not both")
+    layout = "expanded" if expanded else "wrap" if wrap else "table"
+    saved = choose_query(name, file=query_file, text=query_text)
+    values = parse_param_options(params)
+    graph = None
+    if not endpoint:
+        graph = load_files(list(data_paths), use_cache=not no_cache) if data_paths else load_bundled_graph()
+    prefixes = display_prefixes(saved, graph.prefixes if graph else None)
+
+    def resolve(label: str) -> str:
+        from kg.describe import resolve_entity
+
+        return resolve_entity(label, prefixes, graph=graph, endpoint=endpoint)
+
+    bindings = bind_parameters(saved, values, resolve)
     if endpoint:
-        if data_paths:
-            raise KgError("give --data (local files) or --endpoint (a remote graph), not both")
-        from kg.query import bound_query_text
+        from kg.query import bound_query_text, in_query_order
         from kg.remote import query_endpoint
+        from kg.results import render
 
-        results = query_endpoint(endpoint, bound_query_text(saved.text, bindings), timeout=timeout or 30.0)
-        click.echo(render(results, output_format, saved.prefixes), nl=False)
+        text = bound_query_text(saved.text, bindings)
+        results = in_query_order(query_endpoint(endpoint, text, timeout=timeout or 30.0), text)
+        click.echo(render(results, output_format, prefixes, layout=layout), nl=False)
         return
-    graph = load_files(list(data_paths), use_cache=not no_cache) if data_paths else load_bundled_graph()
-    click.echo(answer_text(graph, saved.text, bindings, output_format, saved.prefixes,
-                           source=str(saved.path), timeout=timeout), nl=False)
+    assert graph is not None
+    click.echo(answer_text(graph, saved.text, bindings, output_format, prefixes,
+                           source=str(saved.path), timeout=timeout, layout=layout), nl=False)
 
 
 @cli.command("validate")
@@ -457,7 +497,11 @@ def main(argv: list[str] | None = None) -> int:
         _report("kg: aborted")
         return EXIT_USAGE
     except click.ClickException as error:
-        error.show()
+        # One line, as every other error: click's own usage block takes three.
+        hint = ""
+        if isinstance(error, click.UsageError) and error.ctx is not None:
+            hint = f" (see '{error.ctx.command_path} --help')"
+        _report(f"kg: error: {' '.join(error.format_message().split())}{hint}")
         return EXIT_USAGE if error.exit_code not in (0, 1) else error.exit_code
     except SystemExit as exit_:
         return int(exit_.code or 0) if isinstance(exit_.code, int | None) else EXIT_USAGE

@@ -34,6 +34,17 @@ class Relation:
 
 
 @dataclass
+class Value:
+    """A literal value of the entity (a claim's quote, paragraph, dates, shares, activity)."""
+
+    property: str
+    property_label: str
+    value: str
+    datatype: str
+    language: str
+
+
+@dataclass
 class ClaimSummary:
     claim: str
     kind: str
@@ -51,6 +62,7 @@ class EntityCard:
     labels: dict[str, list[str]] = field(default_factory=dict)
     alternative_labels: list[str] = field(default_factory=list)
     definitions: list[str] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
     types: list[Relation] = field(default_factory=list)
     inferred_types: list[str] = field(default_factory=list)
     wikidata: list[str] = field(default_factory=list)
@@ -91,11 +103,15 @@ def resolve_entity(text: str, prefixes: dict[str, str], *, graph: LoadedGraph | 
     rows = select_rows(_entity_queries().get("lookup"), {"text": value}, graph=graph, endpoint=endpoint)
     exact = sorted({r["entity"].value for r in rows if _true(r.get("exact"))})
     partial = sorted({r["entity"].value for r in rows})
-    candidates = exact or partial
+    by_local_name: list[str] = []
+    if not exact and re.fullmatch(r"[\w.-]+", value):  # the slug of an IRI: nvidia-card
+        by_local_name = sorted({r["entity"].value for r in select_rows(
+            _entity_queries().get("local-name"), {"text": value}, graph=graph, endpoint=endpoint)})
+    candidates = exact or by_local_name or partial
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise KgError(f"no entity has an IRI, prefixed name or label matching {text!r}")
+        raise KgError(f"no entity has an IRI, prefixed name, local name or label matching {text!r}")
     shown = ", ".join(f"{compact_iri(c, prefixes)} ({_label_of(rows, c)})" for c in candidates[:12])
     more = f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
     raise KgError(f"{text!r} matches {len(candidates)} entities: {shown}{more}; give one of them")
@@ -131,12 +147,13 @@ def describe(text: str, *, graph: LoadedGraph | None = None, endpoint: str | Non
             card.types.append(Relation(prop, "type", value.value, _text(row.get("valueLabel"))))
         elif isinstance(value, ox.NamedNode) and value.value.startswith(WIKIDATA):
             card.wikidata.append(value.value)
-    for row in select_rows(queries.get("outgoing"), {"entity": iri}, **ask):
-        card.outgoing.append(Relation(row["property"].value, _text(row.get("propertyLabel")),
-                                      row["value"].value, _text(row.get("valueLabel"))))
-    for row in select_rows(queries.get("incoming"), {"entity": iri}, **ask):
-        card.incoming.append(Relation(row["property"].value, _text(row.get("propertyLabel")),
-                                      row["subject"].value, _text(row.get("subjectLabel"))))
+    for row in select_rows(queries.get("literals"), {"entity": iri}, **ask):
+        literal = row["value"]
+        assert isinstance(literal, ox.Literal)
+        card.values.append(Value(row["property"].value, _text(row.get("propertyLabel")), literal.value,
+                                 literal.datatype.value if literal.datatype else "", literal.language or ""))
+    card.outgoing = _labelled(select_rows(queries.get("outgoing"), {"entity": iri}, **ask), "value", "valueLabel")
+    card.incoming = _labelled(select_rows(queries.get("incoming"), {"entity": iri}, **ask), "subject", "subjectLabel")
     for row in select_rows(Catalog.bundled().get("claims-about"), {"entity": iri}, **ask):
         card.claims.append(ClaimSummary(
             claim=row["claim"].value, kind=_text(row.get("kind")), modality=_text(row.get("modality")),
@@ -159,19 +176,24 @@ def render_card(card: EntityCard, prefixes: dict[str, str]) -> str:
         return f"{label} ({short})" if label else short
 
     other_names = [v for lang, values in sorted(card.labels.items()) for v in values if v != card.name]
-    lines = [card.name + (f"  ({' / '.join(other_names)})" if other_names else ""), f"  IRI        {card.iri}"]
+    fields: list[tuple[str, str]] = [("IRI", card.iri)]
     for language, values in sorted(card.labels.items()):
-        lines.append(f"  {'label@' + (language or '-'):<11}{', '.join(values)}")
+        fields.append(("label@" + (language or "-"), ", ".join(values)))
     if card.alternative_labels:
-        lines.append(f"  also       {', '.join(card.alternative_labels)}")
+        fields.append(("also", ", ".join(card.alternative_labels)))
     if card.types:
-        lines.append(f"  types      {', '.join(name(t.other, t.other_label) for t in card.types)}")
+        fields.append(("types", ", ".join(name(t.other, t.other_label) for t in card.types)))
     if card.inferred_types:
-        lines.append(f"  inferred   {', '.join(card.inferred_types)}")
-    for link in card.wikidata:
-        lines.append(f"  Wikidata   {link}")
-    for definition in card.definitions:
-        lines.append(f"  definition {definition}")
+        fields.append(("inferred", ", ".join(card.inferred_types)))
+    fields.extend(("Wikidata", link) for link in card.wikidata)
+    fields.extend(("definition", definition) for definition in card.definitions)
+    for value in card.values:
+        text = f"\u201c{value.value}\u201d" if value.property.endswith("#quote") else value.value
+        fields.append((value.property_label or compact_iri(value.property, prefixes),
+                       text + (f" @{value.language}" if value.language else "")))
+    width = max(10, *(len(label) for label, _ in fields)) + 1
+    lines = [card.name + (f"  ({' / '.join(other_names)})" if other_names else "")]
+    lines.extend(f"  {label:<{width}}{text}" for label, text in fields)
     if card.outgoing:
         lines.append(f"Relations out ({len(card.outgoing)}):")
         lines.extend(f"  {r.property_label or compact_iri(r.property, prefixes)} -> {name(r.other, r.other_label)}"
@@ -187,6 +209,26 @@ def render_card(card: EntityCard, prefixes: dict[str, str]) -> str:
             lines.append(f"  {marker} {claim.kind}, {claim.modality} ({compact_iri(claim.claim, prefixes)})")
             lines.append(f"      \u201c{claim.quote}\u201d")
     return "\n".join(lines) + "\n"
+
+
+#: Which label a card shows when a resource has several: English, then Chinese, then any.
+LABEL_LANGUAGES = ("en", "zh")
+
+
+def _labelled(rows: list[dict[str, object]], other: str, label: str) -> list[Relation]:
+    """One relation per (property, resource) from rows that carry the resource's labels in
+    every language, each with its best label (see :data:`LABEL_LANGUAGES`)."""
+    relations: dict[tuple[str, str], Relation] = {}
+    rank: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row["property"].value, row[other].value)  # type: ignore[union-attr]
+        term = row.get(label)
+        language = term.language if isinstance(term, ox.Literal) else None
+        score = LABEL_LANGUAGES.index(language) if language in LABEL_LANGUAGES else len(LABEL_LANGUAGES) + (term is None)
+        if key not in relations or score < rank[key]:
+            relations[key] = Relation(key[0], _text(row.get("propertyLabel")), key[1], _text(term))
+            rank[key] = score
+    return list(relations.values())
 
 
 def _text(term: object) -> str:

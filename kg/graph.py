@@ -38,7 +38,34 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
 }
+
+#: A file ending in one of :data:`RDF_FORMATS` and then ``.gz`` is read through gzip.
+GZIP_SUFFIX = ".gz"
+
+
+def rdf_format_of(path: Path) -> ox.RdfFormat | None:
+    """The syntax a file is parsed as, from its ending (``x.ttl``, ``x.nq.gz``); None if unknown."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [GZIP_SUFFIX]:
+        suffixes = suffixes[:-1]
+    return RDF_FORMATS.get(suffixes[-1]) if suffixes else None
+
+
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/+(?=[^/])")
+
+
+def _refuse_url(raw: str | os.PathLike[str]) -> None:
+    """A URL given where a file is expected: say so, with the URL as typed (a Path would have
+    folded its ``//`` into one ``/``)."""
+    text = os.fspath(raw)
+    match = _URL.match(text)
+    if match and match.group(1).lower() in ("http", "https", "ftp", "file") and not Path(text).exists():
+        url = _URL.sub(lambda m: f"{m.group(1)}://", text, count=1)
+        raise KgError(f"{url}: kg reads local files, not URLs; download it first "
+                      f"(curl -LO {url}) or ask the server that holds it with --endpoint")
 
 
 @dataclass
@@ -58,6 +85,12 @@ class LoadedGraph:
     def __len__(self) -> int:
         return len(self.store)
 
+    @property
+    def has_named_graphs(self) -> bool:
+        """Whether any file put triples in a named graph (N-Quads, TriG): queries then see
+        the union of all graphs as their default graph, as Fuseki's ``unionDefaultGraph``."""
+        return next(iter(self.store.named_graphs()), None) is not None
+
 
 def resolve_rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Expand files and folders into the RDF files to read, in a stable order.
@@ -69,15 +102,16 @@ def resolve_rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """
     files: list[Path] = []
     for raw in paths:
+        _refuse_url(raw)
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in RDF_FORMATS and p.is_file())
+            found = sorted(p for p in path.iterdir() if rdf_format_of(p) is not None and p.is_file())
             if not found:
                 endings = ", ".join(sorted(RDF_FORMATS))
-                raise KgError(f"{path}: no RDF files in this directory (looked for {endings})")
+                raise KgError(f"{path}: no RDF files in this directory (looked for {endings}, each also .gz)")
             files.extend(found)
         elif path.is_file():
-            if path.suffix.lower() not in RDF_FORMATS:
+            if rdf_format_of(path) is None:
                 endings = ", ".join(sorted(RDF_FORMATS))
                 raise KgError(f"{path}: unknown RDF file type {path.suffix!r} (expected one of {endings})")
             files.append(path)
@@ -110,15 +144,38 @@ def read_rdf_file(path: Path) -> RdfFile:
     Raises:
         KgError: one line naming the file and the rule it breaks.
     """
-    rdf_format = RDF_FORMATS.get(path.suffix.lower())
+    rdf_format = rdf_format_of(path)
     if rdf_format is None:
         raise KgError(f"{path}: unknown RDF file type {path.suffix!r}")
-    data = without_bom(read_regular_file(path, max_rdf_bytes()))
+    data = read_regular_file(path, max_rdf_bytes())
+    if path.suffix.lower() == GZIP_SUFFIX:
+        data = _gunzip(path, data, max_rdf_bytes())
+    data = without_bom(data)
     if rdf_format == ox.RdfFormat.JSON_LD:
         check_json_nesting(path, data)
     elif rdf_format == ox.RdfFormat.RDF_XML:
         check_xml(path, data)
     return RdfFile(path, data, rdf_format)
+
+
+def _gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
+    """Decompress a gzip file within the RDF size limit (a small file can inflate enormously).
+
+    Raises:
+        KgError: not gzip data, or more than ``max_bytes`` once decompressed.
+    """
+    import zlib
+
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as error:
+        raise KgError(f"{path}: not a gzip file ({error})") from None
+    if len(out) > max_bytes:
+        raise KgError(f"{path}: more than the limit of {max_bytes} bytes once decompressed")
+    if not inflater.eof:
+        raise KgError(f"{path}: the gzip data is cut off")
+    return out
 
 
 def rdf_quads(rdf_file: RdfFile, prefixes: dict[str, str] | None = None) -> Iterator[ox.Quad]:
@@ -157,7 +214,7 @@ def load_into(store: ox.Store, rdf_file: RdfFile, prefixes: dict[str, str], *, b
     else:
         with _syntax_errors(rdf_file.path):
             store.load(rdf_file.data, format=rdf_file.rdf_format, base_iri=rdf_file.base_iri)
-    if rdf_file.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3):
+    if rdf_file.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3, ox.RdfFormat.TRIG):
         for match in _PREFIX_LINE.finditer(rdf_file.data):
             prefixes.setdefault((match.group(1) or b"").decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace"))
 

@@ -7,7 +7,7 @@ edited, so a value cannot change what the query does (no SPARQL injection).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
@@ -111,11 +111,14 @@ def parse_param_options(options: Iterable[str]) -> dict[str, str]:
     return values
 
 
-def bind_parameters(query: SavedQuery, values: Mapping[str, str]) -> dict[str, object]:
+def bind_parameters(query: SavedQuery, values: Mapping[str, str],
+                    resolve: Callable[[str], str] | None = None) -> dict[str, object]:
     """Check ``values`` against the query's parameters and return variable name -> RDF term.
 
     Defaults from the query's header fill parameters not given; optional parameters that are
-    neither given nor defaulted stay unbound.
+    neither given nor defaulted stay unbound. ``resolve`` turns a value of an IRI parameter
+    that is neither an IRI nor a prefixed name (a label such as ``腾讯``, a local name such as
+    ``tencent``) into an IRI; :func:`kg.describe.resolve_entity` is the one `kg` uses.
 
     Example:
         >>> from kg.catalog import Catalog
@@ -141,14 +144,17 @@ def bind_parameters(query: SavedQuery, values: Mapping[str, str]) -> dict[str, o
             raise KgError(
                 f"query {query.name!r} needs --param {parameter.name}=<{parameter.describe_type()}>"
             )
-        bindings[parameter.variable] = to_term(parameter, raw, query.prefixes)
+        bindings[parameter.variable] = to_term(parameter, raw, query.prefixes, resolve)
     return bindings
 
 
-def to_term(parameter: Parameter, raw: str, prefixes: Mapping[str, str]) -> object:
+def to_term(parameter: Parameter, raw: str, prefixes: Mapping[str, str],
+            resolve: Callable[[str], str] | None = None) -> object:
     """Turn one value into the RDF term its parameter expects.
 
-    IRIs may be written in full or as a prefixed name using a prefix the query declares.
+    IRIs may be written in full or as a prefixed name using a prefix the query declares; with
+    ``resolve``, also as anything it resolves (a label). A ``SERVICE`` target takes only an
+    http(s) URL written in full.
 
     Raises:
         KgError: the value is not of the parameter's type.
@@ -156,8 +162,23 @@ def to_term(parameter: Parameter, raw: str, prefixes: Mapping[str, str]) -> obje
     where = f"--param {parameter.name}"
     if "\x00" in raw:
         raise KgError(f"{where}: value contains a NUL character")
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no RDF term (and no label) can hold it
+        raise KgError(f"{where}: the value is not valid Unicode text") from None
+    if parameter.kind == "iri" and parameter.endpoint:
+        return ox.NamedNode(_to_endpoint_url(raw, where))
     if parameter.kind == "iri":
-        return ox.NamedNode(_to_iri(raw, prefixes, where))
+        try:
+            return ox.NamedNode(_to_iri(raw, prefixes, where))
+        except KgError:
+            if resolve is None or not raw.strip() or _looks_like_iri(raw):
+                raise
+        try:
+            return ox.NamedNode(resolve(raw))
+        except KgError as error:
+            raise KgError(f"{where}: expected an absolute IRI, a prefixed name or an entity's label; "
+                          f"{error.message}") from None
     if parameter.kind == "language":
         return ox.Literal(raw, language=parameter.language)
     if parameter.kind == "datatype" and parameter.datatype:
@@ -170,6 +191,22 @@ def to_term(parameter: Parameter, raw: str, prefixes: Mapping[str, str]) -> obje
                 raise KgError(f"{where}: expected {error.args[0]} ({parameter.describe_type()}), got {raw!r}") from None
         return ox.Literal(raw, datatype=ox.NamedNode(parameter.datatype))
     return ox.Literal(raw)
+
+
+def _looks_like_iri(raw: str) -> bool:
+    value = raw.strip()
+    return value.startswith("<") or bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value))
+
+
+def _to_endpoint_url(raw: str, where: str) -> str:
+    from urllib.parse import urlsplit
+
+    value = raw.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or _IRI_FORBIDDEN.search(value):
+        raise KgError(f"{where}: expected the URL of a SPARQL endpoint, such as "
+                      f"https://query.wikidata.org/sparql, got {raw!r}")
+    return value
 
 
 def _to_iri(raw: str, prefixes: Mapping[str, str], where: str) -> str:

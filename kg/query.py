@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 
 import pyoxigraph as ox
@@ -10,9 +11,53 @@ import pyoxigraph as ox
 from kg.catalog import SavedQuery
 from kg.errors import KgError
 from kg.graph import LoadedGraph
-from kg.sparql_text import bind, check_nesting, looks_like_update
+from kg.sparql_text import bind, check_nesting, is_select_star, looks_like_update, tokens, variables
 
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+def choose_query(name: str | None = None, *, file: str | os.PathLike[str] | None = None,
+                 text: str | None = None) -> SavedQuery:
+    """The query `kg query` runs: a saved query by ``name``, a ``file`` (``-`` for standard
+    input) or inline ``text``; exactly one of them.
+
+    Ad-hoc queries (a file or text) get the project's prefixes predeclared, as Wikidata Query
+    Service does (see :func:`kg.prefixes.with_project_prefixes`); saved queries must declare
+    their own, so that they run unchanged at any endpoint.
+
+    Raises:
+        KgError: none or several of them given; the query cannot be read (see
+            :func:`kg.catalog.read_saved_query`).
+    """
+    import dataclasses
+    import sys
+    from pathlib import Path
+
+    from kg.catalog import Catalog, query_from_text, read_query_stream, read_saved_query
+    from kg.prefixes import declared_prefixes, with_project_prefixes
+
+    if sum(x is not None for x in (name, file, text)) != 1:
+        raise KgError("give a saved query NAME, --file FILE or --query TEXT (one of them, not both); "
+                      "`kg queries` lists the names")
+    if name is not None:
+        return Catalog.bundled().get(name)
+    if text is not None:
+        saved = query_from_text(text, "--query")
+    elif str(file) == "-":
+        saved = read_query_stream(sys.stdin.buffer, "-")
+    else:
+        saved = read_saved_query(Path(file))  # type: ignore[arg-type]
+    completed = with_project_prefixes(saved.text)
+    return dataclasses.replace(saved, text=completed, prefixes={**saved.prefixes, **declared_prefixes(completed)})
+
+
+def display_prefixes(saved: SavedQuery, graph_prefixes: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The prefixes to shorten IRIs with when printing ``saved``'s results: the project's, the
+    graph's, then the query's own (a prefix the query redefines means what the query says).
+    The project's come first, so the same namespace prints the same way for every query."""
+    from kg.prefixes import project_prefixes
+
+    return {**project_prefixes(), **(graph_prefixes or {}), **saved.prefixes}
 
 
 def bound_query_text(text: str, bindings: Mapping[str, object] | None) -> str:
@@ -45,15 +90,95 @@ def run_query(
         KgError: the text is an update, or not valid SPARQL (position and reason given).
     """
     check_nesting(text, source)
+    bound = bound_query_text(text, bindings)
     try:
-        return graph.store.query(bound_query_text(text, bindings))
+        results = graph.store.query(bound, use_default_graph_as_union=graph.has_named_graphs)
+        return in_query_order(results, bound, source=source)
+    except (OSError, RuntimeError) as error:
+        raise service_error(bound, error, source) from None
     except SyntaxError as error:
+        if service_targets(bound) and not _is_query_syntax_error(error):
+            raise service_error(bound, error, source) from None
         if looks_like_update(text):
             raise KgError(
                 f"{source}: this is a SPARQL update; only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed"
             ) from None
         reason = " ".join(str(error.msg or error).split()).removeprefix("error ")
         raise KgError(f"{source}: SPARQL syntax error {reason}") from None
+
+
+def in_query_order(results: QueryResults, text: str, *, source: str = "query") -> QueryResults:
+    """``SELECT *`` results with their variables in the order the query first mentions them
+    (as Jena and Wikidata Query Service print them; Oxigraph sorts them by name). Other results
+    are returned as they are.
+
+    Raises:
+        KgError: a ``SERVICE`` call fails while the results are read (see :func:`service_error`).
+    """
+    if not isinstance(results, ox.QuerySolutions) or not is_select_star(text):
+        return results
+    import json
+
+    names = [v.value for v in results.variables]
+    order = [v for v in variables(text) if v in names]
+    ordered = order + [v for v in names if v not in order]
+    if ordered == names:
+        return results
+    try:
+        document = json.loads(results.serialize(format=ox.QueryResultsFormat.JSON) or b"{}")
+    except (OSError, RuntimeError, SyntaxError) as error:
+        raise service_error(text, error, source) from None
+    document["head"]["vars"] = ordered
+    return ox.parse_query_results(json.dumps(document).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+
+
+def service_targets(text: str) -> list[str]:
+    """The endpoints a query's ``SERVICE`` clauses name as IRIs, in order."""
+    found: list[str] = []
+    after_service = False
+    for kind, token in tokens(text):
+        if kind == "comment":
+            continue
+        if kind == "other" and token.strip():
+            after_service = bool(re.search(r"\bSERVICE(\s+SILENT)?\s*$", token, re.IGNORECASE))
+        elif kind == "iri" and after_service:
+            found.append(token[1:-1])
+            after_service = False
+        elif kind != "other":
+            after_service = False
+    return found
+
+
+def service_error(text: str, error: BaseException, source: str = "query") -> KgError:
+    """One line for a failed ``SERVICE`` call: the host, and whether it could not be reached,
+    refused, or broke off its answer. pyoxigraph raises OSError for network failures and a
+    SyntaxError for an answer cut off mid-stream, sometimes only while results are read."""
+    from urllib.parse import urlsplit
+
+    targets = service_targets(text)
+    hosts = sorted({urlsplit(t).hostname or t for t in targets})
+    where = ", ".join(hosts) if hosts else "a SERVICE endpoint"
+    detail = " ".join(str(error).split())
+    lowered = detail.lower()
+    if isinstance(error, SyntaxError) or "parser error" in lowered or "end of file" in lowered:
+        what = "its answer was cut off or is not SPARQL results"
+    elif "lookup address" in lowered or "name or service not known" in lowered or "resolve" in lowered:
+        what = "cannot resolve the host name (no network?)"
+    elif "timed out" in lowered or "timeout" in lowered:
+        what = "no answer in time"
+    elif "refused" in lowered:
+        what = "the connection was refused"
+    elif not targets:
+        return KgError(f"{source}: {detail}")
+    else:
+        what = f"the call failed ({detail[:160]})"
+    return KgError(f"{source}: SERVICE {where}: {what}")
+
+
+def _is_query_syntax_error(error: SyntaxError) -> bool:
+    # pyoxigraph's query parser says "error at L:C: ..."; a remote answer that does not parse
+    # gives "Parser error at line L column C: ..."
+    return str(error.msg or error).startswith("error at ")
 
 
 def answer_text(
@@ -65,6 +190,7 @@ def answer_text(
     *,
     source: str = "query",
     timeout: float | None = None,
+    layout: str = "table",
 ) -> str:
     """Run a query and render its results as text (see :func:`kg.results.render`).
 
@@ -77,7 +203,11 @@ def answer_text(
     from kg.results import render
 
     def work() -> str:
-        return render(run_query(graph, text, bindings, source=source), output_format, prefixes)
+        results = run_query(graph, text, bindings, source=source)
+        try:
+            return render(results, output_format, prefixes, layout=layout)
+        except (OSError, RuntimeError, SyntaxError) as error:  # a SERVICE answer failing as it is read
+            raise service_error(bound_query_text(text, bindings), error, source) from None
 
     if timeout is None or not hasattr(os, "fork"):
         return work()

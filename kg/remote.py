@@ -92,10 +92,18 @@ def _parse_answer(endpoint: str, body: bytes, content_type: str, graph_answer: b
         if graph_answer:
             rdf_format = ox.RdfFormat.from_media_type(content_type) or ox.RdfFormat.N_TRIPLES
             return [quad.triple for quad in ox.parse(body, format=rdf_format)]
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    except (SyntaxError, ValueError) as error:
+        results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if isinstance(results, ox.QuerySolutions):
+            # The parser reads lazily: read the whole answer now, so that one cut off mid-stream
+            # fails here, as one line, and not halfway through printing.
+            whole = results.serialize(format=ox.QueryResultsFormat.JSON) or b""
+            results = ox.parse_query_results(whole, format=ox.QueryResultsFormat.JSON)
+        return results
+    except (SyntaxError, ValueError, RuntimeError) as error:
         shown = content_type or "no content type"
-        raise KgError(f"{endpoint}: the answer is not SPARQL results ({shown}): {' '.join(str(error).split())[:160]}") from None
+        detail = " ".join(str(error).split())
+        what = "the answer was cut off" if "end of file" in detail.lower() else "the answer is not SPARQL results"
+        raise KgError(f"{endpoint}: {what} ({shown}): {detail[:160]}") from None
 
 
 def _wrapper_error(error: Exception) -> str:

@@ -92,6 +92,34 @@ def variables(text: str) -> list[str]:
     return list(seen)
 
 
+def service_variables(text: str) -> list[str]:
+    """The variables a query uses as a ``SERVICE`` target (``SERVICE ?x``, ``SERVICE SILENT ?x``).
+
+    Example:
+        >>> service_variables("SELECT * { SERVICE SILENT ?_wikidata_iri { ?s ?p ?o } ?a ?b ?c }")
+        ['_wikidata_iri']
+    """
+    found: list[str] = []
+    after_service = False
+    for kind, token in tokens(text):
+        if kind == "comment":
+            continue
+        if kind == "other":
+            if _SERVICE_KEYWORD.search(token):
+                after_service = True
+            elif token.strip():
+                after_service = False
+        elif kind == "var" and after_service:
+            found.append(token[1:])
+            after_service = False
+        else:
+            after_service = False
+    return found
+
+
+_SERVICE_KEYWORD = re.compile(r"\bSERVICE(\s+SILENT)?\s*$", re.IGNORECASE)
+
+
 def bind(text: str, terms: Mapping[str, str]) -> str:
     """Replace each variable named in ``terms`` by that term's N-Triples text.
 
@@ -147,3 +175,21 @@ def query_form(text: str) -> str | None:
             if match:
                 return match.group(1).upper()
     return None
+
+
+_SELECT_STAR = re.compile(r"\bSELECT\s+((DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+
+
+def is_select_star(text: str) -> bool:
+    """Whether the query's first query keyword is a ``SELECT *`` (outside comments and strings).
+
+    Example:
+        >>> is_select_star("# SELECT ?x\\nSELECT DISTINCT * { ?s ?p ?o }")
+        True
+    """
+    for kind, token in tokens(text):
+        if kind == "other":
+            match = _QUERY_KEYWORD.search(token)
+            if match:
+                return bool(_SELECT_STAR.match(token, match.start()))
+    return False

@@ -7,6 +7,7 @@ Labels and entity cards read the graph, so they run in the query workers
 from __future__ import annotations
 
 import functools
+import re
 import json
 from http import HTTPStatus
 
@@ -23,15 +24,11 @@ MAX_LABELS = 2000
 
 
 def api_queries() -> list[dict[str, object]]:
-    """Every saved query with what the page needs to show it and its parameters."""
-    return [
-        {
-            "name": q.name, "summary": q.summary, "description": q.description, "tags": list(q.tags),
-            "parameters": [{"name": p.name, "type": p.describe_type(), "optional": p.optional} for p in q.parameters],
-            "defaults": q.defaults, "text": q.text,
-        }
-        for q in Catalog.bundled()
-    ]
+    """Every saved query with what the page needs to show it and its parameters (a parameter
+    with a default is optional), as `kg queries --format json` gives them."""
+    from kg.catalog import saved_query_json
+
+    return [saved_query_json(q) for q in Catalog.bundled()]
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,11 +42,26 @@ def bound_saved_query(name: str, values: dict[str, str]) -> str:
     from kg.parameters import bind_parameters
     from kg.query import bound_query_text
 
+    catalog = Catalog.bundled()
+    if name not in catalog.names():
+        raise EndpointError(HTTPStatus.NOT_FOUND, f"no saved query named {name!r}; GET /api/queries lists them")
+    saved = catalog.get(name)
     try:
-        saved = Catalog.bundled().get(name)
         return bound_query_text(saved.text, bind_parameters(saved, values))
     except KgError as error:
-        raise EndpointError(HTTPStatus.BAD_REQUEST, error.message) from None
+        raise EndpointError(HTTPStatus.BAD_REQUEST, web_wording(error.message)) from None
+
+
+def web_wording(message: str) -> str:
+    """A parameter error as the web API's user reads it: query-string parameters, not the
+    command line's ``--param`` options.
+
+    Example:
+        >>> web_wording("query 'partners' needs --param org=<IRI>")
+        "query 'partners' needs the parameter org (IRI)"
+    """
+    message = re.sub(r"needs --param (\w+)=<([^>]*)>", r"needs the parameter \1 (\2)", message)
+    return re.sub(r"--param (\w+)", r"parameter \1", message)
 
 
 def api_labels(graph: LoadedGraph, body: bytes) -> dict[str, str]:

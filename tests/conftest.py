@@ -26,10 +26,11 @@ class KgRun:
     stderr: str
 
 
-def run_kg(*args: str, env: dict[str, str] | None = None) -> KgRun:
-    """Run `kg ARGS...` in process through its real entry point (error handling included)."""
+def run_kg(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> KgRun:
+    """Run `kg ARGS...` in process through its real entry point (error handling included);
+    ``input`` is its standard input."""
     runner = CliRunner()
-    with runner.isolation(env=env) as (out, err, _):
+    with runner.isolation(input=input, env=env) as (out, err, _):
         code = main(list(args))
         return KgRun(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
 

@@ -55,7 +55,7 @@ def test_queries_lists_every_saved_query_with_its_summary() -> None:
     listed = {line.split("\t")[0]: line.split("\t") for line in lines[1:]}
     assert set(listed) == set(Catalog.bundled().names())
     assert listed["partners"][1] == "The partners of an organization and what each partnership is for"
-    assert listed["partners"][2] == "org=<IRI>"
+    assert listed["partners"][2] == "org?=<IRI>"  # it has a default: not required
     assert listed["claims"][2] == "paragraph?=<xsd:integer>"
 
 

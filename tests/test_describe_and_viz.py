@@ -63,7 +63,7 @@ def test_describe_lists_candidates_when_a_label_is_ambiguous() -> None:
 
 def test_describe_unknown_entity_is_a_clear_error() -> None:
     run = run_kg("describe", "Intel")
-    assert (run.exit_code, run.stderr.strip()) == (2, "kg: error: no entity has an IRI, prefixed name or label matching 'Intel'")
+    assert (run.exit_code, run.stderr.strip()) == (2, "kg: error: no entity has an IRI, prefixed name, local name or label matching 'Intel'")
 
 
 def test_describe_inferred_adds_the_reasoners_types() -> None:

@@ -109,3 +109,81 @@ def test_the_editor_runs_an_ad_hoc_query_and_shows_errors(browser, page_url: str
     browser.find_element(By.ID, "run").click()
     status = wait_for(lambda: browser.find_element(By.ID, "status").text if "error" in (browser.find_element(By.ID, "status").get_attribute("class") or "") else "")
     assert status.startswith("SPARQL syntax error")
+
+
+# Every element inside a card lies within that card's box, and the page does not scroll sideways.
+OVERFLOWS = """
+const out = [];
+if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`page ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+for (const box of document.querySelectorAll('.card-box')) {
+  if (box.hidden) continue;
+  const outer = box.getBoundingClientRect();
+  for (const element of box.querySelectorAll('*')) {
+    const r = element.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.left < outer.left - 1 || r.right > outer.right + 1) {
+      out.push(`${box.id} > ${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''} ${Math.round(r.left)}-${Math.round(r.right)} outside ${Math.round(outer.left)}-${Math.round(outer.right)}`);
+    }
+  }
+}
+return out.slice(0, 10);
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_no_element_overflows_its_card_on_a_laptop_or_a_phone(browser, page_url: str, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+    try:
+        browser.get(page_url)
+        wait_for(lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+        Select(browser.find_element(By.ID, "saved")).select_by_value("claims")
+        browser.find_element(By.ID, "run").click()
+        wait_for(lambda: "31 rows" in browser.find_element(By.ID, "status").text)
+        assert browser.execute_script(OVERFLOWS) == []
+        quote = browser.find_elements(By.CSS_SELECTOR, "#results tbody td.long")[0]
+        assert quote.rect["width"] >= min(250, width * 0.6)  # the quote column is not squeezed
+        results = browser.find_element(By.ID, "results-section").rect
+        if width >= 1000:  # no card open: the results use the page's width
+            assert results["width"] > width * 0.85
+
+        link = browser.find_element(By.CSS_SELECTOR, "#results tbody a[title$='p06-nvidia-compliant-card-restriction']")
+        link.click()
+        card = wait_for(lambda: browser.find_element(By.ID, "card").text if "start date" in browser.find_element(By.ID, "card").text else "")
+        assert "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d" in card
+        assert "2025-09-16" in card
+        assert browser.execute_script(OVERFLOWS) == []
+        if width < 500:  # on a phone the card comes below the results, and the page scrolls to it
+            top = browser.execute_script("return document.getElementById('card').getBoundingClientRect().top")
+            assert -5 < top < height - 200
+        browser.execute_script("window.scrollTo(0, 0)")
+        full = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                {"width": width, "height": min(full, 1800), "deviceScaleFactor": 1, "mobile": width < 500})
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOT_DIR / f"query-page-{width}x{height}.png"
+        browser.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_api_queries_name_runs_a_saved_query_and_unknown_names_are_404(page_url: str) -> None:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{page_url}api/queries/partners?org=https%3A%2F%2Fw3id.org%2Fsupernode-kg%2Fid%2Fbroadcom",
+                                     headers={"Accept": "text/csv"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        assert response.read().decode("utf-8").startswith("partner,partnerLabel")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{page_url}api/queries/nope", timeout=20)
+    assert missing.value.code == 404
+    assert "GET /api/queries" in missing.value.read().decode("utf-8")
+    with pytest.raises(urllib.error.HTTPError) as wrong:
+        urllib.request.urlopen(f"{page_url}api/queries/claims?paragraph=six", timeout=20)
+    message = wrong.value.read().decode("utf-8")
+    assert wrong.value.code == 400 and "parameter paragraph" in message and "--param" not in message

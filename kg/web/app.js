@@ -123,8 +123,10 @@ async function showResults(answer) {
     const row = body.insertRow();
     for (const variable of variables) {
       const cell = row.insertCell();
+      cell.dataset.label = variable;
       const value = binding[variable];
       if (!value) continue;
+      if (value.type !== "uri" && value.value.length > 60) cell.className = "long";
       if (value.type === "uri") {
         const link = document.createElement("a");
         link.href = `#entity=${encodeURIComponent(value.value)}`;
@@ -143,6 +145,7 @@ async function showCard(iri) {
   const card = $("card");
   const response = await fetch(`/api/describe?entity=${encodeURIComponent(iri)}`);
   card.hidden = false;
+  document.querySelector("main").classList.add("with-card");
   if (!response.ok) {
     card.textContent = (await response.text()).trim();
     return;
@@ -164,6 +167,20 @@ async function showCard(iri) {
   iriLine.className = "iri";
   iriLine.textContent = entity.iri;
   card.appendChild(iriLine);
+  if (entity.values && entity.values.length) {
+    // A claim's literals: its quote, paragraph marker, as-of and start dates, shares...
+    const list = document.createElement("dl");
+    for (const v of entity.values) {
+      const term = document.createElement("dt");
+      term.textContent = v.property_label || v.property;
+      const value = document.createElement("dd");
+      value.textContent = v.property.endsWith("#quote") ? `\u201c${v.value}\u201d` : v.value;
+      if (v.language) value.lang = v.language;
+      list.append(term, value);
+    }
+    card.appendChild(list);
+  }
+  if (window.matchMedia("(max-width: 760px)").matches) card.scrollIntoView({ block: "start" });  // below the results on a phone
   const section = (heading, items) => {
     if (!items.length) return;
     const h = document.createElement("h3");

@@ -1,0 +1,96 @@
+"""The project's prefixes: the namespaces its Turtle files and saved queries declare.
+
+Like Wikidata Query Service, `kg` predeclares them for ad-hoc queries (a query's own ``PREFIX``
+lines win), and shortens IRIs with them in every table, so ``wd:Q160120`` reads the same
+whichever query printed it. Saved queries still declare their own prefixes, so that they run
+unchanged at any endpoint.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+
+from kg.bundle import bundled
+from kg.sparql_text import tokens
+
+_TURTLE_PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>",
+                            re.MULTILINE | re.IGNORECASE)
+_PREFIX_KEYWORD = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*$", re.IGNORECASE)
+_PREFIXED_NAME = re.compile(r"(?<![\w.:-])([A-Za-z][\w.-]*)?:(?=[\w%\\-]|$)")
+
+
+@functools.lru_cache(maxsize=1)
+def _project_prefixes() -> tuple[tuple[str, str], ...]:
+    found: dict[str, str] = {}
+    root = bundled()
+    files = [*root.graph_files(), *sorted(root.queries_dir.glob("*.rq"))]
+    for path in files:
+        for match in _TURTLE_PREFIX.finditer(path.read_text(encoding="utf-8")):
+            prefix = match.group(1) or ""
+            if prefix:  # an empty prefix means something different in each file
+                found.setdefault(prefix, match.group(2))
+    return tuple(sorted(found.items()))
+
+
+def project_prefixes() -> dict[str, str]:
+    """Prefix -> namespace for every prefix the bundled Turtle files and saved queries declare.
+
+    Example:
+        >>> project_prefixes()["wd"]
+        'http://www.wikidata.org/entity/'
+    """
+    return dict(_project_prefixes())
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The prefixes a query declares with ``PREFIX`` (outside comments and strings)."""
+    declared: dict[str, str] = {}
+    pending: str | None = None
+    for kind, token in tokens(text):
+        if kind == "other":
+            match = _PREFIX_KEYWORD.search(token)
+            pending = (match.group(1) or "") if match else (pending if not token.strip() else None)
+        elif kind == "iri" and pending is not None:
+            declared.setdefault(pending, token[1:-1])
+            pending = None
+        elif kind != "comment":
+            pending = None
+    return declared
+
+
+def with_project_prefixes(text: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """``text`` with a ``PREFIX`` declaration in front for each project prefix it uses but
+    does not declare (as Wikidata Query Service does). The declarations go on the query's first
+    line, so line numbers in syntax errors stay those of the text as written.
+
+    Example:
+        >>> with_project_prefixes("SELECT * { ?s a snk:Claim }")
+        'PREFIX snk: <https://w3id.org/supernode-kg/ontology#> SELECT * { ?s a snk:Claim }'
+    """
+    known = dict(prefixes if prefixes is not None else project_prefixes())
+    declared = declared_prefixes(text)
+    used: dict[str, None] = {}
+    for kind, token in tokens(text):
+        if kind == "other":
+            for match in _PREFIXED_NAME.finditer(token):
+                used.setdefault(match.group(1) or "", None)
+    missing = [p for p in used if p in known and p not in declared]
+    if not missing:
+        return text
+    return "".join(f"PREFIX {p}: <{known[p]}> " for p in missing) + text
+
+
+def compaction_context(prefixes: Mapping[str, str], triples: Iterable[object]) -> dict[str, str]:
+    """The prefixes a JSON-LD ``@context`` needs for ``triples``: those whose namespace some
+    IRI among them starts with, sorted by name."""
+    iris: set[str] = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):  # type: ignore[attr-defined]
+            if hasattr(term, "datatype") and term.datatype is not None:
+                iris.add(term.datatype.value)
+            elif type(term).__name__ == "NamedNode":
+                iris.add(term.value)
+    return {p: ns for p, ns in sorted(prefixes.items())
+            if p and ns[-1:] in ":/?#[]@" and any(iri.startswith(ns) for iri in iris)}

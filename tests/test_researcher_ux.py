@@ -1,0 +1,278 @@
+"""What a researcher touches (issue 13): exploring saved queries, labels wherever an entity is
+named, complete entity cards, ad-hoc queries with the project's prefixes, readable output, and
+one clear line when a federated query cannot reach its endpoint."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import http.server
+import io
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from tests.conftest import run_kg
+
+
+def one_line_error(run, *fragments: str) -> str:  # type: ignore[no-untyped-def]
+    assert run.exit_code == 2, (run.exit_code, run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+# 1. Queries can be explored -------------------------------------------------------------------
+
+def test_queries_name_shows_description_parameters_with_defaults_and_the_sparql() -> None:
+    run = run_kg("queries", "partners")
+    assert run.exit_code == 0, run.stderr
+    text = run.stdout
+    assert text.startswith("partners: The partners of an organization")
+    assert "For the organization given as org" in text
+    assert "org  IRI" in text and "optional, default snd:tencent" in text
+    assert "Run: kg query partners --param org=snd:tencent" in text
+    assert "SELECT ?partner ?partnerLabel" in text and "PREFIX snk:" in text
+
+
+def test_queries_name_as_json_marks_a_defaulted_parameter_optional() -> None:
+    data = json.loads(run_kg("queries", "partners", "--format", "json").stdout)
+    assert data["parameters"] == [{"name": "org", "type": "IRI", "optional": True,
+                                   "default": "https://w3id.org/supernode-kg/id/tencent"}]
+    assert "SELECT" in data["text"]
+
+
+def test_queries_unknown_name_suggests_close_ones() -> None:
+    one_line_error(run_kg("queries", "partner"), "no saved query named 'partner'", "partners")
+
+
+def test_queries_lists_a_parameter_with_a_default_as_optional() -> None:
+    lines = run_kg("queries", "--format", "tsv").stdout.splitlines()
+    listed = {line.split("\t")[0]: line.split("\t")[2] for line in lines[1:]}
+    assert listed["partners"] == "org?=<IRI>"
+    assert listed["wikidata-facts"] == "wikidata?=<endpoint URL>"
+
+
+# 2. Labels and local names are accepted where an entity is named ------------------------------
+
+def test_an_iri_parameter_takes_a_label_in_either_language() -> None:
+    by_name = run_kg("query", "partners", "--param", "org=snd:broadcom", "--format", "csv").stdout
+    assert run_kg("query", "partners", "--param", "org=博通", "--format", "csv").stdout == by_name
+    assert run_kg("query", "partners", "--param", "org=broadcom", "--format", "csv").stdout == by_name
+    assert by_name.count("\n") > 1
+
+
+def test_an_iri_parameter_with_an_unknown_label_is_one_line() -> None:
+    one_line_error(run_kg("query", "partners", "--param", "org=Intel"), "--param org", "'Intel'")
+
+
+def test_describe_finds_an_entity_by_the_local_name_of_its_iri() -> None:
+    run = run_kg("describe", "nvidia-card")
+    assert run.exit_code == 0, run.stderr
+    assert "https://w3id.org/supernode-kg/id/nvidia-card" in run.stdout.splitlines()[1]
+    assert run_kg("describe", "P06-NVIDIA-compliant-card-restriction").exit_code == 0
+
+
+# 3. Claim cards show their literals; labels in any language; no dataset line -------------------
+
+CLAIM = "snc:p06-nvidia-compliant-card-restriction"
+
+
+def test_a_claim_card_shows_quote_paragraph_dates_and_activity() -> None:
+    text = run_kg("describe", CLAIM).stdout
+    assert "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d" in text
+    for label, value in [("paragraph marker", "6"), ("as of", "2025-09-28"), ("start date", "2025-09-16"),
+                         ("restricted activity", "purchasing")]:
+        assert any(line.split()[: len(label.split())] == label.split() and value in line for line in text.splitlines()), label
+
+
+def test_a_claim_card_in_json_carries_its_literals_with_datatypes() -> None:
+    card = json.loads(run_kg("describe", CLAIM, "--format", "json").stdout)
+    values = {v["property"].rsplit("#", 1)[1]: v for v in card["values"]}
+    assert values["startDate"]["value"] == "2025-09-16"
+    assert values["startDate"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
+    assert values["quote"]["value"].startswith("From September 16")
+    assert values["paragraph"]["value"] == "6"
+
+
+def test_a_relation_to_an_entity_with_only_a_chinese_label_shows_that_label() -> None:
+    text = run_kg("describe", "art:000_aceda881e32bca3b").stdout
+    assert "outlet -> 傅里叶的猫 (snd:fuliye-de-mao)" in text
+
+
+def test_a_card_has_no_line_for_the_dataset_description() -> None:
+    text = run_kg("describe", "eth-x").stdout
+    assert "exampleResource" not in text and "supernode-kg/dataset" not in text
+
+
+# 4. Ad-hoc queries ------------------------------------------------------------------------------
+
+ORGS = "SELECT ?org ?item { ?org owl:sameAs ?item ; a snk:CloudServiceProvider } ORDER BY ?org"
+
+
+def test_an_ad_hoc_query_may_use_the_project_prefixes_and_prints_compact_names() -> None:
+    run = run_kg("query", "--query", ORGS)
+    assert run.exit_code == 0, run.stderr
+    assert "snd:tencent" in run.stdout and "wd:Q860580" in run.stdout
+    assert "<http" not in run.stdout
+
+
+def test_an_ad_hoc_query_s_own_prefix_wins(tmp_path: Path) -> None:
+    query = tmp_path / "own.rq"
+    query.write_text("PREFIX snd: <urn:nothing:>\nASK { snd:tencent ?p ?o }\n", encoding="utf-8")
+    assert run_kg("query", "--file", str(query)).stdout == "false\n"
+
+
+def test_a_syntax_error_in_an_ad_hoc_query_keeps_its_line_number() -> None:
+    one_line_error(run_kg("query", "--query", "SELECT ?s\nWHERE { ?s snk:x }"), "SPARQL syntax error", "2:")
+
+
+def test_every_query_prints_a_namespace_the_same_way() -> None:
+    plain = run_kg("query", "organizations").stdout
+    across = run_kg("query", "organizations-across-vocabularies").stdout
+    assert "wd:Q160120" in plain and "wd:Q160120" in across
+    assert "<http://www.wikidata.org" not in plain
+
+
+def test_file_dash_reads_the_query_from_standard_input() -> None:
+    run = run_kg("query", "--file", "-", input="ASK { ?s a snk:TradeRestriction }\n")
+    assert (run.exit_code, run.stdout) == (0, "true\n")
+
+
+def test_query_option_takes_the_query_text() -> None:
+    run = run_kg("query", "--query", "SELECT (COUNT(*) AS ?n) { ?s a snk:ProcurementMix }", "--format", "csv")
+    assert run.stdout.splitlines() == ["n", "2"]
+
+
+def test_two_query_sources_are_refused() -> None:
+    one_line_error(run_kg("query", "solutions", "--query", "ASK {}"), "not both")
+
+
+def test_gzip_and_n_quads_files_are_read(tmp_path: Path) -> None:
+    quads = tmp_path / "q.nq.gz"
+    quads.write_bytes(gzip.compress(b'<urn:a> <urn:p> "in a graph" <urn:g> .\n<urn:b> <urn:p> "default" .\n'))
+    run = run_kg("query", "--query", "SELECT ?o { ?s <urn:p> ?o } ORDER BY ?o", "--data", str(quads), "--format", "csv")
+    assert run.stdout.splitlines() == ["o", "default", "in a graph"]  # named graphs in the default graph
+    run = run_kg("query", "--query", "SELECT ?g { GRAPH ?g { ?s ?p ?o } }", "--data", str(quads), "--format", "csv")
+    assert run.stdout.splitlines() == ["g", "urn:g"]
+
+
+def test_a_gzip_file_that_inflates_past_the_limit_is_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.nt.gz"
+    bomb.write_bytes(gzip.compress(b"#" * 200_000))
+    one_line_error(run_kg("query", "solutions", "--data", str(bomb), env={"KG_MAX_RDF_BYTES": "100000"}),
+                   "bomb.nt.gz", "once decompressed")
+
+
+def test_a_url_as_data_says_kg_reads_files_and_shows_the_url_as_typed() -> None:
+    line = one_line_error(run_kg("query", "solutions", "--data", "https://example.org/x.ttl"), "https://example.org/x.ttl")
+    assert "not URLs" in line and "https:/example.org" not in line
+
+
+def test_select_star_keeps_the_query_s_variable_order() -> None:
+    query = "SELECT * { ?zebra a snk:ProcurementMix ; snk:buyer ?apple ; snk:ratioNotation ?mango }"
+    assert run_kg("query", "--query", query, "--format", "csv").stdout.splitlines()[0] == "zebra,apple,mango"
+    assert run_kg("query", "--query", query).stdout.split()[:3] == ["zebra", "apple", "mango"]
+    head = json.loads(run_kg("query", "--query", query, "--format", "json").stdout)["head"]["vars"]
+    assert head == ["zebra", "apple", "mango"]
+
+
+# 5. Output ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("output_format", ["json", "xml", "csv", "tsv"])
+def test_every_results_format_ends_with_a_newline(output_format: str) -> None:
+    assert run_kg("query", "procurement-mix", "--format", output_format).stdout.endswith("\n")
+
+
+def test_json_ld_is_compacted_with_the_project_prefixes() -> None:
+    query = "CONSTRUCT { ?s snk:offers ?o ; a ?t } WHERE { ?s snk:offers ?o ; a ?t }"
+    run = run_kg("query", "--query", query, "--format", "jsonld")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.endswith("}\n")
+    document = json.loads(run.stdout)
+    assert document["@context"]["snk"] == "https://w3id.org/supernode-kg/ontology#"
+    assert "rdfs" not in document["@context"]  # only the prefixes used
+    alibaba = next(node for node in document["@graph"] if node["@id"] == "snd:alibaba")
+    assert alibaba["snk:offers"] == [{"@id": "snd:panjiu"}]
+    graph = rdflib.Graph().parse(data=run.stdout, format="json-ld")
+    assert (rdflib.URIRef("https://w3id.org/supernode-kg/id/alibaba"),
+            rdflib.URIRef("https://w3id.org/supernode-kg/ontology#offers"),
+            rdflib.URIRef("https://w3id.org/supernode-kg/id/panjiu")) in graph
+
+
+def test_expanded_prints_one_record_per_row_with_whole_values() -> None:
+    run = run_kg("query", "claims", "--param", "paragraph=6", "-x", env={"COLUMNS": "80"})
+    assert run.exit_code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("-[ RECORD 1 ]")
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in run.stdout
+    joined = " ".join(line.split("| ", 1)[1] for line in lines if line.startswith(("quote", " ")) and "| " in line)
+    assert "ByteDance" in joined and lines[-1].endswith("rows)")
+
+
+def test_wrap_keeps_long_cells_whole_within_the_width() -> None:
+    run = run_kg("query", "claims", "--param", "paragraph=6", "--wrap", env={"COLUMNS": "80"})
+    assert run.exit_code == 0, run.stderr
+    assert all(len(line) <= 80 for line in run.stdout.splitlines())
+    assert "…" not in run.stdout
+
+
+def test_a_click_usage_error_is_one_line() -> None:
+    line = one_line_error(run_kg("queries", "partners", "extra"), "unexpected extra argument", "kg queries --help")
+    assert line.startswith("kg: error:")
+    one_line_error(run_kg("query", "solutions", "--format", "yaml"), "--format")
+
+
+# 6. Federation ----------------------------------------------------------------------------------
+
+def test_a_service_host_that_cannot_be_reached_is_named_in_one_line() -> None:
+    one_line_error(run_kg("query", "wikidata-facts", "--param", "wikidata=http://kg-offline-test.invalid/sparql"),
+                   "SERVICE kg-offline-test.invalid", "cannot")
+
+
+def test_the_wikidata_parameter_must_be_an_endpoint_url() -> None:
+    one_line_error(run_kg("query", "wikidata-facts", "--param", "wikidata=wd:Q860580"),
+                   "--param wikidata", "URL of a SPARQL endpoint", "'wd:Q860580'")
+
+
+class _CutOff(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.do_GET()
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head":{"vars":["item"]},"results":{"bindings":[{"item":{"type":"uri","value":"http://x/1"}},{"ite')
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def cut_off_endpoint() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CutOff)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+
+
+def test_a_service_answer_cut_off_mid_stream_is_one_line(cut_off_endpoint: str) -> None:
+    one_line_error(run_kg("query", "wikidata-facts", "--param", f"wikidata={cut_off_endpoint}"),
+                   "SERVICE 127.0.0.1", "cut off")
+
+
+def test_an_endpoint_answer_cut_off_mid_stream_is_one_line(cut_off_endpoint: str) -> None:
+    one_line_error(run_kg("query", "solutions", "--endpoint", cut_off_endpoint), cut_off_endpoint, "cut off")
