@@ -3,12 +3,11 @@ Wikidata IDs only, every term declared."""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 
 import pytest
 import rdflib
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import RDF
 
 from kg.bundle import Bundle
 from kg.graph import load_rdflib_graph
@@ -16,7 +15,6 @@ from kg.bundle import bundled
 from tests.conftest import SHARED_DIR
 
 SNK = rdflib.Namespace("https://w3id.org/supernode-kg/ontology#")
-WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 ARTICLE = rdflib.URIRef("https://w3id.org/supernode-kg/id/article/000_aceda881e32bca3b")
 
 
@@ -67,39 +65,8 @@ def test_restriction_date_and_numbers_are_typed(graph: rdflib.Graph) -> None:
     assert graph.value(projection, SNK.shareMin).datatype == rdflib.XSD.decimal
 
 
-def verified_wikidata_ids() -> dict[str, str]:
-    path = SHARED_DIR / "wikidata-qids.tsv"
-    if not path.exists():
-        pytest.skip("../shared/wikidata-qids.tsv is not beside this checkout")
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    return {row["id"]: row["kind"] for row in csv.DictReader(lines, delimiter="\t")}
-
-
-def test_data_uses_only_verified_wikidata_ids(graph: rdflib.Graph) -> None:
-    verified = verified_wikidata_ids()
-    used = {
-        str(o).rsplit("/", 1)[1]
-        for _, _, o in graph
-        if isinstance(o, rdflib.URIRef) and str(o).startswith("http://www.wikidata.org/")
-    }
-    assert used, "no Wikidata links at all"
-    assert used <= set(verified), f"unverified Wikidata IDs: {sorted(used - set(verified))}"
-
-
-def test_every_verified_organization_is_linked(graph: rdflib.Graph) -> None:
-    verified = verified_wikidata_ids()
-    linked = {str(o).removeprefix(WIKIDATA_ENTITY) for o in graph.objects(None, OWL.sameAs)}
-    organizations = {qid for qid, kind in verified.items() if kind == "organization"}
-    assert organizations <= linked, f"verified organizations without a link: {sorted(organizations - linked)}"
-
-
-def test_wikidata_links_use_sameas_for_companies_and_exactmatch_for_concepts(graph: rdflib.Graph) -> None:
-    verified = verified_wikidata_ids()
-    for subject, qid_iri in graph.subject_objects(OWL.sameAs):
-        assert verified[str(qid_iri).removeprefix(WIKIDATA_ENTITY)] == "organization", subject
-    for subject, qid_iri in graph.subject_objects(SKOS.exactMatch):
-        if str(qid_iri).startswith(WIKIDATA_ENTITY) and not str(subject).startswith(str(SNK)):
-            assert verified[str(qid_iri).removeprefix(WIKIDATA_ENTITY)] == "concept", subject
+# Wikidata links: tests/test_mappings.py checks the mapping set against the verified list, and
+# SHACL (shapes/mapping-shapes.ttl) checks every link of anyone's data against the mapping set.
 
 
 def test_every_term_used_is_declared_in_the_ontology(graph: rdflib.Graph) -> None:

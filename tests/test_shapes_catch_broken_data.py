@@ -69,6 +69,18 @@ SPARQL_CONSTRAINT_PROOFS: dict[str, tuple[str, Row]] = {
         "provenance",
         Row("snt:claim-dated-before-its-source", "snsh:AsOfShape", SPARQL_COMPONENT),
     ),
+    "snsh:WikidataLinkAgreesShape-sameAsMappingSet": (
+        "wikidata",
+        Row("snd:tencent", "snsh:WikidataLinkAgreesShape", SPARQL_COMPONENT),
+    ),
+    "snsh:WikidataLinkMappedShape-subjectInMappingSet": (
+        "wikidata",
+        Row("snt:unmapped-technology", "snsh:WikidataLinkMappedShape", SPARQL_COMPONENT),
+    ),
+    "snsh:MappingAppliedShape-tripleInData": (
+        "wikidata",
+        Row("snt:mapping-without-its-link", "snsh:MappingAppliedShape", SPARQL_COMPONENT),
+    ),
 }
 
 #: Predicates of a node shape that are not constraints of its own (targets, properties, text).
