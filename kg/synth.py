@@ -24,7 +24,7 @@ import datetime as dt
 import itertools
 import random
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from math import gcd
 from pathlib import Path
@@ -71,9 +71,15 @@ _MIN = "sh:MinCountConstraintComponent"
 #: one: (source shape, constraint component), as :class:`kg.validation.Violation` names them.
 VIOLATION_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
     "claim-without-quote": (("snsh:ClaimShape-quote", _MIN),),
-    "claim-with-two-sources": (("snsh:ClaimShape-source", "sh:MaxCountConstraintComponent"),),
+    # The second source has no text, so it has none of the markers the claim cites.
+    "claim-with-two-sources": (
+        ("snsh:ClaimShape-source", "sh:MaxCountConstraintComponent"),
+        ("snsh:CitedMarkerShape", "sh:SPARQLConstraintComponent"),
+    ),
+    # Its sentence ends with [3], which a claim citing only [0] leaves out.
     "claim-with-paragraph-zero": (
         ("snsh:ClaimShape-paragraph", "sh:MinInclusiveConstraintComponent"),
+        ("snsh:SentenceMarkersShape", "sh:SPARQLConstraintComponent"),
     ),
     "reported-claim-with-horizon": (
         ("snsh:HorizonOnlyOnForecastShape-modality", "sh:InConstraintComponent"),
@@ -268,6 +274,7 @@ ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
 SAME_AS = ox.NamedNode(OWL + "sameAs")
 TITLE = ox.NamedNode(DCTERMS + "title")
 ISSUED = ox.NamedNode(DCTERMS + "issued")
+OA_EXACT = ox.NamedNode("http://www.w3.org/ns/oa#exact")
 
 XSD_INTEGER = ox.NamedNode(XSD + "integer")
 XSD_DECIMAL = ox.NamedNode(XSD + "decimal")
@@ -286,7 +293,7 @@ P = _snk_terms(
     "product", "shareMin", "shareMax", "horizonYear", "horizonDescription", "subject",
     "comparedWith", "direction", "metric", "drivenBy", "preferredProduct", "condition",
     "shareComponent", "share", "ratioNotation", "order", "demandedProduct", "supplier",
-    "focusVendor", "demandLevel",
+    "focusVendor", "demandLevel", "inSource", "marker", "text", "cites",
 )
 C = _snk_terms(
     "Article", "MediaOutlet", "CloudServiceProvider", "ChipVendor", "SwitchSiliconVendor",
@@ -296,6 +303,7 @@ C = _snk_terms(
     "Partnership", "Contribution", "ApplicationFocusClaim", "MarketPositionClaim",
     "TradeRestriction", "ProcurementShift", "MarketShareProjection", "TrendClaim",
     "ProcurementPreference", "ProcurementMix", "ShareComponent", "DemandClaim", "MarginComparison",
+    "Paragraph", "Passage",
 )
 V = _snk_terms(
     "Reported", "Projected", "Planned", "StatusPlanned", "StatusPromoted", "StatusHasCustomers",
@@ -442,6 +450,8 @@ class _Article:
     day: dt.date
     cast: _Cast
     claims: int = 0
+    #: The article's sentences, each once, in order: its quotes and the markers they end with.
+    sentences: dict[tuple[str, tuple[int, ...]], None] = field(default_factory=dict)
 
 
 class _World:
@@ -574,10 +584,15 @@ class _World:
             yield from pending
             article = self.new_article(number, cast)
             yield self.article_block(article)
-            if not self.injected:
-                yield from self.broken(article)
+            # The article's text comes before its claims (which are checked against it), so its
+            # claims are made first and held back; the broken nodes stay right after the text.
+            broken = [] if self.injected else list(self.broken(article))
+            claims = list(_article_claims(self, article))
+            yield self.text_block(article)
+            if broken:
+                yield from broken
                 self.injected = True
-            yield from _article_claims(self, article)
+            yield from claims
 
     def new_article(self, number: int, cast: _Cast) -> _Article:
         day = dt.date.fromordinal(FIRST_DAY + self.rng.randrange(DAYS))
@@ -600,6 +615,30 @@ class _World:
             ox.Triple(node, P["textLanguage"], ox.Literal("en", datatype=XSD_LANGUAGE)),
         ]
 
+    def text_block(self, article: _Article) -> list[ox.Triple]:
+        """The article's text, as scripts/article_text.py writes a real one: a passage per
+        sentence (here each quote is a whole sentence) and a paragraph per marker."""
+        node = article.node.value
+        block: list[ox.Triple] = []
+        for number, (quote, markers) in enumerate(article.sentences, start=1):
+            passage = ox.NamedNode(f"{node}/passage/{number}")
+            block += [
+                ox.Triple(passage, A, C["Passage"]),
+                ox.Triple(passage, P["inSource"], article.node),
+                ox.Triple(passage, OA_EXACT, ox.Literal(quote)),
+            ]
+            block += [ox.Triple(passage, P["cites"], ox.NamedNode(f"{node}/paragraph/{m}")) for m in markers]
+        for marker in sorted({m for _, markers in article.sentences for m in markers}):
+            paragraph = ox.NamedNode(f"{node}/paragraph/{marker}")
+            text = "\n".join(quote for quote, markers in article.sentences if marker in markers)
+            block += [
+                ox.Triple(paragraph, A, C["Paragraph"]),
+                ox.Triple(paragraph, P["inSource"], article.node),
+                ox.Triple(paragraph, P["marker"], _int(marker)),
+                ox.Triple(paragraph, P["text"], ox.Literal(text)),
+            ]
+        return block
+
     def claim(self, article: _Article, cls: str, paragraphs: tuple[int, ...], modality: str,
               quote: str, about: Iterable[_Entity | None],
               *properties: tuple[str, Value]) -> _NodeBlock:
@@ -607,6 +646,7 @@ class _World:
         ``about`` lists the entities it names (repeats and ``None`` are dropped)."""
         article.claims += 1
         self.claims += 1
+        article.sentences[(quote, paragraphs)] = None
         node = ox.NamedNode(f"{SYNTH}claim/{article.number}-{article.claims}")
         block = [ox.Triple(node, A, C[cls]), ox.Triple(node, P["source"], article.node)]
         block += [ox.Triple(node, P["paragraph"], _int(p)) for p in paragraphs]
@@ -628,6 +668,7 @@ class _World:
         own) is the second source of the claims that have two.
         """
         second = self.new_article(0, article.cast)
+        second.day = article.day  # the same publication date: a claim's as-of date fits both
         yield self.article_block(second)
         for _ in range(self.violations):
             for kind, block in _broken_nodes(self, article, second.node):

@@ -53,6 +53,34 @@ SPARQL_CONSTRAINT_PROOFS: dict[str, tuple[str, Row]] = {
         "procurement-mix",
         Row("snt:mix-with-shares-not-adding-up", "snsh:ProcurementMixShape", SPARQL_COMPONENT),
     ),
+    "snsh:CitedMarkerShape-markerExists": (
+        "provenance",
+        Row("snt:claim-citing-marker-7", "snsh:CitedMarkerShape", SPARQL_COMPONENT),
+    ),
+    "snsh:QuoteInParagraphShape-quoteInText": (
+        "provenance",
+        Row("snt:claim-quoting-words-not-in-the-article", "snsh:QuoteInParagraphShape", SPARQL_COMPONENT),
+    ),
+    "snsh:SentenceMarkersShape-allMarkersCited": (
+        "provenance",
+        Row("snt:claim-citing-part-of-its-sentence-markers", "snsh:SentenceMarkersShape", SPARQL_COMPONENT),
+    ),
+    "snsh:AsOfShape-publicationDate": (
+        "provenance",
+        Row("snt:claim-dated-before-its-source", "snsh:AsOfShape", SPARQL_COMPONENT),
+    ),
+    "snsh:WikidataLinkAgreesShape-sameAsMappingSet": (
+        "wikidata",
+        Row("snd:tencent", "snsh:WikidataLinkAgreesShape", SPARQL_COMPONENT),
+    ),
+    "snsh:WikidataLinkMappedShape-subjectInMappingSet": (
+        "wikidata",
+        Row("snt:unmapped-technology", "snsh:WikidataLinkMappedShape", SPARQL_COMPONENT),
+    ),
+    "snsh:MappingAppliedShape-tripleInData": (
+        "wikidata",
+        Row("snt:mapping-without-its-link", "snsh:MappingAppliedShape", SPARQL_COMPONENT),
+    ),
 }
 
 #: Predicates of a node shape that are not constraints of its own (targets, properties, text).
