@@ -8,9 +8,10 @@ comment is never mistaken for one.
 The same tree tells the fast engine how to bind ``$this``. SHACL pre-binds ``$this`` to one
 focus node at a time (Oxigraph's ``substitutions`` do the same). Evaluating the query once
 and joining its rows with the focus nodes gives the same answer only when ``$this`` is bound
-by a triple pattern at the top of the query's WHERE, every sub-select that mentions it is the
-same kind of query, and no grouping, ordering or slicing works across focus nodes: then the
-query is *join-safe*. Any other query is run once per focus node with ``$this`` substituted.
+by a triple pattern at the top of the query's WHERE, it appears elsewhere only in top-level
+filters, in OPTIONALs of plain triple patterns and filters that come after that triple, and in
+sub-selects of the same kind, and no grouping, ordering or slicing works across focus nodes:
+then the query is *join-safe*. Any other query is run once per focus node with ``$this`` substituted.
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ def _join_safe(select: object) -> bool:
             bound_by_triple = bound_by_triple or mentions_this
         elif kind == "Filter" or not mentions_this:
             continue
+        elif kind == "OptionalGraphPattern" and bound_by_triple and _triples_and_filters_only(part):
+            # LeftJoin with $this bound on the left: the optional side's rows with $this = f are
+            # exactly its rows with f substituted, and its filters see the merged row
+            continue
         elif kind == "GroupOrUnionGraphPattern" and len(_field(part, "graph") or []) == 1:
             (inner,) = _field(part, "graph")
             if getattr(inner, "name", "") != "SubSelect" or not _join_safe(inner):
@@ -103,6 +108,13 @@ def _join_safe(select: object) -> bool:
         else:  # OPTIONAL, UNION, GRAPH, BIND or a nested group that sees $this unbound when joined
             return False
     return bound_by_triple
+
+
+def _triples_and_filters_only(optional: object) -> bool:
+    """Is an OPTIONAL's group made of triple patterns and filters only (no nested group)?"""
+    group = _field(optional, "graph")
+    parts = _field(group, "part") or [] if group is not None else []
+    return all(getattr(part, "name", "") in ("TriplesBlock", "Filter") for part in parts)
 
 
 def _field(node: object, key: str) -> object:
