@@ -89,3 +89,14 @@ def test_chart_bad_name_or_extension_is_one_line_exit_2(arguments: list[str], me
     assert run.exit_code == 2
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("kg: error: ") and message in run.stderr
     assert "Traceback" not in run.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_readme_chart_is_made_by_the_documented_command() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    made = re.findall(r"Made by `kg chart (\S+) --out (docs/images/\S+\.png)`", readme)
+    assert made, "the README shows no chart with the command that makes it"
+    for name, image in made:
+        assert name in chart_names()
+        assert f"]({image})" in readme and (Path(__file__).resolve().parents[1] / image).is_file()
