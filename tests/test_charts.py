@@ -100,3 +100,13 @@ def test_readme_chart_is_made_by_the_documented_command() -> None:
     for name, image in made:
         assert name in chart_names()
         assert f"]({image})" in readme and (Path(__file__).resolve().parents[1] / image).is_file()
+
+
+def test_saved_queries_declare_the_charts_that_draw_them() -> None:
+    from kg.catalog import Catalog
+    from kg.charts import chart_query
+
+    declared = {saved.name: saved.chart for saved in Catalog.bundled() if saved.chart}
+    assert declared == {name: name for name in chart_names()}
+    for query, chart in declared.items():
+        assert chart_query(chart) == query
