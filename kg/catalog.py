@@ -78,6 +78,8 @@ class SavedQuery:
         path: where the file is.
         text: the query exactly as in the file (parameters are bound, never spliced in).
         summary, description, tags: from the grlc header.
+        chart: the chart (``kg chart NAME``) that draws this query's rows, from the header line
+            ``#+ chart: NAME`` (grlc ignores keys it does not know); empty if none.
         defaults: parameter name -> default value, from the header's ``defaults``.
         parameters: in order of first appearance in the query.
         prefixes: prefix -> namespace, as the query declares them.
@@ -89,6 +91,7 @@ class SavedQuery:
     summary: str = ""
     description: str = ""
     tags: tuple[str, ...] = ()
+    chart: str = ""
     defaults: dict[str, str] = field(default_factory=dict)
     parameters: tuple[Parameter, ...] = ()
     prefixes: dict[str, str] = field(default_factory=dict)
@@ -162,6 +165,7 @@ def query_from_bytes(data: bytes, path: Path) -> SavedQuery:
         summary=str(header.get("summary", "") or ""),
         description=str(header.get("description", "") or ""),
         tags=tuple(str(t) for t in _as_list(header.get("tags"))),
+        chart=str(header.get("chart", "") or ""),
         defaults=defaults,
         parameters=tuple(find_parameters(text, prefixes)),
         prefixes=prefixes,
@@ -334,6 +338,7 @@ def saved_query_json(saved: SavedQuery) -> dict[str, object]:
             for p in saved.parameters
         ],
         "defaults": saved.defaults, "text": saved.text,
+        **({"chart": saved.chart} if saved.chart else {}),
     }
 
 
@@ -364,7 +369,10 @@ def saved_query_help(saved: SavedQuery, prefixes: dict[str, str] | None = None) 
             lines.append(f"  {p.name:<{width}}  {p.describe_type():<14}  {state}")
             if saved.needs(p) or default is not None:
                 example.append(f"--param {p.name}={default if default is not None else '...'}")
-    lines += ["", f"Run: {' '.join(example)}", "", f"SPARQL ({saved.path.name}):", _without_header(saved.text).rstrip("\n")]
+    lines += ["", f"Run: {' '.join(example)}"]
+    if saved.chart:
+        lines += [f"Chart: kg chart {saved.chart} --out {saved.chart}.svg"]
+    lines += ["", f"SPARQL ({saved.path.name}):", _without_header(saved.text).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

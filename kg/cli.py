@@ -269,6 +269,31 @@ def viz_command(out_file: Path, focus: str | None, depth: int, data_paths: tuple
     click.echo(f"wrote {written}", err=True)
 
 
+@cli.command("chart")
+@click.argument("name")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The picture to write: FILE.svg or FILE.png.")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Chart these RDF files or folders instead of the bundled graph (repeatable).")
+def chart_command(name: str, out_file: Path, data_paths: tuple[Path, ...]) -> None:
+    """Draw one of the market's figures from its saved query, titled and with its source
+    (outlet, date, paragraph markers). NAME: procurement-mix, projections or restrictions.
+
+    \b
+    Examples:
+      kg chart procurement-mix --out procurement-mix.png
+      kg chart restrictions --out restrictions.svg
+    """
+    from kg.charts import write_chart
+    from kg.graph import load_bundled_graph, load_files
+    from kg.terminal import steps
+
+    graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
+    with steps("kg chart", 2) as progress:
+        written = write_chart(name, out_file, graph, progress=progress)
+    click.echo(f"wrote {written}", err=True)
+
+
 @cli.command("synth")
 @click.option("--triples", required=True, type=click.IntRange(min=1), help="How many triples to write (within 3%).")
 @click.option("--seed", default=1, show_default=True, type=int, help="The random seed: the same seed gives the same bytes.")

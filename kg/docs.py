@@ -61,18 +61,106 @@ def _merged_under_main_ontology(graph):  # type: ignore[no-untyped-def]
 
 
 def _pylode_page(graph) -> str:  # type: ignore[no-untyped-def]
-    from pylode import OntPub
     from pylode.utils import PylodeError
 
     root_logger = logging.getLogger()
     previous_level = root_logger.level
     root_logger.setLevel(logging.WARNING)  # pyLODE logs its progress at INFO on the root logger
     try:
-        return str(OntPub(ontology=graph, sort_subjects=True).make_html(include_css=True))
+        return str(_own_terms_ontpub_class()(ontology=graph, sort_subjects=True).make_html(include_css=True))
     except PylodeError as error:
         raise KgError(f"pyLODE could not document the ontology: {error}") from None
     finally:
         root_logger.setLevel(previous_level)
+
+
+#: In headings one label per line, English first and the others (Chinese) below it; in the
+#: table of contents on one line with a gap, so the list stays short.
+LABEL_CSS = """
+span.label { display: block; }
+h3 span.label:first-child { display: inline; }
+h1 span.label + span.label, h3 span.label ~ span.label { font-size: 0.8em; color: #555; }
+#toc span.label { display: inline; }
+#toc a { text-decoration: none; }
+#toc a span.label { text-decoration: underline; }
+#toc span.label + span.label { margin-left: 0.3em; color: #555; white-space: nowrap; }
+"""
+
+
+def _labels(literals) -> list:  # type: ignore[no-untyped-def]
+    """Each label in its own ``<span lang=..>``, English first: pyLODE joins a term's labels
+    into one text node ("AI accelerator cardAI加速卡")."""
+    from dominate import tags
+
+    ordered = sorted(set(literals), key=lambda label: (getattr(label, "language", None) != "en",
+                                                       getattr(label, "language", None) or "", str(label)))
+    spans = [tags.span(str(label), lang=getattr(label, "language", None) or "", cls="label") for label in ordered]
+    return [piece for span in spans for piece in (" ", span)][1:]  # a space between, for copied text
+
+
+def _own_terms_ontpub_class():  # type: ignore[no-untyped-def]
+    """pyLODE's OntPub, changed where it misleads a reader of this ontology: labels in two
+    languages kept apart (each in a span with its ``lang``), a table of contents of the
+    ontology's own terms only (the alignments file declares external classes such as
+    schema:Organization and org:Organization, which pyLODE would list as two "Organization"s),
+    and the preferred namespace IRI written out instead of its prefix."""
+    import rdflib
+    from dominate import tags
+    from pylode import OntPub
+
+    title = rdflib.DCTERMS.title
+
+    class OwnTermsOntPub(OntPub):  # type: ignore[misc]
+        def _make_body(self) -> None:
+            super()._make_body()
+            self.doc.head.add(tags.style(LABEL_CSS))
+
+        def _make_toc(self) -> None:
+            namespace = self.ns[1]
+            iri_of_fragment = {fragment: iri for iri, fragment in self.fids.items()}
+            for section, entries in self.toc.items():
+                if section == "namespaces":
+                    continue
+                self.toc[section] = [
+                    (href, _labels(self.ont.objects(rdflib.URIRef(iri_of_fragment[href[1:]]), title)))
+                    for href, _ in entries if iri_of_fragment.get(href[1:], "").startswith(namespace)
+                ]
+            self._separate_labels(iri_of_fragment)
+            super()._make_toc()
+            for element in _descendants(self.doc.body):
+                if type(element).__name__ == "a" and element.attributes.get("href", "").startswith("#"):
+                    element.is_pretty = False  # no line breaks inside a link: they show as underlined gaps
+
+        def _separate_labels(self, iri_of_fragment: dict[str, str]) -> None:
+            namespace = self.ns[1]
+            for element in _descendants(self.content):
+                name = type(element).__name__
+                element_id = element.attributes.get("id", "")
+                if name == "div" and element_id == "metadata":
+                    heading = element.children[0]
+                    ontologies = self.ont.subjects(rdflib.RDF.type, rdflib.OWL.Ontology)
+                    heading.children = []
+                    heading.add(_labels(t for o in ontologies for t in self.ont.objects(o, title)))
+                elif name == "div" and element_id in iri_of_fragment and element.children:
+                    heading = element.children[0]
+                    if type(heading).__name__ == "h3":
+                        labels = list(self.ont.objects(rdflib.URIRef(iri_of_fragment[element_id]), title))
+                        if labels:
+                            marks = [child for child in heading.children if not isinstance(child, str)]
+                            first, *others = _labels(labels)
+                            heading.children = []
+                            heading.add(first, *marks, *others)  # the class/property mark after the English label
+                elif name == "a" and str(element.attributes.get("href")) == namespace and element.children:
+                    element.children = [namespace]  # pyLODE writes the namespace as "snk:"
+
+    return OwnTermsOntPub
+
+
+def _descendants(element):  # type: ignore[no-untyped-def]
+    for child in getattr(element, "children", []):
+        if not isinstance(child, str):
+            yield child
+            yield from _descendants(child)
 
 
 def _alignments_section(paths: Sequence[str | os.PathLike[str]]) -> str:

@@ -146,7 +146,7 @@ def _worker_main(connection: multiprocessing.connection.Connection, files: list[
 
 def _answer(graph, job: tuple, allowed: frozenset[AllowedService], max_result_bytes: int,  # type: ignore[no-untyped-def]
             max_memory_mb: int) -> Result:
-    from kg.web_api import api_describe, api_labels
+    from kg.web_api import api_chart_spec, api_describe, api_labels
 
     kind, *args = job
     try:
@@ -156,6 +156,8 @@ def _answer(graph, job: tuple, allowed: frozenset[AllowedService], max_result_by
             return 200, JSON, json.dumps(api_describe(graph, args[0]), ensure_ascii=False).encode("utf-8")
         if kind == "labels":
             return 200, JSON, json.dumps(api_labels(graph, args[0]), ensure_ascii=False).encode("utf-8")
+        if kind == "chart":
+            return 200, JSON, json.dumps(api_chart_spec(graph, args[0]), ensure_ascii=False).encode("utf-8")
     except EndpointError as error:
         return int(error.status), TEXT, f"{error.message}\n".encode()
     return 500, TEXT, f"unknown job {kind!r}\n".encode()
@@ -319,8 +321,8 @@ class QueryEngine:
         return [w for w in started if isinstance(w, _Worker)]
 
     def run(self, job: tuple, client: str = "") -> Result:  # type: ignore[type-arg]
-        """Answer ``job`` in a worker: ``("query", text, media_type)``, ``("describe", entity)``
-        or ``("labels", body)``; return (HTTP status, content type, body).
+        """Answer ``job`` in a worker: ``("query", text, media_type)``, ``("describe", entity)``,
+        ``("labels", body)`` or ``("chart", name)`` (a chart's Vega-Lite spec); return (HTTP status, content type, body).
 
         Raises:
             EndpointError: 503 when no worker is free in time (or ``client`` already has its

@@ -18,6 +18,7 @@ no ``Access-Control-Allow-Origin`` is sent unless one origin is configured.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -179,6 +180,8 @@ class SparqlEndpoint(ThreadingHTTPServer):
         self.read_deadlines = _ReadDeadlines()
         self._connections: Counter[str] = Counter()
         self._connections_lock = threading.Lock()
+        self._charts: dict[str, bytes] = {}
+        self._charts_lock = threading.Lock()
         self._refusals = threading.BoundedSemaphore(_MAX_REFUSALS_IN_FLIGHT)
         try:
             super().__init__((settings.host, settings.port), _Handler)
@@ -192,6 +195,27 @@ class SparqlEndpoint(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/sparql"
+
+    def chart_svg(self, name: str, client: str) -> tuple[int, str, bytes]:
+        """Chart ``name`` of the served graph as SVG: the spec is made in a worker (it runs the
+        chart's saved query there), rendered here once and kept, since the graph does not change
+        while serving. vl-convert renders here, not in the workers: its JavaScript engine
+        cannot start under the workers' address-space cap."""
+        from kg.charts import chart_names, render_chart
+        from kg.errors import KgError
+
+        if name not in chart_names():
+            raise EndpointError(HTTPStatus.NOT_FOUND, f"no chart named {_printable(name)!r}; GET /api/queries names each query's chart")
+        with self._charts_lock:
+            if name not in self._charts:
+                status, content_type, body = self.engine.run(("chart", name), client)
+                if status != 200:
+                    return status, content_type, body
+                try:
+                    self._charts[name] = render_chart(json.loads(body), "svg")
+                except KgError as error:
+                    raise EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR, error.message) from None
+            return 200, "image/svg+xml; charset=utf-8", self._charts[name]
 
     def server_close(self) -> None:
         super().server_close()
@@ -410,6 +434,8 @@ class _Handler(BaseHTTPRequestHandler):
             name = urllib.parse.unquote(path[len("/api/queries/"):])
             values = {k: v[-1] for k, v in _parse_form(urllib.parse.urlsplit(self.path).query).items()}
             self._send(*self._run_query(bound_saved_query(name, values)))
+        elif path.startswith("/api/charts/") and self.command == "GET":
+            self._send(*self.server.chart_svg(urllib.parse.unquote(path[len("/api/charts/"):]), self.client_address[0]))
         elif path == "/api/labels" and self.command == "POST":
             self._send(*self.server.engine.run(("labels", self._read_body()), self.client_address[0]))
         elif path == "/api/describe" and self.command == "GET":

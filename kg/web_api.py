@@ -98,3 +98,20 @@ def api_describe(graph: LoadedGraph, entity: str) -> dict[str, object]:
         return describe(entity, graph=graph, prefixes=graph.prefixes).to_json()
     except KgError as error:
         raise EndpointError(HTTPStatus.NOT_FOUND, error.message) from None
+
+
+def api_chart_spec(graph: LoadedGraph, name: str) -> dict[str, object]:
+    """The complete Vega-Lite spec of chart ``name`` for the served graph (its saved query's
+    rows and source line), for the server to render; it runs in a worker, as queries do.
+
+    Raises:
+        EndpointError: 404 for an unknown chart; 500 when the chart cannot be made.
+    """
+    from kg.charts import chart_names, chart_spec
+
+    if name not in chart_names():
+        raise EndpointError(HTTPStatus.NOT_FOUND, f"no chart named {name!r}; GET /api/queries names each query's chart")
+    try:
+        return chart_spec(name, graph)
+    except KgError as error:
+        raise EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR, web_wording(error.message)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import stat
 from pathlib import Path
 
@@ -38,6 +39,51 @@ def test_docs_document_every_class_and_property_in_both_languages(tmp_path: Path
     assert not missing, f"terms missing from the documentation: {missing}"
     assert "https://schema.org/Organization" in text  # the alignments are shown
     assert "http://www.wikidata.org/prop/direct/P176" in text
+
+
+SNK = "https://w3id.org/supernode-kg/ontology#"
+
+
+def _docs_page(tmp_path: Path) -> str:
+    run = run_kg("docs", "--out", str(tmp_path / "site"))
+    assert run.exit_code == 0, run.stderr
+    return (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_docs_keep_english_and_chinese_labels_apart_with_their_languages(tmp_path: Path) -> None:
+    page = _docs_page(tmp_path)
+    assert "AI accelerator cardAI加速卡" not in page and "Supernode market ontology超节点市场本体" not in page
+    heading = re.search(r'<div class="property entity" id="AIacceleratorcard">\s*<h3>(.*?)</h3>', page, re.S)
+    assert heading, "the class AI accelerator card has no heading"
+    assert '<span class="label" lang="en">AI accelerator card</span>' in heading.group(1)
+    assert '<span class="label" lang="zh">AI加速卡</span>' in heading.group(1)
+    toc = page[page.index('<div id="toc">'):]
+    assert ('<span class="label" lang="en">AI accelerator card</span> '
+            '<span class="label" lang="zh">AI加速卡</span>') in toc
+    assert re.search(r'<h1>\s*<span class="label" lang="en">Supernode market ontology</span>\s*'
+                     r'<span class="label" lang="zh">超节点市场本体</span>', page)
+
+
+def test_docs_table_of_contents_lists_only_the_ontologys_own_terms(tmp_path: Path) -> None:
+    page = _docs_page(tmp_path)
+    toc = page[page.index('<div id="toc">'):]
+    toc = toc[:toc.index('href="#namespaces"')]  # the namespaces' prefixes are listed after the terms
+    sections = {"metadata", "classes", "properties", "objectproperties", "datatypeproperties",
+                "annotationproperties", "functionalproperties", "namedindividuals", "namespaces", "legend"}
+    fragments = [f for f in re.findall(r'href="#([^"]+)"', toc) if f not in sections]
+    assert len(fragments) > 80
+    iri_of = dict(re.findall(r'<div class="property entity" id="([^"]+)">.*?<code>([^<]+)</code>', page, re.S))
+    outside = [(f, iri_of.get(f)) for f in fragments if not iri_of.get(f, "").startswith(SNK)]
+    assert not outside, f"terms of other vocabularies in the table of contents: {outside}"
+    assert ">Organization<" not in toc  # schema:Organization and org:Organization were both listed
+
+
+def test_docs_show_the_preferred_namespace_iri_not_its_prefix(tmp_path: Path) -> None:
+    page = _docs_page(tmp_path)
+    entry = re.search(r'Preferred Namespace Uri</a>\s*</dt>\s*<dd>(.*?)</dd>', page, re.S)
+    assert entry, "no Preferred Namespace Uri in the metadata"
+    assert f'<a href="{SNK}">{SNK}</a>' in entry.group(1)
+    assert "snk:" not in entry.group(1)
 
 
 def test_docs_into_a_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:

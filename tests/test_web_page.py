@@ -187,3 +187,54 @@ def test_api_queries_name_runs_a_saved_query_and_unknown_names_are_404(page_url:
         urllib.request.urlopen(f"{page_url}api/queries/claims?paragraph=six", timeout=20)
     message = wrong.value.read().decode("utf-8")
     assert wrong.value.code == 400 and "parameter paragraph" in message and "--param" not in message
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_a_saved_query_that_declares_a_chart_shows_it_with_its_results(browser, page_url: str, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+    try:
+        browser.get(page_url)
+        wait_for(lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+        assert not browser.find_element(By.ID, "chart").is_displayed()
+        Select(browser.find_element(By.ID, "saved")).select_by_value("procurement-mix")
+        browser.find_element(By.ID, "run").click()
+        wait_for(lambda: "4 rows" in browser.find_element(By.ID, "status").text)
+        image = browser.find_element(By.ID, "chart-image")
+        wait_for(lambda: browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image))
+        assert image.get_attribute("src").endswith("/api/charts/procurement-mix")
+        assert image.get_attribute("alt").startswith("Chart: Procurement mix")
+        assert image.rect["width"] >= min(500, width - 60)  # as wide as the card allows
+        assert browser.find_element(By.ID, "chart-link").get_attribute("href") == image.get_attribute("src")
+        caption_shown = "open it full size" in browser.find_element(By.ID, "chart").text
+        assert caption_shown == (width < 500)  # on a phone the fitted chart is small: tap to open it
+        assert browser.execute_script(OVERFLOWS) == []
+        full = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                {"width": width, "height": min(full, 1800), "deviceScaleFactor": 1, "mobile": width < 500})
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(SCREENSHOT_DIR / f"query-page-chart-{width}x{height}.png"))
+
+        Select(browser.find_element(By.ID, "saved")).select_by_value("")  # an ad-hoc query has no chart
+        browser.find_element(By.ID, "run").click()
+        wait_for(lambda: not browser.find_element(By.ID, "chart").is_displayed())
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_api_charts_name_is_the_chart_as_svg_and_unknown_names_are_404(page_url: str) -> None:
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(f"{page_url}api/charts/restrictions", timeout=60) as response:
+        assert response.headers["Content-Type"].startswith("image/svg+xml")
+        svg = response.read().decode("utf-8")
+    assert "Trade restrictions: from when, on what, and whom they bind" in svg
+    assert "Source: 傅里叶的猫, 2025-09-28, paragraph [6]" in svg
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{page_url}api/charts/pie", timeout=20)
+    assert missing.value.code == 404
+    assert missing.value.read().decode("utf-8").strip() == "no chart named 'pie'; GET /api/queries names each query's chart"

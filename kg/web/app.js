@@ -74,6 +74,7 @@ async function run() {
     const answer = JSON.parse(await fetchAs(request, "application/sparql-results+json, application/ld+json;q=0.9"));
     state.lastRequest = request;
     await showResults(answer);
+    showChart(state.queries.find((q) => q.name === request.name && request.url.startsWith("/api/queries/")));
     const rows = answer.results ? answer.results.bindings.length : 1;
     status.textContent = `${rows} row${rows === 1 ? "" : "s"} in ${Math.round(performance.now() - started)} ms`;
     $("download-csv").disabled = false;
@@ -82,6 +83,22 @@ async function run() {
     status.className = "error";
     status.textContent = String(error.message || error);
   }
+}
+
+// A saved query that declares a chart (`#+ chart: NAME`) gets it below its results: the same
+// picture as `kg chart NAME`, rendered by the server from the served graph.
+function showChart(query) {
+  const figure = $("chart");
+  const image = $("chart-image");
+  if (!query || !query.chart) {
+    figure.hidden = true;
+    image.removeAttribute("src");
+    return;
+  }
+  image.alt = `Chart: ${query.summary}`;
+  image.src = `/api/charts/${encodeURIComponent(query.chart)}`;
+  $("chart-link").href = image.src;  // on a phone the fitted chart is small: open it full size
+  figure.hidden = false;
 }
 
 async function labelsFor(iris) {
