@@ -45,7 +45,7 @@ def run(command: list[str], env: dict[str, str] | None = None) -> dict[str, obje
             "stdout": stdout}
 
 
-def prepare(triples: int) -> tuple[Path, Path]:
+def prepare(triples: int, shapes_files: list[Path] | None = None) -> tuple[Path, Path]:
     """One Turtle file with the ontology, the bundled data and synthetic data (with violations)."""
     target = DATA / f"validate-{triples}"
     merged = target / "all.ttl"
@@ -58,13 +58,14 @@ def prepare(triples: int) -> tuple[Path, Path]:
         inputs = [*bundled().graph_files(), target / "synthetic.ttl"]
         subprocess.run([kg, "export", "--format", "turtle", "--out", str(merged),
                         *(f"--data={path}" for path in inputs)], check=True)
-    shapes = target / "shapes.ttl"  # Jena's shacl validate takes one shapes file
-    if not shapes.exists():
-        from kg.bundle import bundled
+    from kg.bundle import bundled
 
+    chosen = shapes_files or bundled().shapes_files()
+    shapes = target / f"shapes-{'-'.join(p.stem for p in chosen)}.ttl"  # Jena takes one shapes file
+    if not shapes.exists():
         kg = str(Path(sys.executable).parent / "kg")
         subprocess.run([kg, "export", "--format", "turtle", "--out", str(shapes),
-                        *(f"--data={path}" for path in bundled().shapes_files())], check=True)
+                        *(f"--data={path}" for path in chosen)], check=True)
     return merged, shapes
 
 
@@ -81,13 +82,14 @@ def main() -> int:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pyshacl", action="store_true", help="also run pySHACL once and compare its results")
+    parser.add_argument("--shapes", type=Path, action="append", help="shapes files (repeatable); the bundled ones by default")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "validate-vs-jena.json")
     args = parser.parse_args()
     missing = jena_missing()
     if missing:
         print(f"cannot run Apache Jena: {missing}", file=sys.stderr)
         return 2
-    data, shapes = prepare(args.triples)
+    data, shapes = prepare(args.triples, args.shapes)
     workdir = Path(tempfile.mkdtemp(prefix="kg-jena-"))
     classpath = jena_classpath(workdir)
     kg = str(Path(sys.executable).parent / "kg")
@@ -119,7 +121,7 @@ def main() -> int:
     jena_nodes = focus_nodes_of_turtle_report(str(runs["jena shacl (default heap)"][-1]["stdout"]))
     best_jena = min(summary[n]["seconds"] for n in commands if n.startswith("jena"))  # type: ignore[index]
     report: dict[str, object] = {
-        "triples": args.triples, "cores": os.cpu_count(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "triples": args.triples, "cores": os.cpu_count(), "shapes": str(shapes.name), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "summary": summary,
         "kg_to_best_jena": summary["kg validate"]["seconds"] / best_jena,  # type: ignore[index,operator]
         "same_focus_nodes_as_jena": kg_nodes == jena_nodes, "violating_focus_nodes": len(kg_nodes),
@@ -131,7 +133,8 @@ def main() -> int:
         report["same_focus_nodes_as_pyshacl"] = focus_nodes_of_turtle_report(str(reference["stdout"])) == kg_nodes
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(f"{args.triples:,} triples (+ ontology and bundled data), {os.cpu_count()} cores, medians of {args.repeats}:")
+    print(f"{args.triples:,} triples (+ ontology and bundled data), shapes {shapes.name}, {os.cpu_count()} cores, "
+          f"medians of {args.repeats}:")
     for name, row in summary.items():
         print(f"  {name:<28} {row['seconds']:7.2f} s wall  {row['cpu_seconds']:7.2f} s CPU  {row['peak_rss_mb']:6d} MB"  # type: ignore[index]
               f"  load average before each run {row['load_average']}")  # type: ignore[index]
