@@ -276,3 +276,11 @@ def test_a_service_answer_cut_off_mid_stream_is_one_line(cut_off_endpoint: str) 
 
 def test_an_endpoint_answer_cut_off_mid_stream_is_one_line(cut_off_endpoint: str) -> None:
     one_line_error(run_kg("query", "solutions", "--endpoint", cut_off_endpoint), cut_off_endpoint, "cut off")
+
+
+def test_a_chinese_word_finds_the_products_it_names() -> None:
+    run = run_kg("describe", "卡")
+    assert run.exit_code == 2  # several match: kg lists them, as for any ambiguous label
+    for product in ("snd:domestic-card", "snd:nvidia-card", "snd:nvidia-compliant-card"):
+        assert product in run.stderr
+    assert run_kg("describe", "国产卡").exit_code == 0
