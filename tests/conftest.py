@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -33,6 +36,16 @@ def run_kg(*args: str, env: dict[str, str] | None = None, input: str | None = No
     with runner.isolation(input=input, env=env) as (out, err, _):
         code = main(list(args))
         return KgRun(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of scripts/ imported as a module (scripts are not part of the package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -3,30 +3,22 @@ never typed by hand: the Turtle fails this test the moment it drifts from the ar
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 import rdflib
 
 from kg.bundle import bundled
+from tests.conftest import load_script
 
-ROOT = Path(__file__).resolve().parent.parent
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
 SNK = rdflib.Namespace("https://w3id.org/supernode-kg/ontology#")
 
 
 @pytest.fixture(scope="module")
 def article_text_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("article_text", ROOT / "scripts" / "article_text.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("article_text")
 
 
 @pytest.fixture(scope="module")

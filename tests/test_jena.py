@@ -6,8 +6,6 @@ fixture. Each Jena tool is a fresh JVM, so they run up front, two at a time, onc
 from __future__ import annotations
 
 import os
-import re
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,10 +21,11 @@ from kg.export import write_export
 from kg.graph import load_bundled_graph
 from kg.parameters import bind_parameters
 from kg.query import bound_query_text, run_query
-from kg.sparql_text import query_form, strip_comments
+from kg.sparql_text import query_form
 from kg.validation import validate
 from tests.jena import jena_classpath, jena_missing, run_jena
 from tests.test_shapes_catch_broken_data import BLANK_NODE, FIXTURES
+from tests.answers import comparable_answer
 
 SAVED = [q for q in [*Catalog.bundled(), *Catalog(bundled().queries_dir / "entity")] if "network" not in q.tags]
 SAVED_IDS = [str(q.path.relative_to(bundled().queries_dir)) for q in SAVED]
@@ -48,20 +47,6 @@ def classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
     return jena_classpath(tmp_path_factory.mktemp("jena"))
 
 
-def rows_of(results: object, text: str) -> object:
-    """A comparable answer: the set of triples, the boolean, or (variables, rows) with rows in
-    order where the query orders them."""
-    if isinstance(results, (list, ox.QueryTriples)):
-        return {str(t) for t in results}
-    if isinstance(results, ox.QueryBoolean):
-        return bool(results)
-    assert isinstance(results, ox.QuerySolutions)
-    variables = results.variables
-    rows = [tuple(str(s[v]) if s[v] is not None else None for v in variables) for s in results]
-    ordered = re.search(r"\bORDER\s+BY\b", strip_comments(text), re.IGNORECASE) is not None
-    return tuple(v.value for v in variables), rows if ordered else Counter(rows)
-
-
 @pytest.fixture(scope="module")
 def jena_answers(classpath: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("arq")
@@ -75,8 +60,8 @@ def jena_answers(classpath: str, tmp_path_factory: pytest.TempPathFactory) -> di
             out = run_jena(classpath, "arq.sparql", "--data", str(graph), "--query", str(query),
                            "--results", "ntriples" if graph_form else "json").stdout
             if graph_form:
-                return rows_of([q.triple for q in ox.parse(out, format=ox.RdfFormat.N_TRIPLES)], saved.text)
-            return rows_of(ox.parse_query_results(out, format=ox.QueryResultsFormat.JSON), saved.text)
+                return comparable_answer([q.triple for q in ox.parse(out, format=ox.RdfFormat.N_TRIPLES)], saved.text)
+            return comparable_answer(ox.parse_query_results(out, format=ox.QueryResultsFormat.JSON), saved.text)
         return run
 
     return in_parallel({saved_id: job(saved, i) for i, (saved_id, saved) in enumerate(zip(SAVED_IDS, SAVED))})
@@ -85,7 +70,7 @@ def jena_answers(classpath: str, tmp_path_factory: pytest.TempPathFactory) -> di
 @pytest.mark.parametrize("saved", SAVED, ids=SAVED_IDS)
 def test_saved_query_gives_the_same_rows_on_jena_arq_as_on_kg(saved: SavedQuery, jena_answers: dict[str, object]) -> None:
     text = bound_query_text(saved.text, bind_parameters(saved, {}))
-    ours = rows_of(run_query(load_bundled_graph(), text), saved.text)
+    ours = comparable_answer(run_query(load_bundled_graph(), text), saved.text)
     assert jena_answers[str(saved.path.relative_to(bundled().queries_dir))] == ours
 
 

@@ -5,18 +5,15 @@ the verified list ../shared/wikidata-qids.tsv and nothing else; the graph holds 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from kg.bundle import bundled
-from tests.conftest import SHARED_DIR, run_kg
+from tests.conftest import SHARED_DIR, load_script, run_kg
 
-ROOT = Path(__file__).resolve().parent.parent
 WIKIDATA = {"wd": "http://www.wikidata.org/entity/", "wdt": "http://www.wikidata.org/prop/direct/"}
 #: Which predicate a mapping to each kind of item of the verified list may use.
 PREDICATES_BY_KIND = {
@@ -28,12 +25,7 @@ PREDICATES_BY_KIND = {
 
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mappings_to_turtle", ROOT / "scripts" / "mappings_to_turtle.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("mappings_to_turtle")
 
 
 @pytest.fixture(scope="module")

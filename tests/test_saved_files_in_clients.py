@@ -32,6 +32,7 @@ from kg.sparql_text import query_form, strip_comments
 from tests.conftest import run_kg
 from tests.jena import jena_classpath, jena_missing, run_jena
 from tests.servers import kg_serve, oxigraph_server
+from tests.answers import comparable_answer
 
 QUERY_FILES = sorted(bundled().queries_dir.rglob("*.rq"))
 QUERY_IDS = [str(p.relative_to(bundled().queries_dir)) for p in QUERY_FILES]
@@ -81,19 +82,6 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         yield {"kg serve": served, "oxigraph": f"{oxigraph}/query"}
 
 
-def comparable(results: object, text: str) -> object:
-    """Rows (in order where the query orders them), a boolean or a set of triples, as N-Triples terms."""
-    if isinstance(results, list):
-        return {str(t) for t in results}
-    if isinstance(results, ox.QueryBoolean):
-        return bool(results)
-    assert isinstance(results, ox.QuerySolutions)
-    variables = results.variables
-    rows = [tuple(str(s[v]) if s[v] is not None else None for v in variables) for s in results]
-    ordered = re.search(r"\bORDER\s+BY\b", strip_comments(text), re.IGNORECASE) is not None
-    return tuple(v.value for v in variables), rows if ordered else Counter(rows)
-
-
 def parse_answer(body: bytes, graph_form: bool, rdf_format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> object:
     if graph_form:
         return [q.triple for q in ox.parse(body, format=rdf_format)]
@@ -105,7 +93,7 @@ def with_sparqlwrapper(url: str, text: str) -> object:
     wrapper.setQuery(text)  # the form is the client's own guess: no setQueryType
     graph_form = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
     wrapper.setReturnFormat(TURTLE if graph_form else JSON)
-    return comparable(parse_answer(wrapper.query().response.read(), graph_form), text)
+    return comparable_answer(parse_answer(wrapper.query().response.read(), graph_form), text)
 
 
 def with_rdflib_sparqlstore(url: str, text: str) -> object:
@@ -132,7 +120,7 @@ def test_saved_file_verbatim_in_sparqlwrapper_gives_the_embedded_rows_on_both_se
     path: Path, servers: dict[str, str]
 ) -> None:
     text = path.read_text(encoding="utf-8")
-    embedded = comparable(_embedded(text), text)
+    embedded = comparable_answer(_embedded(text), text)
     for name, url in servers.items():
         assert with_sparqlwrapper(url, text) == embedded, name
 
@@ -153,11 +141,11 @@ def test_saved_file_verbatim_in_jena_rsparql_gives_the_embedded_rows_on_both_ser
 ) -> None:
     text = path.read_text(encoding="utf-8")
     graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
-    embedded = comparable(_embedded(text), text)
+    embedded = comparable_answer(_embedded(text), text)
     for name, url in servers.items():
         out = run_jena(jena, "arq.rsparql", "--service", url, "--query", str(path),
                        "--results", "ntriples" if graph_form else "json").stdout
-        assert comparable(parse_answer(out, graph_form, ox.RdfFormat.N_TRIPLES), text) == embedded, name
+        assert comparable_answer(parse_answer(out, graph_form, ox.RdfFormat.N_TRIPLES), text) == embedded, name
 
 
 def _embedded(text: str) -> object:
