@@ -38,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.catalog import Catalog  # noqa: E402
-from kg.parameters import bind_parameters  # noqa: E402
-from kg.query import bound_query_text  # noqa: E402
+from kg.catalog import Catalog
+from kg.parameters import bind_parameters
+from kg.query import bound_query_text
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 PROBE = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"
@@ -58,11 +58,22 @@ def _post(port: int, source: str, query: str, timeout: float = 30.0) -> tuple[fl
     started = time.perf_counter()
     connection = _SourceConnection(port, source, timeout)
     try:
-        connection.request("POST", "/sparql", body=query.encode(), headers={
-            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json, text/turtle"})
+        connection.request(
+            "POST",
+            "/sparql",
+            body=query.encode(),
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json, text/turtle",
+            },
+        )
         response = connection.getresponse()
         body = response.read()
-        problem = "" if response.status == 200 else f"HTTP {response.status} {body[:40].decode(errors='replace').strip()}"
+        problem = (
+            ""
+            if response.status == 200
+            else f"HTTP {response.status} {body[:40].decode(errors='replace').strip()}"
+        )
     except OSError as error:
         problem = type(error).__name__
     finally:
@@ -94,7 +105,9 @@ class _MemoryWatch:
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 with contextlib.suppress(OSError, IndexError, ValueError):
-                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                    parents[int(entry.name)] = int(
+                        (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                    )
         found, frontier = [], [self.pid]
         while frontier:
             parent = frontier.pop()
@@ -107,7 +120,9 @@ class _MemoryWatch:
         while not self._stop.wait(0.2):
             server = self._rss(self.pid)
             self.server_peak = max(self.server_peak, server)
-            self.total_peak = max(self.total_peak, server + sum(self._rss(p) for p in self._descendants()))
+            self.total_peak = max(
+                self.total_peak, server + sum(self._rss(p) for p in self._descendants())
+            )
 
     def reset(self) -> None:
         self.server_peak = self.total_peak = 0
@@ -119,11 +134,15 @@ class _MemoryWatch:
 def _summary(latencies: list[float], errors: list[str], wall: float) -> dict[str, object]:
     ordered = sorted(latencies) or [0.0]
     return {
-        "requests": len(latencies), "errors": len(errors), "requests_per_second": round(len(latencies) / wall, 1),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "requests_per_second": round(len(latencies) / wall, 1),
         "error_kinds": dict(Counter(errors).most_common(5)),
-        "latency_ms": {"p50": round(1000 * statistics.median(ordered), 1),
-                       "p99": round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 1),
-                       "max": round(1000 * ordered[-1], 1)},
+        "latency_ms": {
+            "p50": round(1000 * statistics.median(ordered), 1),
+            "p99": round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 1),
+            "max": round(1000 * ordered[-1], 1),
+        },
     }
 
 
@@ -153,11 +172,15 @@ def _load(port: int, queries: list[str], clients: int, seconds: float) -> dict[s
     return {"clients": clients, **_summary(latencies, errors, time.monotonic() - started)}
 
 
-def _slow_sender(port: int, source: str, stop: threading.Event, header: bytes, pause: float) -> None:
+def _slow_sender(
+    port: int, source: str, stop: threading.Event, header: bytes, pause: float
+) -> None:
     """Open a connection and dribble a request's headers until the server closes it; repeat."""
     while not stop.is_set():
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(source, 0)) as sock:
+            with socket.create_connection(
+                ("127.0.0.1", port), timeout=5, source_address=(source, 0)
+            ) as sock:
                 sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                 while not stop.is_set():
                     sock.sendall(header)
@@ -178,12 +201,21 @@ def _attack(port: int, name: str, seconds: float) -> dict[str, object]:
     attackers: list[threading.Thread] = []
     flood_answers: list[str] = []
     if name == "slow senders":
-        attackers = [threading.Thread(target=_slow_sender, args=(port, "127.0.0.2", stop, b"X", 1.0)) for _ in range(300)]
+        attackers = [
+            threading.Thread(target=_slow_sender, args=(port, "127.0.0.2", stop, b"X", 1.0))
+            for _ in range(300)
+        ]
     elif name == "oversized headers":
         line = b"X-Padding: " + b"a" * 1000 + b"\r\n"
-        attackers = [threading.Thread(target=_slow_sender, args=(port, "127.0.0.3", stop, line * 60, 2.0)) for _ in range(200)]
+        attackers = [
+            threading.Thread(target=_slow_sender, args=(port, "127.0.0.3", stop, line * 60, 2.0))
+            for _ in range(200)
+        ]
     elif name == "time-capped query flood":
-        attackers = [threading.Thread(target=_flood, args=(port, "127.0.0.4", stop, flood_answers)) for _ in range(16)]
+        attackers = [
+            threading.Thread(target=_flood, args=(port, "127.0.0.4", stop, flood_answers))
+            for _ in range(16)
+        ]
     for thread in attackers:
         thread.daemon = True
         thread.start()
@@ -202,10 +234,15 @@ def _attack(port: int, name: str, seconds: float) -> dict[str, object]:
         thread.join(10)
     ordered = sorted(probes)
     result: dict[str, object] = {
-        "attack": name, "probes": len(probes), "probe_failures": len(failures),
+        "attack": name,
+        "probes": len(probes),
+        "probe_failures": len(failures),
         "probe_failure_kinds": dict(Counter(failures).most_common(3)),
-        "probe_ms": {"p50": round(1000 * statistics.median(ordered), 1),
-                     "p99": round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 1), "max": round(1000 * ordered[-1], 1)},
+        "probe_ms": {
+            "p50": round(1000 * statistics.median(ordered), 1),
+            "p99": round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 1),
+            "max": round(1000 * ordered[-1], 1),
+        },
     }
     if flood_answers:
         result["flood_answers"] = dict(Counter(a[:60] for a in flood_answers).most_common(4))
@@ -218,12 +255,22 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--attack-seconds", type=float, default=15.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "load-serve.json")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "load-serve.json"
+    )
     args = parser.parse_args()
 
-    queries = [bound_query_text(q.text, bind_parameters(q, {})) for q in Catalog.bundled() if "network" not in q.tags]
-    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", "0", "--workers", str(args.workers)],
-                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    queries = [
+        bound_query_text(q.text, bind_parameters(q, {}))
+        for q in Catalog.bundled()
+        if "network" not in q.tags
+    ]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", "0", "--workers", str(args.workers)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     watch = _MemoryWatch(server.pid)
     phases: list[dict[str, object]] = []
     try:
@@ -232,28 +279,51 @@ def main() -> int:
         for clients in args.clients:
             watch.reset()
             phase = _load(port, queries, clients, args.seconds)
-            phases.append({**phase, "server_rss_mb": round(watch.server_peak / 2**20), "with_workers_rss_mb": round(watch.total_peak / 2**20)})
-            print(f"{clients:>3} clients: {phase['requests']} requests, {phase['requests_per_second']} req/s, "
-                  f"{phase['errors']} errors {phase['error_kinds'] or ''}, latency p50/p99/max "
-                  f"{phase['latency_ms']['p50']}/{phase['latency_ms']['p99']}/{phase['latency_ms']['max']} ms, "
-                  f"server RSS {phases[-1]['server_rss_mb']} MB ({phases[-1]['with_workers_rss_mb']} MB with workers)", flush=True)
+            phases.append(
+                {
+                    **phase,
+                    "server_rss_mb": round(watch.server_peak / 2**20),
+                    "with_workers_rss_mb": round(watch.total_peak / 2**20),
+                }
+            )
+            print(
+                f"{clients:>3} clients: {phase['requests']} requests, {phase['requests_per_second']} req/s, "
+                f"{phase['errors']} errors {phase['error_kinds'] or ''}, latency p50/p99/max "
+                f"{phase['latency_ms']['p50']}/{phase['latency_ms']['p99']}/{phase['latency_ms']['max']} ms, "
+                f"server RSS {phases[-1]['server_rss_mb']} MB ({phases[-1]['with_workers_rss_mb']} MB with workers)",
+                flush=True,
+            )
         for name in ("slow senders", "oversized headers", "time-capped query flood"):
             watch.reset()
             phase = _attack(port, name, args.attack_seconds)
-            phases.append({**phase, "server_rss_mb": round(watch.server_peak / 2**20), "with_workers_rss_mb": round(watch.total_peak / 2**20)})
-            print(f"{name}: probe p50/p99/max {phase['probe_ms']['p50']}/{phase['probe_ms']['p99']}/{phase['probe_ms']['max']} ms, "
-                  f"{phase['probe_failures']}/{phase['probes']} probes failed {phase['probe_failure_kinds'] or ''}, "
-                  f"server RSS {phases[-1]['server_rss_mb']} MB ({phases[-1]['with_workers_rss_mb']} MB with workers)"
-                  + (f", flood answers {phase['flood_answers']}" if "flood_answers" in phase else ""), flush=True)
+            phases.append(
+                {
+                    **phase,
+                    "server_rss_mb": round(watch.server_peak / 2**20),
+                    "with_workers_rss_mb": round(watch.total_peak / 2**20),
+                }
+            )
+            print(
+                f"{name}: probe p50/p99/max {phase['probe_ms']['p50']}/{phase['probe_ms']['p99']}/{phase['probe_ms']['max']} ms, "
+                f"{phase['probe_failures']}/{phase['probes']} probes failed {phase['probe_failure_kinds'] or ''}, "
+                f"server RSS {phases[-1]['server_rss_mb']} MB ({phases[-1]['with_workers_rss_mb']} MB with workers)"
+                + (f", flood answers {phase['flood_answers']}" if "flood_answers" in phase else ""),
+                flush=True,
+            )
     finally:
         watch.stop()
         server.terminate()
         server.wait(10)
 
     summary = {
-        "server_workers": args.workers, "phases": phases,
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_at_end": os.getloadavg()},
+        "server_workers": args.workers,
+        "phases": phases,
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_end": os.getloadavg(),
+        },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

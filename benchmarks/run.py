@@ -31,11 +31,15 @@ DATA = ROOT / "benchmarks" / ".data"
 JENA_SHACL_1M = {"core": 12.0, "with one SHACL-SPARQL constraint": 21.0}  # seconds, from the issue
 
 
-def run_process(command: list[str], env: dict[str, str] | None = None, timeout: float | None = None) -> tuple[float, int, str]:
+def run_process(
+    command: list[str], env: dict[str, str] | None = None, timeout: float | None = None
+) -> tuple[float, int, str]:
     """Run a command; return (wall seconds, peak RSS in MB, stdout)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT
+        )
         deadline = None if timeout is None else started + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -67,7 +71,12 @@ def cold_commands(repeats: int) -> dict[str, object]:
         "kg --help": [kg, "--help"],
         "kg query solutions": [kg, "query", "solutions"],
         "kg validate": [kg, "validate"],
-        "plain rdflib + pyshacl validate": [python, str(TASKS), "validate-pyshacl", *map(str, _bundled_files())],
+        "plain rdflib + pyshacl validate": [
+            python,
+            str(TASKS),
+            "validate-pyshacl",
+            *map(str, _bundled_files()),
+        ],
     }
     results: dict[str, object] = {}
     for _ in range(2):  # warm the file cache and the bytecode
@@ -79,7 +88,11 @@ def cold_commands(repeats: int) -> dict[str, object]:
             wall, peak, _ = run_process(command, env)
             walls.append(wall)
             rss.append(peak)
-        results[name] = {"seconds": statistics.median(walls), "peak_rss_mb": max(rss), "runs": walls}
+        results[name] = {
+            "seconds": statistics.median(walls),
+            "peak_rss_mb": max(rss),
+            "runs": walls,
+        }
     floor = results["floor: python -c 'import click, pyoxigraph'"]["seconds"]  # type: ignore[index]
     for name in ("kg --help", "kg query solutions"):
         results[name]["ratio_to_floor"] = results[name]["seconds"] / floor  # type: ignore[index]
@@ -102,11 +115,21 @@ def synthetic(size: int) -> Path:
     return path
 
 
-def task(name: str, files: list[Path], repeats: int, timeout: float = 0.0, env: dict[str, str] | None = None) -> dict[str, object]:
-    command = [sys.executable, str(TASKS), name, *map(str, files)] + (["--timeout", str(timeout)] if timeout else [])
+def task(
+    name: str,
+    files: list[Path],
+    repeats: int,
+    timeout: float = 0.0,
+    env: dict[str, str] | None = None,
+) -> dict[str, object]:
+    command = [sys.executable, str(TASKS), name, *map(str, files)] + (
+        ["--timeout", str(timeout)] if timeout else []
+    )
     runs = []
     for _ in range(repeats):
-        wall, peak, out = run_process(command, env, timeout=(timeout * 40 + 600) if timeout else None)
+        wall, peak, out = run_process(
+            command, env, timeout=(timeout * 40 + 600) if timeout else None
+        )
         try:
             detail = json.loads(out.strip().splitlines()[-1])
         except (IndexError, json.JSONDecodeError):
@@ -125,7 +148,9 @@ def task(name: str, files: list[Path], repeats: int, timeout: float = 0.0, env: 
     return summary
 
 
-def sized(size: int, repeats: int, rdflib_timeout: float, pyshacl_timeout: float) -> dict[str, object]:
+def sized(
+    size: int, repeats: int, rdflib_timeout: float, pyshacl_timeout: float
+) -> dict[str, object]:
     from kg.bundle import bundled
 
     files = [*bundled().ontology_files(), synthetic(size)]
@@ -165,7 +190,9 @@ def ratio(a: object, b: object) -> str:
 
 def print_table(report: dict[str, object]) -> None:
     cold = report["cold"]
-    print(f"\nsupernode-kg benchmark on {report['machine']['cores']} cores, Python {report['machine']['python']}")  # type: ignore[index]
+    print(
+        f"\nsupernode-kg benchmark on {report['machine']['cores']} cores, Python {report['machine']['python']}"
+    )  # type: ignore[index]
     print("\nCold commands on the bundled graph (whole process, median):")
     for name, row in cold.items():  # type: ignore[union-attr]
         extra = f"  ({row['ratio_to_floor']:.2f}x the floor)" if "ratio_to_floor" in row else ""
@@ -173,22 +200,46 @@ def print_table(report: dict[str, object]) -> None:
     for size, section in report["sizes"].items():  # type: ignore[union-attr]
         print(f"\n{int(size):,} triples (+ ontology)")
         load = section["load"]
-        print("  load            " + "   ".join(f"{k}: {fmt(v['seconds'])} ({v['peak_rss_mb']} MB)" for k, v in load.items()))
+        print(
+            "  load            "
+            + "   ".join(
+                f"{k}: {fmt(v['seconds'])} ({v['peak_rss_mb']} MB)" for k, v in load.items()
+            )
+        )
         queries = section["queries"]
-        kg, raw, slow = (queries[k].get("per_query", {}) for k in ("kg", "raw pyoxigraph", "plain rdflib"))
-        print(f"  {'query':<34} {'kg':>9} {'pyoxigraph':>11} {'rdflib':>9} {'kg/oxi':>7} {'rdflib/kg':>9}")
+        kg, raw, slow = (
+            queries[k].get("per_query", {}) for k in ("kg", "raw pyoxigraph", "plain rdflib")
+        )
+        print(
+            f"  {'query':<34} {'kg':>9} {'pyoxigraph':>11} {'rdflib':>9} {'kg/oxi':>7} {'rdflib/kg':>9}"
+        )
         for name in kg:
-            print(f"  {name:<34} {fmt(kg[name]):>9} {fmt(raw.get(name)):>11} {fmt(slow.get(name)):>9} "
-                  f"{ratio(kg[name], raw.get(name)):>7} {ratio(slow.get(name), kg[name]):>9}")
+            print(
+                f"  {name:<34} {fmt(kg[name]):>9} {fmt(raw.get(name)):>11} {fmt(slow.get(name)):>9} "
+                f"{ratio(kg[name], raw.get(name)):>7} {ratio(slow.get(name), kg[name]):>9}"
+            )
         cached = queries["kg (cached on-disk store)"]
-        print(f"  kg from the cached on-disk store: {fmt(cached['seconds'])} for all queries ({cached['peak_rss_mb']} MB); "
-              + ", ".join(f"{n} {fmt(t)}" for n, t in cached.get("per_query", {}).items() if t and t > 0.5))
-        print(f"  all queries: kg {fmt(queries['kg']['seconds'])} ({queries['kg']['peak_rss_mb']} MB), "
-              f"pyoxigraph {fmt(queries['raw pyoxigraph']['seconds'])}, rdflib {fmt(queries['plain rdflib']['seconds'])} "
-              f"({queries['plain rdflib']['peak_rss_mb']} MB)")
+        print(
+            f"  kg from the cached on-disk store: {fmt(cached['seconds'])} for all queries ({cached['peak_rss_mb']} MB); "
+            + ", ".join(
+                f"{n} {fmt(t)}" for n, t in cached.get("per_query", {}).items() if t and t > 0.5
+            )
+        )
+        print(
+            f"  all queries: kg {fmt(queries['kg']['seconds'])} ({queries['kg']['peak_rss_mb']} MB), "
+            f"pyoxigraph {fmt(queries['raw pyoxigraph']['seconds'])}, rdflib {fmt(queries['plain rdflib']['seconds'])} "
+            f"({queries['plain rdflib']['peak_rss_mb']} MB)"
+        )
         validate = section["validate"]
-        print("  validate        " + "   ".join(f"{k}: {fmt(v['seconds'])} ({v['peak_rss_mb']} MB)" for k, v in validate.items()))
-    print(f"\nApache Jena SHACL at 1M triples (figures from the issue, not measured here): {JENA_SHACL_1M}")
+        print(
+            "  validate        "
+            + "   ".join(
+                f"{k}: {fmt(v['seconds'])} ({v['peak_rss_mb']} MB)" for k, v in validate.items()
+            )
+        )
+    print(
+        f"\nApache Jena SHACL at 1M triples (figures from the issue, not measured here): {JENA_SHACL_1M}"
+    )
 
 
 def main() -> int:
@@ -196,18 +247,28 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cold-repeats", type=int, default=9)
-    parser.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds per rdflib query")
+    parser.add_argument(
+        "--rdflib-timeout", type=float, default=60.0, help="seconds per rdflib query"
+    )
     parser.add_argument("--pyshacl-timeout", type=float, default=300.0)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "benchmark.json")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "benchmark.json"
+    )
     args = parser.parse_args()
     report: dict[str, object] = {
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "cold": cold_commands(args.cold_repeats),
         "sizes": {},
     }
     for size in (int(s) for s in args.sizes.split(",") if s):
-        report["sizes"][str(size)] = sized(size, args.repeats, args.rdflib_timeout, args.pyshacl_timeout)  # type: ignore[index]
+        report["sizes"][str(size)] = sized(
+            size, args.repeats, args.rdflib_timeout, args.pyshacl_timeout
+        )  # type: ignore[index]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print_table(report)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / ".data"
 
-from tests.jena import jena_classpath, jena_missing  # noqa: E402
+from tests.jena import jena_classpath, jena_missing
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
@@ -35,14 +35,22 @@ def run(command: list[str], env: dict[str, str] | None = None) -> dict[str, obje
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT
+        )
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         out.seek(0)
         stdout = out.read().decode("utf-8", "replace")
-    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss // 1024,
-            "exit": os.waitstatus_to_exitcode(status), "load_before": load_before, "load_after": os.getloadavg()[0],
-            "stdout": stdout}
+    return {
+        "seconds": wall,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss // 1024,
+        "exit": os.waitstatus_to_exitcode(status),
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
+        "stdout": stdout,
+    }
 
 
 def prepare(triples: int, shapes_files: list[Path] | None = None) -> tuple[Path, Path]:
@@ -51,21 +59,55 @@ def prepare(triples: int, shapes_files: list[Path] | None = None) -> tuple[Path,
     merged = target / "all.ttl"
     if not merged.exists():
         kg = str(Path(sys.executable).parent / "kg")
-        subprocess.run([kg, "synth", "--triples", str(triples), "--seed", "7", "--violations", "2",
-                        "--out", str(target)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                kg,
+                "synth",
+                "--triples",
+                str(triples),
+                "--seed",
+                "7",
+                "--violations",
+                "2",
+                "--out",
+                str(target),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         from kg.bundle import bundled
 
         inputs = [*bundled().graph_files(), target / "synthetic.ttl"]
-        subprocess.run([kg, "export", "--format", "turtle", "--out", str(merged),
-                        *(f"--data={path}" for path in inputs)], check=True)
+        subprocess.run(
+            [
+                kg,
+                "export",
+                "--format",
+                "turtle",
+                "--out",
+                str(merged),
+                *(f"--data={path}" for path in inputs),
+            ],
+            check=True,
+        )
     from kg.bundle import bundled
 
     chosen = shapes_files or bundled().shapes_files()
     shapes = target / f"shapes-{'-'.join(p.stem for p in chosen)}.ttl"  # Jena takes one shapes file
     if not shapes.exists():
         kg = str(Path(sys.executable).parent / "kg")
-        subprocess.run([kg, "export", "--format", "turtle", "--out", str(shapes),
-                        *(f"--data={path}" for path in chosen)], check=True)
+        subprocess.run(
+            [
+                kg,
+                "export",
+                "--format",
+                "turtle",
+                "--out",
+                str(shapes),
+                *(f"--data={path}" for path in chosen),
+            ],
+            check=True,
+        )
     return merged, shapes
 
 
@@ -81,9 +123,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--pyshacl", action="store_true", help="also run pySHACL once and compare its results")
-    parser.add_argument("--shapes", type=Path, action="append", help="shapes files (repeatable); the bundled ones by default")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "validate-vs-jena.json")
+    parser.add_argument(
+        "--pyshacl", action="store_true", help="also run pySHACL once and compare its results"
+    )
+    parser.add_argument(
+        "--shapes",
+        type=Path,
+        action="append",
+        help="shapes files (repeatable); the bundled ones by default",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "validate-vs-jena.json"
+    )
     args = parser.parse_args()
     missing = jena_missing()
     if missing:
@@ -94,15 +145,44 @@ def main() -> int:
     classpath = jena_classpath(workdir)
     kg = str(Path(sys.executable).parent / "kg")
     commands = {
-        "kg validate": [kg, "validate", "--format", "turtle", "--no-ontology", "--data", str(data), "--shapes", str(shapes)],
-        "jena shacl (default heap)": ["java", "-cp", classpath, "shacl.shacl", "validate", "--shapes", str(shapes),
-                                      "--data", str(data)],
-        "jena shacl (-Xmx1g)": ["java", "-Xmx1g", "-cp", classpath, "shacl.shacl", "validate", "--shapes", str(shapes),
-                                "--data", str(data)],
+        "kg validate": [
+            kg,
+            "validate",
+            "--format",
+            "turtle",
+            "--no-ontology",
+            "--data",
+            str(data),
+            "--shapes",
+            str(shapes),
+        ],
+        "jena shacl (default heap)": [
+            "java",
+            "-cp",
+            classpath,
+            "shacl.shacl",
+            "validate",
+            "--shapes",
+            str(shapes),
+            "--data",
+            str(data),
+        ],
+        "jena shacl (-Xmx1g)": [
+            "java",
+            "-Xmx1g",
+            "-cp",
+            classpath,
+            "shacl.shacl",
+            "validate",
+            "--shapes",
+            str(shapes),
+            "--data",
+            str(data),
+        ],
     }
     env = {**os.environ, "KG_NO_CACHE": "1"}
     runs: dict[str, list[dict[str, object]]] = {name: [] for name in commands}
-    for name, command in commands.items():  # warm the file cache and the bytecode once
+    for command in commands.values():  # warm the file cache and the bytecode once
         run(command, env)
     for _ in range(args.repeats):
         for name, command in commands.items():
@@ -121,27 +201,58 @@ def main() -> int:
     jena_nodes = focus_nodes_of_turtle_report(str(runs["jena shacl (default heap)"][-1]["stdout"]))
     best_jena = min(summary[n]["seconds"] for n in commands if n.startswith("jena"))  # type: ignore[index]
     report: dict[str, object] = {
-        "triples": args.triples, "cores": os.cpu_count(), "shapes": str(shapes.name), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "triples": args.triples,
+        "cores": os.cpu_count(),
+        "shapes": str(shapes.name),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "summary": summary,
         "kg_to_best_jena": summary["kg validate"]["seconds"] / best_jena,  # type: ignore[index,operator]
-        "same_focus_nodes_as_jena": kg_nodes == jena_nodes, "violating_focus_nodes": len(kg_nodes),
+        "same_focus_nodes_as_jena": kg_nodes == jena_nodes,
+        "violating_focus_nodes": len(kg_nodes),
     }
     if args.pyshacl:
-        reference = run([kg, "validate", "--engine", "pyshacl", "--format", "turtle", "--no-ontology",
-                         "--data", str(data), "--shapes", str(shapes)], env)
-        report["pyshacl"] = {"seconds": reference["seconds"], "peak_rss_mb": reference["peak_rss_mb"]}
-        report["same_focus_nodes_as_pyshacl"] = focus_nodes_of_turtle_report(str(reference["stdout"])) == kg_nodes
+        reference = run(
+            [
+                kg,
+                "validate",
+                "--engine",
+                "pyshacl",
+                "--format",
+                "turtle",
+                "--no-ontology",
+                "--data",
+                str(data),
+                "--shapes",
+                str(shapes),
+            ],
+            env,
+        )
+        report["pyshacl"] = {
+            "seconds": reference["seconds"],
+            "peak_rss_mb": reference["peak_rss_mb"],
+        }
+        report["same_focus_nodes_as_pyshacl"] = (
+            focus_nodes_of_turtle_report(str(reference["stdout"])) == kg_nodes
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(f"{args.triples:,} triples (+ ontology and bundled data), shapes {shapes.name}, {os.cpu_count()} cores, "
-          f"medians of {args.repeats}:")
+    print(
+        f"{args.triples:,} triples (+ ontology and bundled data), shapes {shapes.name}, {os.cpu_count()} cores, "
+        f"medians of {args.repeats}:"
+    )
     for name, row in summary.items():
-        print(f"  {name:<28} {row['seconds']:7.2f} s wall  {row['cpu_seconds']:7.2f} s CPU  {row['peak_rss_mb']:6d} MB"  # type: ignore[index]
-              f"  load average before each run {row['load_average']}")  # type: ignore[index]
-    print(f"  kg / faster Jena: {report['kg_to_best_jena']:.2f}x; same violating focus nodes as Jena: "
-          f"{report['same_focus_nodes_as_jena']} ({len(kg_nodes)})")
+        print(
+            f"  {name:<28} {row['seconds']:7.2f} s wall  {row['cpu_seconds']:7.2f} s CPU  {row['peak_rss_mb']:6d} MB"  # type: ignore[index]
+            f"  load average before each run {row['load_average']}"
+        )  # type: ignore[index]
+    print(
+        f"  kg / faster Jena: {report['kg_to_best_jena']:.2f}x; same violating focus nodes as Jena: "
+        f"{report['same_focus_nodes_as_jena']} ({len(kg_nodes)})"
+    )
     if args.pyshacl:
-        print(f"  pySHACL: {report['pyshacl']['seconds']:.1f} s; same focus nodes as kg: {report['same_focus_nodes_as_pyshacl']}")  # type: ignore[index]
+        print(
+            f"  pySHACL: {report['pyshacl']['seconds']:.1f} s; same focus nodes as kg: {report['same_focus_nodes_as_pyshacl']}"
+        )  # type: ignore[index]
     return 0
 
 

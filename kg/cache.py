@@ -15,6 +15,7 @@ directly; above it, parsing grows with size (4 s at a million triples) and the c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -76,7 +77,9 @@ def cache_key(rdf_files: Sequence[RdfFile]) -> str:
     return digest.hexdigest()
 
 
-def cached_store(rdf_files: Sequence[RdfFile], load: Loader) -> tuple[ox.Store, dict[str, str]] | None:
+def cached_store(
+    rdf_files: Sequence[RdfFile], load: Loader
+) -> tuple[ox.Store, dict[str, str]] | None:
     """The cached store of ``rdf_files`` and their prefixes, built with ``load`` if there is
     none yet; None when the cache folder cannot be written (the caller parses in memory).
 
@@ -105,28 +108,35 @@ def open_cached(key: str) -> tuple[ox.Store, dict[str, str]] | None:
         if not isinstance(prefixes, dict):
             raise ValueError("no prefixes in the marker")
         store = ox.Store.read_only(str(entry / "store"))
-    except (OSError, RuntimeError, ValueError, KeyError, TypeError) as error:  # RocksDB says Corruption with a RuntimeError
+    # RocksDB says Corruption with a RuntimeError
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError) as error:
         _remove_unreadable(entry, error)
         return None
-    try:
+    with contextlib.suppress(OSError):  # another user's cache, read-only: still usable
         os.utime(marker)  # most recently used, for pruning
-    except OSError:
-        pass  # another user's cache, read-only: still usable
     return store, {str(p): str(n) for p, n in prefixes.items()}
 
 
 def _remove_unreadable(entry: Path, error: Exception) -> None:
-    reason = getattr(error, "strerror", None) or " ".join(str(error).split())[:120] or type(error).__name__
+    reason = (
+        getattr(error, "strerror", None)
+        or " ".join(str(error).split())[:120]
+        or type(error).__name__
+    )
     try:
         shutil.rmtree(entry)
     except FileNotFoundError:
         return
     except OSError:
-        raise KgError(f"the cached store {entry} cannot be read ({reason}) nor removed: remove that folder, "
-                      "or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)") from None
+        raise KgError(
+            f"the cached store {entry} cannot be read ({reason}) nor removed: remove that folder, "
+            "or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)"
+        ) from None
 
 
-def build_cached(key: str, rdf_files: Sequence[RdfFile], load: Loader) -> tuple[ox.Store, dict[str, str]] | None:
+def build_cached(
+    key: str, rdf_files: Sequence[RdfFile], load: Loader
+) -> tuple[ox.Store, dict[str, str]] | None:
     """Stream ``rdf_files`` into a new on-disk store and publish it in the cache under ``key``.
 
     ``load(store, rdf_file, prefixes)`` loads one file. Returns the published store opened
@@ -150,7 +160,9 @@ def build_cached(key: str, rdf_files: Sequence[RdfFile], load: Loader) -> tuple[
         store.flush()
         del store
         (building / MARKER).write_text(
-            json.dumps({"files": [str(f.path) for f in rdf_files], "prefixes": prefixes}), encoding="utf-8")
+            json.dumps({"files": [str(f.path) for f in rdf_files], "prefixes": prefixes}),
+            encoding="utf-8",
+        )
         try:
             building.rename(root / key)
         except OSError:  # another process published the same key first: use theirs
@@ -190,7 +202,9 @@ def _abandoned(entry: Path, now: float) -> bool:
         return now - _mtime(entry) > 24 * 3600  # the pid was reused; no build takes a day
     if building:
         return True
-    return now - _mtime(entry) > ABANDONED_AFTER_SECONDS  # strays of other versions (.tmp files, old builds)
+    return (
+        now - _mtime(entry) > ABANDONED_AFTER_SECONDS
+    )  # strays of other versions (.tmp files, old builds)
 
 
 def _process_alive(pid: int) -> bool:
@@ -216,7 +230,5 @@ def _remove(entry: Path) -> None:
     if entry.is_dir() and not entry.is_symlink():
         shutil.rmtree(entry, ignore_errors=True)
     else:
-        try:
+        with contextlib.suppress(OSError):
             entry.unlink()
-        except OSError:
-            pass

@@ -24,15 +24,42 @@ from kg.sparql_text import check_nesting, service_variables, variables
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: XSD datatype names that a parameter may end with (``?_year_integer``, ``?_day_date``).
-XSD_TYPE_NAMES = frozenset({
-    "string", "boolean", "decimal", "integer", "double", "float", "date", "dateTime", "time",
-    "gYear", "gYearMonth", "duration", "anyURI", "language", "nonNegativeInteger",
-    "positiveInteger", "negativeInteger", "nonPositiveInteger", "long", "int", "short", "byte",
-    "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "dateTimeStamp",
-})
+XSD_TYPE_NAMES = frozenset(
+    {
+        "string",
+        "boolean",
+        "decimal",
+        "integer",
+        "double",
+        "float",
+        "date",
+        "dateTime",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "duration",
+        "anyURI",
+        "language",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+        "dateTimeStamp",
+    }
+)
 
 _PARAMETER_VARIABLE = re.compile(r"_{1,2}[A-Za-z0-9][A-Za-z0-9_]*")
-_PREFIX_DECLARATION = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_PREFIX_DECLARATION = re.compile(
+    r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE
+)
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -234,7 +261,9 @@ def _parameter_from_variable(variable: str, prefixes: dict[str, str]) -> Paramet
         datatype = prefixes[parts[-2]] + parts[-1]
         return Parameter(variable, "_".join(parts[:-2]), "datatype", optional, datatype=datatype)
     if len(parts) >= 2 and parts[-1] in XSD_TYPE_NAMES:
-        return Parameter(variable, "_".join(parts[:-1]), "datatype", optional, datatype=XSD + parts[-1])
+        return Parameter(
+            variable, "_".join(parts[:-1]), "datatype", optional, datatype=XSD + parts[-1]
+        )
     if len(parts) >= 2 and _LANGUAGE_TAG.match(parts[-1]):
         return Parameter(variable, "_".join(parts[:-1]), "language", optional, language=parts[-1])
     return Parameter(variable, "_".join(parts), "literal", optional)
@@ -264,7 +293,7 @@ def parse_grlc_header(text: str, path: Path | None = None) -> dict[str, object]:
         content = body.strip()
         if not content:
             continue
-        indented = body.startswith("  ") or body.startswith("\t")
+        indented = body.startswith(("  ", "\t"))
         if content.startswith("- ") or content == "-":
             if current_key is None:
                 raise KgError(f"{where}:{number}: grlc header list item outside a key")
@@ -275,7 +304,9 @@ def parse_grlc_header(text: str, path: Path | None = None) -> dict[str, object]:
             elif isinstance(existing, list):
                 existing.append(item)
             else:
-                raise KgError(f"{where}:{number}: list item under {current_key!r}, which has a value")
+                raise KgError(
+                    f"{where}:{number}: list item under {current_key!r}, which has a value"
+                )
             continue
         key, sep, value = content.partition(":")
         if sep and re.fullmatch(r"[A-Za-z_][\w-]*", key.strip()) and not indented:
@@ -285,7 +316,9 @@ def parse_grlc_header(text: str, path: Path | None = None) -> dict[str, object]:
         if current_key is not None and isinstance(header.get(current_key), str) and indented:
             header[current_key] = f"{header[current_key]} {content}".strip()
             continue
-        raise KgError(f"{where}:{number}: grlc header line is not 'key: value' or '- item': {content!r}")
+        raise KgError(
+            f"{where}:{number}: grlc header line is not 'key: value' or '- item': {content!r}"
+        )
     return header
 
 
@@ -330,14 +363,21 @@ def parameter_signature(saved: SavedQuery) -> str:
 def saved_query_json(saved: SavedQuery) -> dict[str, object]:
     """One saved query as data: what `kg queries NAME --format json` and ``/api/queries`` give."""
     return {
-        "name": saved.name, "summary": saved.summary, "description": saved.description,
+        "name": saved.name,
+        "summary": saved.summary,
+        "description": saved.description,
         "tags": list(saved.tags),
         "parameters": [
-            {"name": p.name, "type": p.describe_type(), "optional": not saved.needs(p),
-             **({"default": saved.defaults[p.name]} if p.name in saved.defaults else {})}
+            {
+                "name": p.name,
+                "type": p.describe_type(),
+                "optional": not saved.needs(p),
+                **({"default": saved.defaults[p.name]} if p.name in saved.defaults else {}),
+            }
             for p in saved.parameters
         ],
-        "defaults": saved.defaults, "text": saved.text,
+        "defaults": saved.defaults,
+        "text": saved.text,
         **({"chart": saved.chart} if saved.chart else {}),
     }
 
@@ -380,6 +420,8 @@ def _without_header(text: str) -> str:
     """The query after its leading ``#+`` header lines (shown above it already)."""
     lines = text.splitlines(keepends=True)
     start = 0
-    while start < len(lines) and (lines[start].lstrip().startswith("#+") or not lines[start].strip()):
+    while start < len(lines) and (
+        lines[start].lstrip().startswith("#+") or not lines[start].strip()
+    ):
         start += 1
     return "".join(lines[start:])

@@ -37,17 +37,38 @@ CHARTS_DIR = Path(__file__).resolve().parent / "resources" / "charts"
 SPEC_SUFFIX = ".vl.json"
 #: Fonts vl-convert is told about: its bundled fonts have no CJK glyphs, and the outlet's name
 #: (傅里叶的猫) is Chinese. Debian: fonts-wqy-microhei.
-CJK_FONT_DIRS = ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
+CJK_FONT_DIRS = (
+    "/usr/share/fonts/truetype/wqy",
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/truetype/noto",
+)
 #: The font every text of a chart asks for: Latin text looks as in other charts, CJK falls back.
 FONT = "Liberation Sans, Arial, Helvetica, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 PICTURE_TYPES = (".svg", ".png")
 PNG_SCALE = 2  # pixels per SVG unit: sharp text on high-density screens and in the README
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMBER_TYPES = {f"{_XSD}{name}" for name in (
-    "decimal", "double", "float", "integer", "int", "long", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
-    "unsignedShort", "unsignedByte")}
+_NUMBER_TYPES = {
+    f"{_XSD}{name}"
+    for name in (
+        "decimal",
+        "double",
+        "float",
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 _FONTS_REGISTERED = {"done": False}
 
 
@@ -79,7 +100,9 @@ def chart_spec(name: str, graph: LoadedGraph) -> dict[str, Any]:
     wanted = settings.get("rowsWith", [])
     rows = [row for row in select_rows(saved, graph=graph) if all(v in row for v in wanted)]
     if not rows:
-        raise KgError(f"chart {name}: the saved query {saved.name} finds nothing to draw in this graph")
+        raise KgError(
+            f"chart {name}: the saved query {saved.name} finds nothing to draw in this graph"
+        )
     claim_variable = settings["claim"]
     claims = {row[claim_variable].value for row in rows if claim_variable in row}  # type: ignore[union-attr]
     sources = _sources(claims, graph)
@@ -106,11 +129,15 @@ def source_line(sources: Iterable[Mapping[str, Any]]) -> str:
     """
     grouped: dict[tuple[str, str], set[int]] = {}
     for source in sources:
-        grouped.setdefault((source["outlet"], source["published"]), set()).update(source["paragraphs"])
+        grouped.setdefault((source["outlet"], source["published"]), set()).update(
+            source["paragraphs"]
+        )
     parts = []
     for (outlet, published), paragraphs in sorted(grouped.items()):
         markers = ", ".join(f"[{p}]" for p in sorted(paragraphs))
-        parts.append(f"{outlet}, {published}, paragraph{'s' if len(paragraphs) > 1 else ''} {markers}")
+        parts.append(
+            f"{outlet}, {published}, paragraph{'s' if len(paragraphs) > 1 else ''} {markers}"
+        )
     return "Source: " + "; ".join(parts)
 
 
@@ -127,14 +154,22 @@ def render_chart(spec: Mapping[str, Any], picture_format: str) -> bytes:
         if picture_format == "svg":
             return vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()).encode("utf-8")
         if picture_format == "png":
-            return bytes(vl_convert.vegalite_to_png(spec, vl_version=_vl_version(), scale=PNG_SCALE))
+            return bytes(
+                vl_convert.vegalite_to_png(spec, vl_version=_vl_version(), scale=PNG_SCALE)
+            )
     except ValueError as error:
-        raise KgError(f"vl-convert could not render the chart: {' '.join(str(error).split())}") from None
+        raise KgError(
+            f"vl-convert could not render the chart: {' '.join(str(error).split())}"
+        ) from None
     raise KgError(f"unknown picture format {picture_format!r}; use svg or png")
 
 
-def write_chart(name: str, out: str | os.PathLike[str], graph: LoadedGraph,
-                progress: Callable[[str], None] | None = None) -> Path:
+def write_chart(
+    name: str,
+    out: str | os.PathLike[str],
+    graph: LoadedGraph,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Draw chart ``name`` for ``graph`` into ``out`` (.svg or .png, by its extension).
 
     Raises:
@@ -160,7 +195,9 @@ def _template(name: str) -> dict[str, Any]:
         import difflib
 
         close = difflib.get_close_matches(name, chart_names(), n=3, cutoff=0.5)
-        hint = f"did you mean {', '.join(close)}?" if close else f"charts: {', '.join(chart_names())}"
+        hint = (
+            f"did you mean {', '.join(close)}?" if close else f"charts: {', '.join(chart_names())}"
+        )
         raise KgError(f"no chart named {name!r}; {hint}")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -181,7 +218,9 @@ def _sources(claims: set[str], graph: LoadedGraph) -> dict[str, dict[str, Any]]:
         claim = row["claim"].value  # type: ignore[union-attr]
         if claim not in claims:
             continue
-        source = found.setdefault(claim, {"published": str(_json_value(row["published"])), "paragraphs": set()})
+        source = found.setdefault(
+            claim, {"published": str(_json_value(row["published"])), "paragraphs": set()}
+        )
         source["paragraphs"].add(int(row["paragraph"].value))  # type: ignore[union-attr]
         label = row["outletLabel"]
         labels.setdefault(claim, {}).setdefault(getattr(label, "language", None) or "", label.value)  # type: ignore[union-attr]
@@ -190,7 +229,9 @@ def _sources(claims: set[str], graph: LoadedGraph) -> dict[str, dict[str, Any]]:
         source["outlet"] = by_language.get("en") or next(iter(by_language.values()))
     missing = sorted(claims - found.keys())
     if missing:
-        raise KgError(f"no source (outlet, date, paragraph) for {len(missing)} claim(s), e.g. {missing[0]}")
+        raise KgError(
+            f"no source (outlet, date, paragraph) for {len(missing)} claim(s), e.g. {missing[0]}"
+        )
     return found
 
 
@@ -198,7 +239,11 @@ def _json_value(term: object) -> object:
     if isinstance(term, ox.Literal):
         if term.datatype.value in _NUMBER_TYPES:
             number = Decimal(term.value)
-            return int(number) if number == number.to_integral_value() and "." not in term.value else float(number)
+            return (
+                int(number)
+                if number == number.to_integral_value() and "." not in term.value
+                else float(number)
+            )
         return term.value
     return getattr(term, "value", str(term))
 
@@ -206,8 +251,14 @@ def _json_value(term: object) -> object:
 def _config(own: Mapping[str, Any]) -> dict[str, Any]:
     config: dict[str, Any] = {
         "font": FONT,
-        "title": {"fontSize": 16, "subtitleFontSize": 12, "subtitleColor": "#555", "anchor": "start",
-                  "subtitlePadding": 6, "offset": 14},
+        "title": {
+            "fontSize": 16,
+            "subtitleFontSize": 12,
+            "subtitleColor": "#555",
+            "anchor": "start",
+            "subtitlePadding": 6,
+            "offset": 14,
+        },
         "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal"},
         "view": {"stroke": None},
         "background": "white",
@@ -225,8 +276,10 @@ def _validated(spec: dict[str, Any], name: str) -> dict[str, Any]:
     kind = altair.LayerChart if "layer" in spec else altair.Chart
     try:
         return kind.from_dict(spec).to_dict()
-    except Exception as error:  # noqa: BLE001 - altair raises schema errors of several classes
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    except Exception as error:
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         raise KgError(f"chart {name}: the spec is not valid Vega-Lite: {first_line}") from None
 
 

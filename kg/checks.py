@@ -60,4 +60,3 @@ def run_check(graph: LoadedGraph, check: SavedQuery) -> CheckOutcome:
     prefixes = {**graph.prefixes, **check.prefixes}
     rows = [[term_text(solution[v], prefixes) for v in variables] for solution in results]
     return CheckOutcome(check=check, variables=variables, rows=rows)
-

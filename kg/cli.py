@@ -36,7 +36,13 @@ def cli(debug: bool) -> None:
 
 @cli.command("queries")
 @click.argument("name", required=False)
-@click.option("--format", "output_format", type=click.Choice(["table", "tsv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
 def list_queries(name: str | None, output_format: str) -> None:
     """List the saved queries, their summaries and parameters; with NAME, show one query:
     its description, parameters (type, required or default) and SPARQL text.
@@ -79,27 +85,79 @@ def list_queries(name: str | None, output_format: str) -> None:
 
 @cli.command("query")
 @click.argument("name", required=False)
-@click.option("--file", "query_file", metavar="FILE",
-              help="Run the SPARQL query in this file (- reads standard input) instead of a saved one.")
-@click.option("--query", "query_text", metavar="SPARQL", help="Run this SPARQL query text (as Jena's arq --query).")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter of the query (repeatable). IRIs in full, as a prefixed name, or as a label (腾讯).")
-@click.option("--format", "output_format", default="table", show_default=True,
-              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"]),
-              help="table for people; json/xml/csv/tsv (SELECT, ASK); turtle/ntriples/jsonld/xml (CONSTRUCT, DESCRIBE).")
-@click.option("-x", "--expanded", is_flag=True, help="Print each row as a record of name | value lines (psql's \\x).")
-@click.option("--wrap", is_flag=True, help="Wrap long cells within their column instead of cutting them to the terminal.")
-@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Query these RDF files or folders instead of the bundled graph (repeatable; .ttl, .nt, .nq, .trig, "
-                   ".rdf, .jsonld, each also .gz).")
-@click.option("--endpoint", metavar="URL", help="Run the query at this SPARQL 1.1 endpoint instead "
-              "(basic auth from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD).")
-@click.option("--timeout", type=click.FloatRange(min=0.1),
-              help="Stop the query after this many seconds (exit 2). Default: none on the bundled graph, 30 at an endpoint.")
-@click.option("--no-cache", is_flag=True, help="Parse the files even if a cached store of them exists.")
-def run_saved_query(name: str | None, query_file: str | None, query_text: str | None, params: tuple[str, ...],
-                    output_format: str, expanded: bool, wrap: bool, data_paths: tuple[Path, ...],
-                    endpoint: str | None, timeout: float | None, no_cache: bool) -> None:
+@click.option(
+    "--file",
+    "query_file",
+    metavar="FILE",
+    help="Run the SPARQL query in this file (- reads standard input) instead of a saved one.",
+)
+@click.option(
+    "--query",
+    "query_text",
+    metavar="SPARQL",
+    help="Run this SPARQL query text (as Jena's arq --query).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter of the query (repeatable). IRIs in full, as a prefixed name, or as a label (腾讯).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld"]),
+    help="table for people; json/xml/csv/tsv (SELECT, ASK); turtle/ntriples/jsonld/xml (CONSTRUCT, DESCRIBE).",
+)
+@click.option(
+    "-x",
+    "--expanded",
+    is_flag=True,
+    help="Print each row as a record of name | value lines (psql's \\x).",
+)
+@click.option(
+    "--wrap",
+    is_flag=True,
+    help="Wrap long cells within their column instead of cutting them to the terminal.",
+)
+@click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Query these RDF files or folders instead of the bundled graph (repeatable; .ttl, .nt, .nq, .trig, "
+    ".rdf, .jsonld, each also .gz).",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run the query at this SPARQL 1.1 endpoint instead "
+    "(basic auth from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    help="Stop the query after this many seconds (exit 2). Default: none on the bundled graph, 30 at an endpoint.",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Parse the files even if a cached store of them exists."
+)
+def run_saved_query(
+    name: str | None,
+    query_file: str | None,
+    query_text: str | None,
+    params: tuple[str, ...],
+    output_format: str,
+    expanded: bool,
+    wrap: bool,
+    data_paths: tuple[Path, ...],
+    endpoint: str | None,
+    timeout: float | None,
+    no_cache: bool,
+) -> None:
     """Run a saved query (or --file, or --query) on the bundled graph and print its results.
 
     Ad-hoc queries may use the project's prefixes (snk:, snd:, snc:, wd:, rdfs:, ...) without
@@ -130,7 +188,11 @@ def run_saved_query(name: str | None, query_file: str | None, query_text: str | 
     values = parse_param_options(params)
     graph = None
     if not endpoint:
-        graph = load_files(list(data_paths), use_cache=not no_cache) if data_paths else load_bundled_graph()
+        graph = (
+            load_files(list(data_paths), use_cache=not no_cache)
+            if data_paths
+            else load_bundled_graph()
+        )
     prefixes = display_prefixes(saved, graph.prefixes if graph else None)
 
     def resolve(label: str) -> str:
@@ -149,30 +211,75 @@ def run_saved_query(name: str | None, query_file: str | None, query_text: str | 
         click.echo(render(results, output_format, prefixes, layout=layout), nl=False)
         return
     assert graph is not None
-    click.echo(answer_text(graph, saved.text, bindings, output_format, prefixes,
-                           source=str(saved.path), timeout=timeout, layout=layout), nl=False)
+    click.echo(
+        answer_text(
+            graph,
+            saved.text,
+            bindings,
+            output_format,
+            prefixes,
+            source=str(saved.path),
+            timeout=timeout,
+            layout=layout,
+        ),
+        nl=False,
+    )
 
 
 @cli.command("validate")
-@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
-              help="RDF files or folders to validate (repeatable); the bundled data by default.")
-@click.option("--shapes", "shapes_paths", multiple=True, type=click.Path(path_type=Path),
-              help="SHACL shapes files or folders (repeatable); the bundled shapes by default.")
-@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Ontology files merged into the data (repeatable); the bundled ontology by default.")
+@click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="RDF files or folders to validate (repeatable); the bundled data by default.",
+)
+@click.option(
+    "--shapes",
+    "shapes_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="SHACL shapes files or folders (repeatable); the bundled shapes by default.",
+)
+@click.option(
+    "--ontology",
+    "ontology_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Ontology files merged into the data (repeatable); the bundled ontology by default.",
+)
 @click.option("--no-ontology", is_flag=True, help="Merge no ontology into the data.")
-@click.option("--format", "output_format", type=click.Choice(["text", "turtle", "junit", "github"]),
-              default="text", show_default=True,
-              help="text: one line per violation; turtle: the standard SHACL validation report; "
-                   "junit: JUnit XML for CI; github: GitHub Actions annotations at the file and line of each node.")
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="fast: each constraint as one SPARQL query on Oxigraph (shapes or literals it cannot "
-                   "answer exactly go to pySHACL, with a note); pyshacl: the reference engine.")
-@click.option("--allow-warnings", is_flag=True,
-              help="As pySHACL's option: sh:Warning and sh:Info results do not make the data non-conforming.")
-def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...],
-                     ontology_paths: tuple[Path, ...], no_ontology: bool, output_format: str, engine: str,
-                     allow_warnings: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "turtle", "junit", "github"]),
+    default="text",
+    show_default=True,
+    help="text: one line per violation; turtle: the standard SHACL validation report; "
+    "junit: JUnit XML for CI; github: GitHub Actions annotations at the file and line of each node.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: each constraint as one SPARQL query on Oxigraph (shapes or literals it cannot "
+    "answer exactly go to pySHACL, with a note); pyshacl: the reference engine.",
+)
+@click.option(
+    "--allow-warnings",
+    is_flag=True,
+    help="As pySHACL's option: sh:Warning and sh:Info results do not make the data non-conforming.",
+)
+def validate_command(
+    data_paths: tuple[Path, ...],
+    shapes_paths: tuple[Path, ...],
+    ontology_paths: tuple[Path, ...],
+    no_ontology: bool,
+    output_format: str,
+    engine: str,
+    allow_warnings: bool,
+) -> None:
     """Check the data against the SHACL shapes. Exit 0 if it conforms, 1 if not.
 
     \b
@@ -186,24 +293,54 @@ def validate_command(data_paths: tuple[Path, ...], shapes_paths: tuple[Path, ...
     from kg.validation import validate
 
     ontology = [] if no_ontology else (list(ontology_paths) or None)
-    outcome = validate(data=list(data_paths) or None, shapes=list(shapes_paths) or None, ontology=ontology,
-                       engine=engine, allow_warnings=allow_warnings)
+    outcome = validate(
+        data=list(data_paths) or None,
+        shapes=list(shapes_paths) or None,
+        ontology=ontology,
+        engine=engine,
+        allow_warnings=allow_warnings,
+    )
     if outcome.engine_note:
         click.echo(f"note: {outcome.engine_note}", err=True)
-    renderers = {"turtle": lambda o: o.report_turtle(), "junit": junit_report, "github": github_report, "text": text_report}
+    renderers = {
+        "turtle": lambda o: o.report_turtle(),
+        "junit": junit_report,
+        "github": github_report,
+        "text": text_report,
+    }
     click.echo(renderers[output_format](outcome), nl=False)
     click.get_current_context().exit(EXIT_OK if outcome.conforms else EXIT_FINDING)
 
 
 @cli.command("describe")
 @click.argument("entity")
-@click.option("--inferred", is_flag=True, help="Also show the types the OWL reasoner infers (needs Java).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--endpoint", metavar="URL", help="Describe the entity as a SPARQL 1.1 endpoint knows it.")
-@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Describe from these RDF files or folders instead of the bundled graph (repeatable).")
-def describe_command(entity: str, inferred: bool, output_format: str, endpoint: str | None,
-                     data_paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--inferred", is_flag=True, help="Also show the types the OWL reasoner infers (needs Java)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--endpoint", metavar="URL", help="Describe the entity as a SPARQL 1.1 endpoint knows it."
+)
+@click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Describe from these RDF files or folders instead of the bundled graph (repeatable).",
+)
+def describe_command(
+    entity: str,
+    inferred: bool,
+    output_format: str,
+    endpoint: str | None,
+    data_paths: tuple[Path, ...],
+) -> None:
     """Print an entity card: names in both languages, types, Wikidata link, relations in and
     out, and every claim about it with its paragraph marker, modality and quote.
 
@@ -223,8 +360,12 @@ def describe_command(entity: str, inferred: bool, output_format: str, endpoint: 
     from kg.graph import load_bundled_graph, load_files
 
     if endpoint and (data_paths or inferred):
-        raise KgError("--endpoint describes the remote graph; --data and --inferred need local files")
-    graph = None if endpoint else (load_files(list(data_paths)) if data_paths else load_bundled_graph())
+        raise KgError(
+            "--endpoint describes the remote graph; --data and --inferred need local files"
+        )
+    graph = (
+        None if endpoint else (load_files(list(data_paths)) if data_paths else load_bundled_graph())
+    )
     # At an endpoint, names are shown with the prefixes the card's own queries declare
     # (parsing the bundled graph only for its prefixes would be wasted work).
     prefixes = graph.prefixes if graph else Catalog.bundled().get("claims-about").prefixes
@@ -233,7 +374,9 @@ def describe_command(entity: str, inferred: bool, output_format: str, endpoint: 
         from kg.reasoning import reason
 
         inferred_types = reason(list(data_paths) or None).inferred_types
-    card = describe(entity, graph=graph, endpoint=endpoint, prefixes=prefixes, inferred=inferred_types)
+    card = describe(
+        entity, graph=graph, endpoint=endpoint, prefixes=prefixes, inferred=inferred_types
+    )
     if output_format == "json":
         click.echo(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -241,13 +384,35 @@ def describe_command(entity: str, inferred: bool, output_format: str, endpoint: 
 
 
 @cli.command("viz")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The picture to write: FILE.svg or FILE.png.")
-@click.option("--focus", metavar="ENTITY", help="Draw only the neighbourhood of this entity (IRI, prefixed name or label).")
-@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10), help="How many edges away from --focus to draw.")
-@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Draw these RDF files or folders instead of the bundled graph (repeatable).")
-def viz_command(out_file: Path, focus: str | None, depth: int, data_paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The picture to write: FILE.svg or FILE.png.",
+)
+@click.option(
+    "--focus",
+    metavar="ENTITY",
+    help="Draw only the neighbourhood of this entity (IRI, prefixed name or label).",
+)
+@click.option(
+    "--depth",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0, 10),
+    help="How many edges away from --focus to draw.",
+)
+@click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Draw these RDF files or folders instead of the bundled graph (repeatable).",
+)
+def viz_command(
+    out_file: Path, focus: str | None, depth: int, data_paths: tuple[Path, ...]
+) -> None:
     """Draw the supernode ecosystem with Graphviz: organizations by role, solutions, chips and
     switches, with who offers, makes, uses, partners with, buys, and who is restricted.
 
@@ -271,10 +436,20 @@ def viz_command(out_file: Path, focus: str | None, depth: int, data_paths: tuple
 
 @cli.command("chart")
 @click.argument("name")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The picture to write: FILE.svg or FILE.png.")
-@click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Chart these RDF files or folders instead of the bundled graph (repeatable).")
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The picture to write: FILE.svg or FILE.png.",
+)
+@click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Chart these RDF files or folders instead of the bundled graph (repeatable).",
+)
 def chart_command(name: str, out_file: Path, data_paths: tuple[Path, ...]) -> None:
     """Draw one of the market's figures from its saved query, titled and with its source
     (outlet, date, paragraph markers). NAME: procurement-mix, projections or restrictions.
@@ -295,12 +470,33 @@ def chart_command(name: str, out_file: Path, data_paths: tuple[Path, ...]) -> No
 
 
 @cli.command("synth")
-@click.option("--triples", required=True, type=click.IntRange(min=1), help="How many triples to write (within 3%).")
-@click.option("--seed", default=1, show_default=True, type=int, help="The random seed: the same seed gives the same bytes.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write synthetic.ttl (and expected-violations.tsv) into.")
-@click.option("--violations", default=0, show_default=True, type=click.IntRange(min=0),
-              help="Inject this many violations of each kind the shapes catch.")
+@click.option(
+    "--triples",
+    required=True,
+    type=click.IntRange(min=1),
+    help="How many triples to write (within 3%).",
+)
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    type=int,
+    help="The random seed: the same seed gives the same bytes.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write synthetic.ttl (and expected-violations.tsv) into.",
+)
+@click.option(
+    "--violations",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Inject this many violations of each kind the shapes catch.",
+)
 def synth_command(triples: int, seed: int, out_dir: Path, violations: int) -> None:
     """Write a synthetic graph in the supernode ontology, shaped like the bundled data, for
     benchmarks and tests; it conforms to the shapes unless --violations is given.
@@ -313,13 +509,20 @@ def synth_command(triples: int, seed: int, out_dir: Path, violations: int) -> No
     from kg.synth import generate
 
     report = generate(triples, seed, out_dir, violations)
-    click.echo(f"wrote {report.triples} triples ({report.articles} articles, {report.entities} entities, "
-               f"{report.claims} claims, {report.violations} injected violations) to {report.path}")
+    click.echo(
+        f"wrote {report.triples} triples ({report.articles} articles, {report.entities} entities, "
+        f"{report.claims} claims, {report.violations} injected violations) to {report.path}"
+    )
 
 
 @cli.command("reason")
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help="Ontology and data files or folders to reason over (repeatable); the bundled graph by default.")
+@click.option(
+    "--data",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Ontology and data files or folders to reason over (repeatable); the bundled graph by default.",
+)
 def reason_command(paths: tuple[Path, ...]) -> None:
     """Run the HermiT OWL reasoner: consistency, unsatisfiable classes, inferred types.
 
@@ -334,7 +537,9 @@ def reason_command(paths: tuple[Path, ...]) -> None:
 
     outcome = reason(list(paths) or None)
     for datatype, count in outcome.datatypes_passed_as_strings.items():
-        click.echo(f"note: {count} {datatype} literals passed to HermiT as strings ({datatype} is outside OWL 2's datatype map)")
+        click.echo(
+            f"note: {count} {datatype} literals passed to HermiT as strings ({datatype} is outside OWL 2's datatype map)"
+        )
     if not outcome.consistent:
         click.echo("Inconsistent:")
         for explanation in outcome.explanations:
@@ -352,8 +557,13 @@ def reason_command(paths: tuple[Path, ...]) -> None:
 
 
 @cli.command("check")
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help="Ontology, data and shapes files or folders (repeatable); the bundled ones by default.")
+@click.option(
+    "--data",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Ontology, data and shapes files or folders (repeatable); the bundled ones by default.",
+)
 def check_command(paths: tuple[Path, ...]) -> None:
     """Run the coherence checks (queries/checks/*-violation.rq); each must find nothing.
 
@@ -379,10 +589,20 @@ def check_command(paths: tuple[Path, ...]) -> None:
 
 
 @cli.command("docs")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write index.html into (made if missing).")
-@click.option("--ontology", "ontology_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Ontology files or folders to document (repeatable); the bundled ontology by default.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write index.html into (made if missing).",
+)
+@click.option(
+    "--ontology",
+    "ontology_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Ontology files or folders to document (repeatable); the bundled ontology by default.",
+)
 def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
     """Write HTML documentation of the ontology (pyLODE): every class and property, both
     languages, definitions and alignments.
@@ -392,7 +612,6 @@ def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
       kg docs --out site/ && xdg-open site/index.html
     """
     from kg.docs import write_docs
-
     from kg.terminal import steps
 
     with steps("kg docs", 3) as progress:
@@ -401,13 +620,35 @@ def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
 
 
 @cli.command("push")
-@click.option("--endpoint", required=True, metavar="URL",
-              help="The Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DATASET/data).")
-@click.option("--graph", "graph_iri", metavar="IRI", help="The named graph to replace; the default graph if not given.")
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help="RDF files or folders to send (repeatable); the bundled ontology and data by default.")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds per HTTP request.")
-def push_command(endpoint: str, graph_iri: str | None, paths: tuple[Path, ...], timeout: float) -> None:
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DATASET/data).",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    help="The named graph to replace; the default graph if not given.",
+)
+@click.option(
+    "--data",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="RDF files or folders to send (repeatable); the bundled ontology and data by default.",
+)
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds per HTTP request.",
+)
+def push_command(
+    endpoint: str, graph_iri: str | None, paths: tuple[Path, ...], timeout: float
+) -> None:
     """Replace a graph in a triplestore with the bundled graph (HTTP PUT, SPARQL 1.1 Graph Store
     Protocol), then read it back and check the store holds exactly the triples sent.
 
@@ -418,23 +659,45 @@ def push_command(endpoint: str, graph_iri: str | None, paths: tuple[Path, ...], 
     """
     from kg.bundle import bundled
     from kg.remote import push
-
     from kg.terminal import steps
 
     with steps("kg push", 4) as progress:
-        outcome = push(endpoint, list(paths) or bundled().graph_files(), graph_iri, timeout=timeout, progress=progress)
+        outcome = push(
+            endpoint,
+            list(paths) or bundled().graph_files(),
+            graph_iri,
+            timeout=timeout,
+            progress=progress,
+        )
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    click.echo(f"Pushed {outcome.sent} triples to {target} at {outcome.url}; "
-               f"read back {outcome.held}: the store holds exactly the triples sent.")
+    click.echo(
+        f"Pushed {outcome.sent} triples to {target} at {outcome.url}; "
+        f"read back {outcome.held}: the store holds exactly the triples sent."
+    )
 
 
 @cli.command("export")
-@click.option("--format", "output_format", type=click.Choice(["turtle", "ntriples", "jsonld", "xml"]),
-              default="turtle", show_default=True, help="The RDF syntax to write.")
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help="RDF files or folders to merge (repeatable); the bundled ontology and data by default.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (through a temporary file and a rename); standard output by default.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["turtle", "ntriples", "jsonld", "xml"]),
+    default="turtle",
+    show_default=True,
+    help="The RDF syntax to write.",
+)
+@click.option(
+    "--data",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="RDF files or folders to merge (repeatable); the bundled ontology and data by default.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (through a temporary file and a rename); standard output by default.",
+)
 def export_command(output_format: str, paths: tuple[Path, ...], out_file: Path | None) -> None:
     """Write the merged graph, losslessly and deterministically (same graph, same bytes).
 
@@ -455,30 +718,111 @@ def export_command(output_format: str, paths: tuple[Path, ...], out_file: Path |
 
 
 @cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option("--port", default=7879, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help="RDF files or folders to serve (repeatable); the bundled graph by default.")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds a query may run.")
-@click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(min=1), help="Largest request body, in bytes.")
-@click.option("--max-result", default=50_000_000, show_default=True, type=click.IntRange(min=1), help="Largest serialized result, in bytes.")
-@click.option("--allow-service", "service_hosts", multiple=True, metavar="HOST[:PORT]",
-              help="A host and port SERVICE clauses may call (repeatable; a bare host means port 80 for "
-                   "http and 443 for https); none by default.")
-@click.option("--cors", "cors_origin", metavar="ORIGIN",
-              help="The one origin browsers may call the endpoint from (Access-Control-Allow-Origin); none by default.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
-@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(min=64),
-              help="Memory (address space) of each worker process, in MB.")
-@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(min=1),
-              help="Open connections in total (503 beyond).")
-@click.option("--max-client-connections", default=32, show_default=True, type=click.IntRange(min=1),
-              help="Open connections from one client address (503 beyond).")
-@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds a client has to send a request's headers, and again its body.")
-def serve_command(host: str, port: int, paths: tuple[Path, ...], timeout: float, max_body: int,
-                  max_result: int, service_hosts: tuple[str, ...], cors_origin: str | None, workers: int,
-                  max_memory: int, max_connections: int, max_client_connections: int, read_timeout: float) -> None:
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback by default).",
+)
+@click.option(
+    "--port",
+    default=7879,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 picks a free one).",
+)
+@click.option(
+    "--data",
+    "paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="RDF files or folders to serve (repeatable); the bundled graph by default.",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run.",
+)
+@click.option(
+    "--max-body",
+    default=1_000_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Largest request body, in bytes.",
+)
+@click.option(
+    "--max-result",
+    default=50_000_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Largest serialized result, in bytes.",
+)
+@click.option(
+    "--allow-service",
+    "service_hosts",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="A host and port SERVICE clauses may call (repeatable; a bare host means port 80 for "
+    "http and 443 for https); none by default.",
+)
+@click.option(
+    "--cors",
+    "cors_origin",
+    metavar="ORIGIN",
+    help="The one origin browsers may call the endpoint from (Access-Control-Allow-Origin); none by default.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes.",
+)
+@click.option(
+    "--max-memory",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="Memory (address space) of each worker process, in MB.",
+)
+@click.option(
+    "--max-connections",
+    default=256,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Open connections in total (503 beyond).",
+)
+@click.option(
+    "--max-client-connections",
+    default=32,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Open connections from one client address (503 beyond).",
+)
+@click.option(
+    "--read-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client has to send a request's headers, and again its body.",
+)
+def serve_command(
+    host: str,
+    port: int,
+    paths: tuple[Path, ...],
+    timeout: float,
+    max_body: int,
+    max_result: int,
+    service_hosts: tuple[str, ...],
+    cors_origin: str | None,
+    workers: int,
+    max_memory: int,
+    max_connections: int,
+    max_client_connections: int,
+    read_timeout: float,
+) -> None:
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql.
 
     GET and POST queries, content negotiation (JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD,
@@ -494,10 +838,19 @@ def serve_command(host: str, port: int, paths: tuple[Path, ...], timeout: float,
     from kg.server import endpoint_settings, serve
 
     settings = endpoint_settings(
-        list(paths) or None, host=host, port=port, timeout=timeout, max_body_bytes=max_body,
-        max_result_bytes=max_result, service_allow=frozenset(parse_allowed_service(h) for h in service_hosts),
-        workers=workers, cors_origin=cors_origin, max_memory_mb=max_memory, max_connections=max_connections,
-        max_client_connections=max_client_connections, read_timeout=read_timeout,
+        list(paths) or None,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_body_bytes=max_body,
+        max_result_bytes=max_result,
+        service_allow=frozenset(parse_allowed_service(h) for h in service_hosts),
+        workers=workers,
+        cors_origin=cors_origin,
+        max_memory_mb=max_memory,
+        max_connections=max_connections,
+        max_client_connections=max_client_connections,
+        read_timeout=read_timeout,
     )
 
     def announce(url: str) -> None:
@@ -532,8 +885,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0) if isinstance(exit_.code, int | None) else EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
-        _report(f"kg: internal error: {type(error).__name__}: {' '.join(str(error).split())} (run with --debug for details)")
+    except Exception as error:
+        _report(
+            f"kg: internal error: {type(error).__name__}: {' '.join(str(error).split())} (run with --debug for details)"
+        )
         return EXIT_USAGE
     return code if isinstance(code, int) else EXIT_OK
 
@@ -546,10 +901,16 @@ def _report(message: str) -> None:
     from kg.terminal import paint
 
     prefix, _, rest = printable(message).partition(": ")
-    click.echo(f"{paint(prefix + ':', stream=sys.stderr, fg='red', bold=True)} {rest}" if rest else prefix, err=True)
+    click.echo(
+        f"{paint(prefix + ':', stream=sys.stderr, fg='red', bold=True)} {rest}" if rest else prefix,
+        err=True,
+    )
 
 
 def printable(message: str) -> str:
     """The message on one line: control and other unprintable characters (which a bad input
     can carry into it) written as escapes, so that no terminal or log sees a line break."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in message)
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in message
+    )

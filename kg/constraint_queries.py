@@ -50,9 +50,13 @@ def analyse_constraint_query(query: str, where: str) -> ConstraintQueryAnalysis:
     try:
         parsed = parseQuery(query)
     except ParseException as error:
-        raise KgError(f"{where}: the query does not parse: {' '.join(str(error).split())}") from None
+        raise KgError(
+            f"{where}: the query does not parse: {' '.join(str(error).split())}"
+        ) from None
     except Exception as error:  # rdflib raises plain exceptions for undeclared prefixes
-        raise KgError(f"{where}: the query does not parse: {' '.join(str(error).split())}") from None
+        raise KgError(
+            f"{where}: the query does not parse: {' '.join(str(error).split())}"
+        ) from None
     select = parsed[1]
     if not isinstance(select, CompValue) or select.name != "SelectQuery":
         raise KgError(f"{where}: sh:select must hold a SELECT query")
@@ -60,21 +64,37 @@ def analyse_constraint_query(query: str, where: str) -> ConstraintQueryAnalysis:
     for node in _nodes(select):
         if node.name == "MinusGraphPattern":
             raise KgError(f"{where}: a SPARQL constraint must not use MINUS (SHACL 5.2.1)")
-        if node.name == "InlineData" or (node.name in ("SelectQuery", "SubSelect") and _field(node, "valuesClause")):
+        if node.name == "InlineData" or (
+            node.name in ("SelectQuery", "SubSelect") and _field(node, "valuesClause")
+        ):
             raise KgError(f"{where}: a SPARQL constraint must not use VALUES (SHACL 5.2.1)")
         if node.name == "ServiceGraphPattern":
             raise KgError(f"{where}: a SPARQL constraint must not use SERVICE (SHACL 5.2.1)")
-        rebound = _field(node, "evar") if node.name == "vars" else _field(node, "var") if node.name == "Bind" else None
+        rebound = (
+            _field(node, "evar")
+            if node.name == "vars"
+            else _field(node, "var")
+            if node.name == "Bind"
+            else None
+        )
         if rebound is not None and str(rebound) in PREBOUND:
-            raise KgError(f"{where}: a SPARQL constraint must not bind ${rebound} with AS (SHACL 5.2.1)")
+            raise KgError(
+                f"{where}: a SPARQL constraint must not bind ${rebound} with AS (SHACL 5.2.1)"
+            )
         if node.name == "SubSelect":
             projected = _projected(node)
             if projected is None:
-                raise KgError(f"{where}: a nested SELECT * does not return the pre-bound $this (SHACL 5.2.1)")
+                raise KgError(
+                    f"{where}: a nested SELECT * does not return the pre-bound $this (SHACL 5.2.1)"
+                )
             if "this" not in projected:
-                raise KgError(f"{where}: a nested SELECT must return the pre-bound $this (SHACL 5.2.1)")
+                raise KgError(
+                    f"{where}: a nested SELECT must return the pre-bound $this (SHACL 5.2.1)"
+                )
     projected = frozenset(_projected(select) or variables)
-    return ConstraintQueryAnalysis(variables=variables, projected=projected, join_safe=_join_safe(select))
+    return ConstraintQueryAnalysis(
+        variables=variables, projected=projected, join_safe=_join_safe(select)
+    )
 
 
 def _join_safe(select: object) -> bool:
@@ -119,7 +139,7 @@ def _triples_and_filters_only(optional: object) -> bool:
 
 def _field(node: object, key: str) -> object:
     """A field of an rdflib parse-tree node, or None (``CompValue.get`` returns the key itself)."""
-    return node[key] if key in node else None  # type: ignore[index,operator]
+    return node[key] if key in node else None  # type: ignore[index,operator]  # noqa: SIM401
 
 
 def _projected(select: object) -> set[str] | None:

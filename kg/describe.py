@@ -85,8 +85,13 @@ def _entity_queries() -> Catalog:
     return Catalog(bundled().queries_dir / "entity")
 
 
-def resolve_entity(text: str, prefixes: dict[str, str], *, graph: LoadedGraph | None = None,
-                   endpoint: str | None = None) -> str:
+def resolve_entity(
+    text: str,
+    prefixes: dict[str, str],
+    *,
+    graph: LoadedGraph | None = None,
+    endpoint: str | None = None,
+) -> str:
     """Turn an IRI, a prefixed name or a label (English or Chinese, any case) into an IRI.
 
     Raises:
@@ -100,13 +105,24 @@ def resolve_entity(text: str, prefixes: dict[str, str], *, graph: LoadedGraph | 
     curie = _CURIE.match(value)
     if curie and (curie.group(1) or "") in prefixes:
         return prefixes[curie.group(1) or ""] + (curie.group(2) or "")
-    rows = select_rows(_entity_queries().get("lookup"), {"text": value}, graph=graph, endpoint=endpoint)
+    rows = select_rows(
+        _entity_queries().get("lookup"), {"text": value}, graph=graph, endpoint=endpoint
+    )
     exact = sorted({r["entity"].value for r in rows if _true(r.get("exact"))})
     partial = sorted({r["entity"].value for r in rows})
     by_local_name: list[str] = []
     if not exact and re.fullmatch(r"[\w.-]+", value):  # the slug of an IRI: nvidia-card
-        by_local_name = sorted({r["entity"].value for r in select_rows(
-            _entity_queries().get("local-name"), {"text": value}, graph=graph, endpoint=endpoint)})
+        by_local_name = sorted(
+            {
+                r["entity"].value
+                for r in select_rows(
+                    _entity_queries().get("local-name"),
+                    {"text": value},
+                    graph=graph,
+                    endpoint=endpoint,
+                )
+            }
+        )
     candidates = exact or by_local_name or partial
     if len(candidates) == 1:
         return candidates[0]
@@ -117,8 +133,14 @@ def resolve_entity(text: str, prefixes: dict[str, str], *, graph: LoadedGraph | 
     raise KgError(f"{text!r} matches {len(candidates)} entities: {shown}{more}; give one of them")
 
 
-def describe(text: str, *, graph: LoadedGraph | None = None, endpoint: str | None = None,
-             prefixes: dict[str, str] | None = None, inferred: dict[str, list[str]] | None = None) -> EntityCard:
+def describe(
+    text: str,
+    *,
+    graph: LoadedGraph | None = None,
+    endpoint: str | None = None,
+    prefixes: dict[str, str] | None = None,
+    inferred: dict[str, list[str]] | None = None,
+) -> EntityCard:
     """Build the card of the entity that ``text`` names.
 
     Args:
@@ -150,21 +172,39 @@ def describe(text: str, *, graph: LoadedGraph | None = None, endpoint: str | Non
     for row in select_rows(queries.get("literals"), {"entity": iri}, **ask):
         literal = row["value"]
         assert isinstance(literal, ox.Literal)
-        card.values.append(Value(row["property"].value, _text(row.get("propertyLabel")), literal.value,
-                                 literal.datatype.value if literal.datatype else "", literal.language or ""))
-    card.outgoing = _labelled(select_rows(queries.get("outgoing"), {"entity": iri}, **ask), "value", "valueLabel")
-    card.incoming = _labelled(select_rows(queries.get("incoming"), {"entity": iri}, **ask), "subject", "subjectLabel")
+        card.values.append(
+            Value(
+                row["property"].value,
+                _text(row.get("propertyLabel")),
+                literal.value,
+                literal.datatype.value if literal.datatype else "",
+                literal.language or "",
+            )
+        )
+    card.outgoing = _labelled(
+        select_rows(queries.get("outgoing"), {"entity": iri}, **ask), "value", "valueLabel"
+    )
+    card.incoming = _labelled(
+        select_rows(queries.get("incoming"), {"entity": iri}, **ask), "subject", "subjectLabel"
+    )
     for row in select_rows(Catalog.bundled().get("claims-about"), {"entity": iri}, **ask):
-        card.claims.append(ClaimSummary(
-            claim=row["claim"].value, kind=_text(row.get("kind")), modality=_text(row.get("modality")),
-            first_paragraph=int(_text(row.get("firstParagraph")) or 0),
-            last_paragraph=int(_text(row.get("lastParagraph")) or 0), quote=_text(row.get("quote")),
-        ))
+        card.claims.append(
+            ClaimSummary(
+                claim=row["claim"].value,
+                kind=_text(row.get("kind")),
+                modality=_text(row.get("modality")),
+                first_paragraph=int(_text(row.get("firstParagraph")) or 0),
+                last_paragraph=int(_text(row.get("lastParagraph")) or 0),
+                quote=_text(row.get("quote")),
+            )
+        )
     if not (card.labels or card.types or card.outgoing or card.incoming or card.claims):
         raise KgError(f"{compact_iri(iri, prefixes)} is not described in this graph")
     if inferred is not None:
         shown = {compact_iri(t.other, prefixes) for t in card.types}
-        card.inferred_types = [c for c in inferred.get(compact_iri(iri, prefixes), []) if c not in shown]
+        card.inferred_types = [
+            c for c in inferred.get(compact_iri(iri, prefixes), []) if c not in shown
+        ]
     return card
 
 
@@ -175,7 +215,9 @@ def render_card(card: EntityCard, prefixes: dict[str, str]) -> str:
         short = compact_iri(iri, prefixes)
         return f"{label} ({short})" if label else short
 
-    other_names = [v for lang, values in sorted(card.labels.items()) for v in values if v != card.name]
+    other_names = [
+        v for lang, values in sorted(card.labels.items()) for v in values if v != card.name
+    ]
     fields: list[tuple[str, str]] = [("IRI", card.iri)]
     for language, values in sorted(card.labels.items()):
         fields.append(("label@" + (language or "-"), ", ".join(values)))
@@ -189,24 +231,36 @@ def render_card(card: EntityCard, prefixes: dict[str, str]) -> str:
     fields.extend(("definition", definition) for definition in card.definitions)
     for value in card.values:
         text = f"\u201c{value.value}\u201d" if value.property.endswith("#quote") else value.value
-        fields.append((value.property_label or compact_iri(value.property, prefixes),
-                       text + (f" @{value.language}" if value.language else "")))
+        fields.append(
+            (
+                value.property_label or compact_iri(value.property, prefixes),
+                text + (f" @{value.language}" if value.language else ""),
+            )
+        )
     width = max(10, *(len(label) for label, _ in fields)) + 1
     lines = [card.name + (f"  ({' / '.join(other_names)})" if other_names else "")]
     lines.extend(f"  {label:<{width}}{text}" for label, text in fields)
     if card.outgoing:
         lines.append(f"Relations out ({len(card.outgoing)}):")
-        lines.extend(f"  {r.property_label or compact_iri(r.property, prefixes)} -> {name(r.other, r.other_label)}"
-                     for r in card.outgoing)
+        lines.extend(
+            f"  {r.property_label or compact_iri(r.property, prefixes)} -> {name(r.other, r.other_label)}"
+            for r in card.outgoing
+        )
     if card.incoming:
         lines.append(f"Relations in ({len(card.incoming)}):")
-        lines.extend(f"  {name(r.other, r.other_label)} -> {r.property_label or compact_iri(r.property, prefixes)}"
-                     for r in card.incoming)
+        lines.extend(
+            f"  {name(r.other, r.other_label)} -> {r.property_label or compact_iri(r.property, prefixes)}"
+            for r in card.incoming
+        )
     if card.claims:
         lines.append(f"Claims ({len(card.claims)}):")
         for claim in card.claims:
-            marker = f"[{claim.first_paragraph}]" + (f"[{claim.last_paragraph}]" if claim.last_paragraph != claim.first_paragraph else "")
-            lines.append(f"  {marker} {claim.kind}, {claim.modality} ({compact_iri(claim.claim, prefixes)})")
+            marker = f"[{claim.first_paragraph}]" + (
+                f"[{claim.last_paragraph}]" if claim.last_paragraph != claim.first_paragraph else ""
+            )
+            lines.append(
+                f"  {marker} {claim.kind}, {claim.modality} ({compact_iri(claim.claim, prefixes)})"
+            )
             lines.append(f"      \u201c{claim.quote}\u201d")
     return "\n".join(lines) + "\n"
 
@@ -224,7 +278,11 @@ def _labelled(rows: list[dict[str, object]], other: str, label: str) -> list[Rel
         key = (row["property"].value, row[other].value)  # type: ignore[union-attr]
         term = row.get(label)
         language = term.language if isinstance(term, ox.Literal) else None
-        score = LABEL_LANGUAGES.index(language) if language in LABEL_LANGUAGES else len(LABEL_LANGUAGES) + (term is None)
+        score = (
+            LABEL_LANGUAGES.index(language)
+            if language in LABEL_LANGUAGES
+            else len(LABEL_LANGUAGES) + (term is None)
+        )
         if key not in relations or score < rank[key]:
             relations[key] = Relation(key[0], _text(row.get("propertyLabel")), key[1], _text(term))
             rank[key] = score

@@ -21,8 +21,11 @@ OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 
 
-def write_docs(out_dir: str | os.PathLike[str], ontology: Sequence[str | os.PathLike[str]] | None = None,
-               progress: Callable[[str], None] | None = None) -> Path:
+def write_docs(
+    out_dir: str | os.PathLike[str],
+    ontology: Sequence[str | os.PathLike[str]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Render the ontology (with its alignments) as one HTML page, ``OUT_DIR/index.html``.
 
     Raises:
@@ -41,7 +44,11 @@ def write_docs(out_dir: str | os.PathLike[str], ontology: Sequence[str | os.Path
     page = _pylode_page(graph)
     step("adding the alignments")
     alignments = _alignments_section(paths)
-    page = page.replace("</body>", f"{alignments}\n</body>", 1) if "</body>" in page else page + alignments
+    page = (
+        page.replace("</body>", f"{alignments}\n</body>", 1)
+        if "</body>" in page
+        else page + alignments
+    )
     return write_atomically(out / "index.html", page)
 
 
@@ -67,7 +74,11 @@ def _pylode_page(graph) -> str:  # type: ignore[no-untyped-def]
     previous_level = root_logger.level
     root_logger.setLevel(logging.WARNING)  # pyLODE logs its progress at INFO on the root logger
     try:
-        return str(_own_terms_ontpub_class()(ontology=graph, sort_subjects=True).make_html(include_css=True))
+        return str(
+            _own_terms_ontpub_class()(ontology=graph, sort_subjects=True).make_html(
+                include_css=True
+            )
+        )
     except PylodeError as error:
         raise KgError(f"pyLODE could not document the ontology: {error}") from None
     finally:
@@ -92,10 +103,21 @@ def _labels(literals) -> list:  # type: ignore[no-untyped-def]
     into one text node ("AI accelerator cardAI加速卡")."""
     from dominate import tags
 
-    ordered = sorted(set(literals), key=lambda label: (getattr(label, "language", None) != "en",
-                                                       getattr(label, "language", None) or "", str(label)))
-    spans = [tags.span(str(label), lang=getattr(label, "language", None) or "", cls="label") for label in ordered]
-    return [piece for span in spans for piece in (" ", span)][1:]  # a space between, for copied text
+    ordered = sorted(
+        set(literals),
+        key=lambda label: (
+            getattr(label, "language", None) != "en",
+            getattr(label, "language", None) or "",
+            str(label),
+        ),
+    )
+    spans = [
+        tags.span(str(label), lang=getattr(label, "language", None) or "", cls="label")
+        for label in ordered
+    ]
+    return [piece for span in spans for piece in (" ", span)][
+        1:
+    ]  # a space between, for copied text
 
 
 def _own_terms_ontpub_class():  # type: ignore[no-untyped-def]
@@ -122,14 +144,22 @@ def _own_terms_ontpub_class():  # type: ignore[no-untyped-def]
                 if section == "namespaces":
                     continue
                 self.toc[section] = [
-                    (href, _labels(self.ont.objects(rdflib.URIRef(iri_of_fragment[href[1:]]), title)))
-                    for href, _ in entries if iri_of_fragment.get(href[1:], "").startswith(namespace)
+                    (
+                        href,
+                        _labels(self.ont.objects(rdflib.URIRef(iri_of_fragment[href[1:]]), title)),
+                    )
+                    for href, _ in entries
+                    if iri_of_fragment.get(href[1:], "").startswith(namespace)
                 ]
             self._separate_labels(iri_of_fragment)
             super()._make_toc()
             for element in _descendants(self.doc.body):
-                if type(element).__name__ == "a" and element.attributes.get("href", "").startswith("#"):
-                    element.is_pretty = False  # no line breaks inside a link: they show as underlined gaps
+                if type(element).__name__ == "a" and element.attributes.get("href", "").startswith(
+                    "#"
+                ):
+                    element.is_pretty = (
+                        False  # no line breaks inside a link: they show as underlined gaps
+                    )
 
         def _separate_labels(self, iri_of_fragment: dict[str, str]) -> None:
             namespace = self.ns[1]
@@ -144,13 +174,23 @@ def _own_terms_ontpub_class():  # type: ignore[no-untyped-def]
                 elif name == "div" and element_id in iri_of_fragment and element.children:
                     heading = element.children[0]
                     if type(heading).__name__ == "h3":
-                        labels = list(self.ont.objects(rdflib.URIRef(iri_of_fragment[element_id]), title))
+                        labels = list(
+                            self.ont.objects(rdflib.URIRef(iri_of_fragment[element_id]), title)
+                        )
                         if labels:
-                            marks = [child for child in heading.children if not isinstance(child, str)]
+                            marks = [
+                                child for child in heading.children if not isinstance(child, str)
+                            ]
                             first, *others = _labels(labels)
                             heading.children = []
-                            heading.add(first, *marks, *others)  # the class/property mark after the English label
-                elif name == "a" and str(element.attributes.get("href")) == namespace and element.children:
+                            heading.add(
+                                first, *marks, *others
+                            )  # the class/property mark after the English label
+                elif (
+                    name == "a"
+                    and str(element.attributes.get("href")) == namespace
+                    and element.children
+                ):
                     element.children = [namespace]  # pyLODE writes the namespace as "snk:"
 
     return OwnTermsOntPub

@@ -39,11 +39,17 @@ def export_graph(paths: Sequence[str | os.PathLike[str]], output_format: str) ->
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     triples = sorted((q.triple for q in dataset), key=_sort_key)
     rdf_format = EXPORT_FORMATS[output_format]
-    used = {p: ns for p, ns in sorted(prefixes.items()) if p} if rdf_format == ox.RdfFormat.TURTLE else None
+    used = (
+        {p: ns for p, ns in sorted(prefixes.items()) if p}
+        if rdf_format == ox.RdfFormat.TURTLE
+        else None
+    )
     return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
 
 
-def write_export(paths: Sequence[str | os.PathLike[str]], output_format: str, out: str | os.PathLike[str]) -> Path:
+def write_export(
+    paths: Sequence[str | os.PathLike[str]], output_format: str, out: str | os.PathLike[str]
+) -> Path:
     """Export to a file, through a temporary file and a rename (never a half-written file);
     a target that is not a regular file is refused before any work is done."""
     refuse_special_target(Path(out))
@@ -53,4 +59,10 @@ def write_export(paths: Sequence[str | os.PathLike[str]], output_format: str, ou
 def _sort_key(triple: ox.Triple) -> tuple[int, str, str, int, str]:
     # Named subjects before blank ones, so blank-node descriptions follow what uses them.
     subject_is_blank = isinstance(triple.subject, ox.BlankNode)
-    return (int(subject_is_blank), str(triple.subject), str(triple.predicate), 0, str(triple.object))
+    return (
+        int(subject_is_blank),
+        str(triple.subject),
+        str(triple.predicate),
+        0,
+        str(triple.object),
+    )

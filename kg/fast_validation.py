@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,10 +49,26 @@ _NODE_KIND_TESTS = {
     SH + "BlankNodeOrLiteral": "(isBlank(?value) || isLiteral(?value))",
     SH + "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))",
 }
-_COMPARISONS = {"minExclusive": ">", "minInclusive": ">=", "maxExclusive": "<", "maxInclusive": "<="}
+_COMPARISONS = {
+    "minExclusive": ">",
+    "minInclusive": ">=",
+    "maxExclusive": "<",
+    "maxInclusive": "<=",
+}
 #: Constraint components that apply to property shapes only (SHACL 4).
-_PROPERTY_ONLY = {SH + p for p in ("minCount", "maxCount", "uniqueLang", "lessThan", "lessThanOrEquals",
-                                   "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount")}
+_PROPERTY_ONLY = {
+    SH + p
+    for p in (
+        "minCount",
+        "maxCount",
+        "uniqueLang",
+        "lessThan",
+        "lessThanOrEquals",
+        "qualifiedValueShape",
+        "qualifiedMinCount",
+        "qualifiedMaxCount",
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +98,7 @@ class FastResult:
     constraint: Term | None = None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(component: str) -> str:
     return (TEMPLATES / f"{component}.rq").read_text(encoding="utf-8")
 
@@ -100,8 +116,13 @@ class _Check:
     component_of: Callable[[Row], str] | None = None
 
 
-def validate_store(data: ox.Store, shapes_graph: ShapesGraph, shapes: list[Shape],
-                   show: Callable[[Term], str], workers: int = 1) -> list[FastResult]:
+def validate_store(
+    data: ox.Store,
+    shapes_graph: ShapesGraph,
+    shapes: list[Shape],
+    show: Callable[[Term], str],
+    workers: int = 1,
+) -> list[FastResult]:
     """Validate the data in ``data`` (ontology merged in) against shapes.
 
     Args:
@@ -126,14 +147,20 @@ def validate_store(data: ox.Store, shapes_graph: ShapesGraph, shapes: list[Shape
     results: list[FastResult] = []
     for check, rows in zip(checks, answers, strict=False):
         for row in rows:
-            results.append(FastResult(
-                focus=row["this"], path=check.shape.path.node if check.shape.path else None,
-                component=SH + (check.component_of(row) if check.component_of else check.component),
-                shape=check.shape.node, severity=check.shape.severity,
-                messages=check.shape.messages, default_message=check.describe(row),
-                value=row["value"] if check.reports_value else None,
-            ))
-    for (shape, constraint, _), rows in zip(sparql, answers[len(checks):], strict=True):
+            results.append(
+                FastResult(
+                    focus=row["this"],
+                    path=check.shape.path.node if check.shape.path else None,
+                    component=SH
+                    + (check.component_of(row) if check.component_of else check.component),
+                    shape=check.shape.node,
+                    severity=check.shape.severity,
+                    messages=check.shape.messages,
+                    default_message=check.describe(row),
+                    value=row["value"] if check.reports_value else None,
+                )
+            )
+    for (shape, constraint, _), rows in zip(sparql, answers[len(checks) :], strict=True):
         results.extend(_sparql_results(shape, constraint, rows))
     return results
 
@@ -169,7 +196,9 @@ def answer_queries(data: ox.Store, queries: list[Query], workers: int = 1) -> li
     channels = []
     for _ in range(workers - 1):
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_answer_from_queue, args=(data, queries, pending, sender), daemon=True)
+        process = context.Process(
+            target=_answer_from_queue, args=(data, queries, pending, sender), daemon=True
+        )
         process.start()
         sender.close()
         channels.append((process, receiver))
@@ -186,15 +215,19 @@ def answer_queries(data: ox.Store, queries: list[Query], workers: int = 1) -> li
     return [answers[index] for index in range(len(queries))]
 
 
-def _answers_from_queue(data: ox.Store, queries: list[Query], pending: object) -> Iterator[tuple[int, list[Row]]]:
+def _answers_from_queue(
+    data: ox.Store, queries: list[Query], pending: object
+) -> Iterator[tuple[int, list[Row]]]:
     while (index := pending.get()) is not None:  # type: ignore[attr-defined]
         yield index, _answer(data, queries[index])
 
 
-def _answer_from_queue(data: ox.Store, queries: list[Query], pending: object, sender: object) -> None:
+def _answer_from_queue(
+    data: ox.Store, queries: list[Query], pending: object, sender: object
+) -> None:
     try:
         answers = dict(_answers_from_queue(data, queries, pending))
-    except Exception as error:  # noqa: BLE001 - reported to the parent as one line
+    except Exception as error:
         sender.send(("failed", " ".join(str(error).split())))  # type: ignore[attr-defined]
         return
     sender.send(("answered", answers))  # type: ignore[attr-defined]
@@ -242,7 +275,9 @@ def _integer(shape: Shape, name: str) -> int:
     return int(value.value)
 
 
-def _checks(graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term], str]) -> Iterator[_Check]:
+def _checks(
+    graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term], str]
+) -> Iterator[_Check]:
     """The queries of a shape's core constraints, with the placeholders filled."""
     parameters = shape.parameters
     if shape.path is None and _PROPERTY_ONLY & set(parameters):
@@ -252,10 +287,21 @@ def _checks(graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term]
     is_value = f"EXISTS {{ ?this {path} ?value }}" if shape.path else "sameTerm(?this, ?value)"
     where = f"{show(shape.path.node)} of " if shape.path else ""
 
-    def check(component: str, describe: Callable[[ox.QuerySolution], str], reports_value: bool = True,
-              template: str = "", component_of: Callable[[Row], str] | None = None, **substitutions: str) -> _Check:
-        query = (_template(template or component).replace("$TARGET", target).replace("$VALUES", values)
-                 .replace("$IS_VALUE", is_value).replace("$PATH", path))
+    def check(
+        component: str,
+        describe: Callable[[ox.QuerySolution], str],
+        reports_value: bool = True,
+        template: str = "",
+        component_of: Callable[[Row], str] | None = None,
+        **substitutions: str,
+    ) -> _Check:
+        query = (
+            _template(template or component)
+            .replace("$TARGET", target)
+            .replace("$VALUES", values)
+            .replace("$IS_VALUE", is_value)
+            .replace("$PATH", path)
+        )
         for name, text in substitutions.items():
             query = query.replace(f"${name}", text)
         return _Check(shape, component, query, describe, reports_value, component_of)
@@ -268,118 +314,204 @@ def _checks(graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term]
         low, high = _integer(shape, "minCount"), _integer(shape, "maxCount")
 
         def count_component(row: Row) -> str:
-            return "MinCountConstraintComponent" if int(row["count"].value) < low else "MaxCountConstraintComponent"
+            return (
+                "MinCountConstraintComponent"
+                if int(row["count"].value) < low
+                else "MaxCountConstraintComponent"
+            )
 
         def count_message(row: Row) -> str:
             fewer = int(row["count"].value) < low
             return f"{'Less' if fewer else 'More'} than {low if fewer else high} values on {show(row['this'])}->{show(shape.path.node)}"
 
-        yield check("MinCountConstraintComponent", count_message, False, template="CountConstraintComponents",
-                    component_of=count_component, minCount=str(low), maxCount=str(high))
+        yield check(
+            "MinCountConstraintComponent",
+            count_message,
+            False,
+            template="CountConstraintComponents",
+            component_of=count_component,
+            minCount=str(low),
+            maxCount=str(high),
+        )
     elif SH + "minCount" in parameters:
         n = _integer(shape, "minCount")
         # at least one value: an anti-join, three times faster than counting every focus node's values
-        yield check("MinCountConstraintComponent", lambda r: f"Less than {n} values on {show(r['this'])}->{show(shape.path.node)}",
-                    False, template="MinCountConstraintComponent.at-least-one" if n == 1 else "", minCount=str(n))
+        yield check(
+            "MinCountConstraintComponent",
+            lambda r: f"Less than {n} values on {show(r['this'])}->{show(shape.path.node)}",
+            False,
+            template="MinCountConstraintComponent.at-least-one" if n == 1 else "",
+            minCount=str(n),
+        )
     elif SH + "maxCount" in parameters:
         n = _integer(shape, "maxCount")
-        yield check("MaxCountConstraintComponent", lambda r: f"More than {n} values on {show(r['this'])}->{show(shape.path.node)}",
-                    False, maxCount=str(n))
+        yield check(
+            "MaxCountConstraintComponent",
+            lambda r: f"More than {n} values on {show(r['this'])}->{show(shape.path.node)}",
+            False,
+            maxCount=str(n),
+        )
     for datatype in parameters.get(SH + "datatype", []):
-        yield check("DatatypeConstraintComponent",
-                    lambda r, d=datatype: f"Value {value_of(r)} is not a literal with datatype {show(d)}",
-                    datatype=_iri(datatype, "sh:datatype"))
+        yield check(
+            "DatatypeConstraintComponent",
+            lambda r, d=datatype: f"Value {value_of(r)} is not a literal with datatype {show(d)}",
+            datatype=_iri(datatype, "sh:datatype"),
+        )
     for cls in parameters.get(SH + "class", []):
-        yield check("ClassConstraintComponent", lambda r, c=cls: f"Value {value_of(r)} does not have class {show(c)}",
-                    **{"class": _iri(cls, "sh:class")})
+        yield check(
+            "ClassConstraintComponent",
+            lambda r, c=cls: f"Value {value_of(r)} does not have class {show(c)}",
+            **{"class": _iri(cls, "sh:class")},
+        )
     for kind in parameters.get(SH + "nodeKind", []):
         if not isinstance(kind, ox.NamedNode) or kind.value not in NODE_KINDS:
             raise UnsupportedShapes(f"shape {shape.node}: unknown sh:nodeKind {kind}")
-        yield check("NodeKindConstraintComponent", lambda r, k=kind: f"Value {value_of(r)} is not of node kind {show(k)}",
-                    NODEKIND=_NODE_KIND_TESTS[kind.value])
+        yield check(
+            "NodeKindConstraintComponent",
+            lambda r, k=kind: f"Value {value_of(r)} is not of node kind {show(k)}",
+            NODEKIND=_NODE_KIND_TESTS[kind.value],
+        )
     for name, operator in _COMPARISONS.items():
         for bound in parameters.get(SH + name, []):
             component = name[0].upper() + name[1:] + "ConstraintComponent"
-            yield check(component, lambda r, o=operator, b=bound: f"Value {value_of(r)} is not {o} {show(b)}",
-                        **{name: str(bound)})
+            yield check(
+                component,
+                lambda r, o=operator, b=bound: f"Value {value_of(r)} is not {o} {show(b)}",
+                **{name: str(bound)},
+            )
     for name, operator in (("minLength", ">="), ("maxLength", "<=")):
         if SH + name in parameters:
             n = _integer(shape, name)
             component = name[0].upper() + name[1:] + "ConstraintComponent"
-            yield check(component, lambda r, o=operator, n=n: f"Value {value_of(r)} does not have a length {o} {n}",
-                        **{name: str(n)})
+            yield check(
+                component,
+                lambda r, o=operator, n=n: f"Value {value_of(r)} does not have a length {o} {n}",
+                **{name: str(n)},
+            )
     if SH + "pattern" in parameters:
         flags = parameters.get(SH + "flags", [])
         if len(flags) > 1 or any(not isinstance(f, ox.Literal) for f in flags):
             raise UnsupportedShapes(f"shape {shape.node}: sh:flags must be one literal")
         for pattern in parameters[SH + "pattern"]:
             if not isinstance(pattern, ox.Literal):
-                raise UnsupportedShapes(f"shape {shape.node}: sh:pattern {pattern} is not a literal")
-            yield check("PatternConstraintComponent",
-                        lambda r, p=pattern: f"Value {value_of(r)} does not match pattern {p.value!r}",
-                        pattern=_string(pattern.value), FLAGS=f", {_string(flags[0].value)}" if flags else "")
+                raise UnsupportedShapes(
+                    f"shape {shape.node}: sh:pattern {pattern} is not a literal"
+                )
+            yield check(
+                "PatternConstraintComponent",
+                lambda r, p=pattern: f"Value {value_of(r)} does not match pattern {p.value!r}",
+                pattern=_string(pattern.value),
+                FLAGS=f", {_string(flags[0].value)}" if flags else "",
+            )
     elif SH + "flags" in parameters:
         raise UnsupportedShapes(f"shape {shape.node}: sh:flags without sh:pattern")
     for head in parameters.get(SH + "languageIn", []):
         tags = [t.value for t in graph.items(head) if isinstance(t, ox.Literal)]
-        yield check("LanguageInConstraintComponent",
-                    lambda r, t=tags: f"Language of {value_of(r)} is not in {', '.join(t)}",
-                    LANGUAGES=_languages(tags))
+        yield check(
+            "LanguageInConstraintComponent",
+            lambda r, t=tags: f"Language of {value_of(r)} is not in {', '.join(t)}",
+            LANGUAGES=_languages(tags),
+        )
     for unique in parameters.get(SH + "uniqueLang", []):
         if is_true(unique):
-            yield check("UniqueLangConstraintComponent",
-                        lambda r: f"More than one value of {where}{show(r['this'])} has the language \"{r['language'].value}\"",
-                        False)
+            yield check(
+                "UniqueLangConstraintComponent",
+                lambda r: (
+                    f'More than one value of {where}{show(r["this"])} has the language "{r["language"].value}"'
+                ),
+                False,
+            )
     for head in parameters.get(SH + "in", []):
         members = graph.items(head)
         if any(isinstance(m, ox.BlankNode) for m in members):
             raise UnsupportedShapes(f"shape {shape.node}: sh:in lists a blank node")
-        yield check("InConstraintComponent",
-                    lambda r, m=members: f"Value {value_of(r)} is not in {', '.join(show(x) for x in m)}",
-                    **{"in": " ".join(str(m) for m in members)})
+        yield check(
+            "InConstraintComponent",
+            lambda r, m=members: f"Value {value_of(r)} is not in {', '.join(show(x) for x in m)}",
+            **{"in": " ".join(str(m) for m in members)},
+        )
     for value in parameters.get(SH + "hasValue", []):
         if isinstance(value, ox.BlankNode):
             raise UnsupportedShapes(f"shape {shape.node}: sh:hasValue is a blank node")
-        yield check("HasValueConstraintComponent",
-                    lambda r, v=value: f"{where}{show(r['this'])} does not have the value {show(v)}", False,
-                    hasValue=str(value))
+        yield check(
+            "HasValueConstraintComponent",
+            lambda r, v=value: f"{where}{show(r['this'])} does not have the value {show(v)}",
+            False,
+            hasValue=str(value),
+        )
     for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
         for other in parameters.get(SH + name, []):
             component = name[0].upper() + name[1:] + "ConstraintComponent"
-            words = {"equals": "is not also a value of", "disjoint": "is also a value of",
-                     "lessThan": "is not less than the values of", "lessThanOrEquals": "is not less than or equal to the values of"}
-            yield check(component, lambda r, w=words[name], o=other: f"Value {value_of(r)} {w} {show(o)}",
-                        **{name: _iri(other, f"sh:{name}")})
+            words = {
+                "equals": "is not also a value of",
+                "disjoint": "is also a value of",
+                "lessThan": "is not less than the values of",
+                "lessThanOrEquals": "is not less than or equal to the values of",
+            }
+            yield check(
+                component,
+                lambda r, w=words[name], o=other: f"Value {value_of(r)} {w} {show(o)}",
+                **{name: _iri(other, f"sh:{name}")},
+            )
     for head in parameters.get(SH + "or", []):
         members = graph.items(head)
         classes = _only_classes(graph, members)
-        if classes:  # an instance of one of these classes: one anti-join instead of a test per value
-            instances = " UNION ".join(f"{{ ?value <{RDF}type>/<{RDFS}subClassOf>* {c} }}" for c in classes)
-            yield check("OrConstraintComponent", lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
-                        template="OrConstraintComponent.classes", INSTANCES=instances)
+        if (
+            classes
+        ):  # an instance of one of these classes: one anti-join instead of a test per value
+            instances = " UNION ".join(
+                f"{{ ?value <{RDF}type>/<{RDFS}subClassOf>* {c} }}" for c in classes
+            )
+            yield check(
+                "OrConstraintComponent",
+                lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
+                template="OrConstraintComponent.classes",
+                INSTANCES=instances,
+            )
             continue
         conforms = " || ".join(f"({_conforms(graph, m)})" for m in members) or "false"
-        yield check("OrConstraintComponent", lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
-                    CONFORMS=conforms)
+        yield check(
+            "OrConstraintComponent",
+            lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
+            CONFORMS=conforms,
+        )
     if SH + "qualifiedValueShape" in parameters:
         conforms = _conforms(graph, _single(shape, "qualifiedValueShape"))
         if SH + "qualifiedMinCount" in parameters:
             n = _integer(shape, "qualifiedMinCount")
-            yield check("QualifiedMinCountConstraintComponent",
-                        lambda r: f"Less than {n} values of {where}{show(r['this'])} conform to the qualified shape",
-                        False, CONFORMS=conforms, qualifiedMinCount=str(n))
+            yield check(
+                "QualifiedMinCountConstraintComponent",
+                lambda r: (
+                    f"Less than {n} values of {where}{show(r['this'])} conform to the qualified shape"
+                ),
+                False,
+                CONFORMS=conforms,
+                qualifiedMinCount=str(n),
+            )
         if SH + "qualifiedMaxCount" in parameters:
             n = _integer(shape, "qualifiedMaxCount")
-            yield check("QualifiedMaxCountConstraintComponent",
-                        lambda r: f"More than {n} values of {where}{show(r['this'])} conform to the qualified shape",
-                        False, CONFORMS=conforms, qualifiedMaxCount=str(n))
+            yield check(
+                "QualifiedMaxCountConstraintComponent",
+                lambda r: (
+                    f"More than {n} values of {where}{show(r['this'])} conform to the qualified shape"
+                ),
+                False,
+                CONFORMS=conforms,
+                qualifiedMaxCount=str(n),
+            )
     elif {SH + "qualifiedMinCount", SH + "qualifiedMaxCount"} & set(parameters):
-        raise UnsupportedShapes(f"shape {shape.node}: a qualified count without sh:qualifiedValueShape")
+        raise UnsupportedShapes(
+            f"shape {shape.node}: a qualified count without sh:qualifiedValueShape"
+        )
 
 
 def _string(text: str) -> str:
     """A SPARQL string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+    return (
+        '"'
+        + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        + '"'
+    )
 
 
 def _languages(tags: list[str]) -> str:
@@ -392,7 +524,11 @@ def _only_classes(graph: ShapesGraph, members: list[Term]) -> list[str]:
     for member in members:
         predicates = graph.predicates(member) - {RDF + "type"}
         values = graph.objects(member, SH + "class")
-        if predicates != {SH + "class"} or len(values) != 1 or not isinstance(values[0], ox.NamedNode):
+        if (
+            predicates != {SH + "class"}
+            or len(values) != 1
+            or not isinstance(values[0], ox.NamedNode)
+        ):
             return []
         classes.append(str(values[0]))
     return classes
@@ -406,15 +542,29 @@ def _conforms(graph: ShapesGraph, nested: Term) -> str:
     if any(is_true(v) for v in graph.objects(nested, SH + "deactivated")):
         return "true"
     parts = []
-    ignored = {RDF + "type", SH + "message", SH + "severity", SH + "name", SH + "description", RDFS + "label",
-               RDFS + "comment", SH + "deactivated"}
+    ignored = {
+        RDF + "type",
+        SH + "message",
+        SH + "severity",
+        SH + "name",
+        SH + "description",
+        RDFS + "label",
+        RDFS + "comment",
+        SH + "deactivated",
+    }
     parameters = graph.predicates(nested) - ignored
     for predicate in sorted(parameters):
         values = graph.objects(nested, predicate)
         if predicate == SH + "class":
-            parts.extend(f"EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {_iri(c, 'sh:class')} }}" for c in values)
+            parts.extend(
+                f"EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {_iri(c, 'sh:class')} }}"
+                for c in values
+            )
         elif predicate == SH + "datatype":
-            parts.extend(f"(isLiteral(?value) && sameTerm(datatype(?value), {_iri(d, 'sh:datatype')}))" for d in values)
+            parts.extend(
+                f"(isLiteral(?value) && sameTerm(datatype(?value), {_iri(d, 'sh:datatype')}))"
+                for d in values
+            )
         elif predicate == SH + "nodeKind":
             for kind in values:
                 if not isinstance(kind, ox.NamedNode) or kind.value not in NODE_KINDS:
@@ -426,8 +576,14 @@ def _conforms(graph: ShapesGraph, nested: Term) -> str:
                 parts.append(f"(isLiteral(?value) && ({_languages(tags)}))")
         elif predicate == SH + "path":
             minimum = graph.objects(nested, SH + "minCount")
-            if parameters - {SH + "path", SH + "minCount"} or len(minimum) != 1 or getattr(minimum[0], "value", "") != "1":
-                raise UnsupportedShapes(f"nested shape {nested}: only [sh:path P; sh:minCount 1] is supported")
+            if (
+                parameters - {SH + "path", SH + "minCount"}
+                or len(minimum) != 1
+                or getattr(minimum[0], "value", "") != "1"
+            ):
+                raise UnsupportedShapes(
+                    f"nested shape {nested}: only [sh:path P; sh:minCount 1] is supported"
+                )
             parts.append(f"EXISTS {{ ?value {path_sparql(graph, values[0])} ?nestedValue }}")
         elif predicate == SH + "minCount" and SH + "path" in parameters:
             continue
@@ -444,7 +600,9 @@ def _sparql_query(shape: Shape, constraint: SparqlConstraint, target: str) -> Qu
     return Query(joined, (("currentShape", shape.node),) if constraint.uses_current_shape else ())
 
 
-def _sparql_results(shape: Shape, constraint: SparqlConstraint, rows: list[Row]) -> list[FastResult]:
+def _sparql_results(
+    shape: Shape, constraint: SparqlConstraint, rows: list[Row]
+) -> list[FastResult]:
     """The results of a SHACL-SPARQL constraint's rows (SHACL 5.3.2)."""
     messages = constraint.messages or shape.messages
     results = []
@@ -456,12 +614,19 @@ def _sparql_results(shape: Shape, constraint: SparqlConstraint, rows: list[Row])
             bound_path = row.get("path")
             path = bound_path if isinstance(bound_path, ox.NamedNode) else None
         value = row.get("value") or (focus if shape.path is None else None)
-        results.append(FastResult(
-            focus=focus, path=path, component=SH + "SPARQLConstraintComponent", shape=shape.node,
-            severity=shape.severity, messages=tuple(_substitute(m, row) for m in messages),
-            default_message=f"SPARQL constraint {constraint.node} reports {focus}", value=value,
-            constraint=constraint.node,
-        ))
+        results.append(
+            FastResult(
+                focus=focus,
+                path=path,
+                component=SH + "SPARQLConstraintComponent",
+                shape=shape.node,
+                severity=shape.severity,
+                messages=tuple(_substitute(m, row) for m in messages),
+                default_message=f"SPARQL constraint {constraint.node} reports {focus}",
+                value=value,
+                constraint=constraint.node,
+            )
+        )
     return results
 
 
@@ -488,6 +653,7 @@ _MESSAGE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
 
 def _substitute(message: ox.Literal, row: dict[str, Term]) -> ox.Literal:
     """A message with ``{?var}`` and ``{$var}`` replaced by the row's values (SHACL 5.3.2)."""
+
     def value(match: re.Match[str]) -> str:
         term = row.get(match.group(1))
         if isinstance(term, ox.Literal | ox.NamedNode):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,13 @@ import pyoxigraph as ox
 
 from kg.bundle import bundled
 from kg.errors import KgError
-from kg.input_limits import check_json_nesting, check_xml, max_rdf_bytes, read_regular_file, without_bom
+from kg.input_limits import (
+    check_json_nesting,
+    check_xml,
+    max_rdf_bytes,
+    read_regular_file,
+    without_bom,
+)
 
 if TYPE_CHECKING:
     import rdflib
@@ -62,10 +68,16 @@ def _refuse_url(raw: str | os.PathLike[str]) -> None:
     folded its ``//`` into one ``/``)."""
     text = os.fspath(raw)
     match = _URL.match(text)
-    if match and match.group(1).lower() in ("http", "https", "ftp", "file") and not Path(text).exists():
+    if (
+        match
+        and match.group(1).lower() in ("http", "https", "ftp", "file")
+        and not Path(text).exists()
+    ):
         url = _URL.sub(lambda m: f"{m.group(1)}://", text, count=1)
-        raise KgError(f"{url}: kg reads local files, not URLs; download it first "
-                      f"(curl -LO {url}) or ask the server that holds it with --endpoint")
+        raise KgError(
+            f"{url}: kg reads local files, not URLs; download it first "
+            f"(curl -LO {url}) or ask the server that holds it with --endpoint"
+        )
 
 
 @dataclass
@@ -105,15 +117,21 @@ def resolve_rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         _refuse_url(raw)
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if rdf_format_of(p) is not None and p.is_file())
+            found = sorted(
+                p for p in path.iterdir() if rdf_format_of(p) is not None and p.is_file()
+            )
             if not found:
                 endings = ", ".join(sorted(RDF_FORMATS))
-                raise KgError(f"{path}: no RDF files in this directory (looked for {endings}, each also .gz)")
+                raise KgError(
+                    f"{path}: no RDF files in this directory (looked for {endings}, each also .gz)"
+                )
             files.extend(found)
         elif path.is_file():
             if rdf_format_of(path) is None:
                 endings = ", ".join(sorted(RDF_FORMATS))
-                raise KgError(f"{path}: unknown RDF file type {path.suffix!r} (expected one of {endings})")
+                raise KgError(
+                    f"{path}: unknown RDF file type {path.suffix!r} (expected one of {endings})"
+                )
             files.append(path)
         elif path.exists():
             raise KgError(f"{path}: not a regular file or directory")
@@ -190,15 +208,21 @@ def rdf_quads(rdf_file: RdfFile, prefixes: dict[str, str] | None = None) -> Iter
         KgError: the file does not parse (file:line:column: reason), while iterating.
     """
     with _syntax_errors(rdf_file.path):
-        parser = ox.parse(rdf_file.data, format=rdf_file.rdf_format, base_iri=rdf_file.base_iri,
-                          rename_blank_nodes=True)
+        parser = ox.parse(
+            rdf_file.data,
+            format=rdf_file.rdf_format,
+            base_iri=rdf_file.base_iri,
+            rename_blank_nodes=True,
+        )
         yield from parser
     if prefixes is not None:
         for prefix, namespace in parser.prefixes.items():
             prefixes.setdefault(prefix, namespace)
 
 
-def load_into(store: ox.Store, rdf_file: RdfFile, prefixes: dict[str, str], *, bulk: bool = False) -> None:
+def load_into(
+    store: ox.Store, rdf_file: RdfFile, prefixes: dict[str, str], *, bulk: bool = False
+) -> None:
     """Parse one file into a store; its prefixes, for display only, are read from its @prefix
     lines. Blank nodes get fresh identifiers, as in :func:`rdf_quads`.
 
@@ -216,14 +240,20 @@ def load_into(store: ox.Store, rdf_file: RdfFile, prefixes: dict[str, str], *, b
             store.load(rdf_file.data, format=rdf_file.rdf_format, base_iri=rdf_file.base_iri)
     if rdf_file.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3, ox.RdfFormat.TRIG):
         for match in _PREFIX_LINE.finditer(rdf_file.data):
-            prefixes.setdefault((match.group(1) or b"").decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace"))
+            prefixes.setdefault(
+                (match.group(1) or b"").decode("utf-8", "replace"),
+                match.group(2).decode("utf-8", "replace"),
+            )
 
 
 #: Quads per ``Store.bulk_extend`` call when building an on-disk store (measured at 1M
 #: triples: 25k quads, 108 MB peak and 6.8 s; one call for the whole file, 900 MB and 6.6 s).
 BULK_BATCH_QUADS = 25_000
 
-_PREFIX_LINE = re.compile(rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>", re.MULTILINE | re.IGNORECASE)
+_PREFIX_LINE = re.compile(
+    rb"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 def load_files(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = True) -> LoadedGraph:
@@ -252,7 +282,10 @@ def load_files(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = Tru
 
         if cache.worth_caching(files):
             read = [read_rdf_file(path) for path in files]  # hashed and, if need be, parsed
-            cached = cache.cached_store(read, lambda store, rdf_file, prefixes: _load_into(store, rdf_file, prefixes, bulk=True))
+            cached = cache.cached_store(
+                read,
+                lambda store, rdf_file, prefixes: _load_into(store, rdf_file, prefixes, bulk=True),
+            )
             if cached is not None:
                 store, prefixes = cached
                 return LoadedGraph(store=store, files=files, prefixes=prefixes)
@@ -263,7 +296,9 @@ def load_files(paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = Tru
     return LoadedGraph(store=store, files=files, prefixes=prefixes)
 
 
-def _load_into(store: ox.Store, rdf_file: RdfFile, prefixes: dict[str, str], *, bulk: bool = False) -> None:
+def _load_into(
+    store: ox.Store, rdf_file: RdfFile, prefixes: dict[str, str], *, bulk: bool = False
+) -> None:
     load_into(store, rdf_file, prefixes, bulk=bulk)  # one name for tests to count parses by
 
 
@@ -273,13 +308,17 @@ def _syntax_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except SyntaxError as error:
-        raise KgError(f"{path}:{_syntax_error_position(error)}: {_syntax_error_reason(error)}") from None
+        raise KgError(
+            f"{path}:{_syntax_error_position(error)}: {_syntax_error_reason(error)}"
+        ) from None
     except ValueError as error:  # an invalid IRI or literal that the parser let through
         raise KgError(f"{path}: {' '.join(str(error).split())}") from None
     except MemoryError as error:
         if "buffer maximal size" in str(error):  # pyoxigraph's cap on one token's length
-            raise KgError(f"{path}: a literal, IRI or other token is longer than the parser's limit of "
-                          f"{_number_in(str(error)) or 'some'} bytes; kg cannot read it") from None
+            raise KgError(
+                f"{path}: a literal, IRI or other token is longer than the parser's limit of "
+                f"{_number_in(str(error)) or 'some'} bytes; kg cannot read it"
+            ) from None
         raise KgError(f"{path}: not enough memory to parse this file") from None
 
 
@@ -303,7 +342,9 @@ def parse_file(path: Path, prefixes: dict[str, str] | None = None) -> list[ox.Qu
     return list(rdf_quads(read_rdf_file(path), prefixes))
 
 
-def file_quads(paths: Sequence[str | os.PathLike[str]], prefixes: dict[str, str] | None = None) -> Iterator[ox.Quad]:
+def file_quads(
+    paths: Sequence[str | os.PathLike[str]], prefixes: dict[str, str] | None = None
+) -> Iterator[ox.Quad]:
     """The quads of every RDF file of ``paths`` in turn, as they stream (see :func:`rdf_quads`)."""
     for path in resolve_rdf_files(paths):
         yield from rdf_quads(read_rdf_file(path), prefixes)
@@ -333,11 +374,13 @@ def load_rdflib_graph(paths: Sequence[str | os.PathLike[str]]) -> rdflib.Graph:
     blank_nodes: dict[str, rdflib.BNode] = {}  # labels are already unique per file (rdf_quads)
     add = graph.add
     for quad in file_quads(paths, prefixes):
-        add((
-            _to_rdflib_term(quad.subject, blank_nodes),
-            _to_rdflib_term(quad.predicate, blank_nodes),
-            _to_rdflib_term(quad.object, blank_nodes),
-        ))
+        add(
+            (
+                _to_rdflib_term(quad.subject, blank_nodes),
+                _to_rdflib_term(quad.predicate, blank_nodes),
+                _to_rdflib_term(quad.object, blank_nodes),
+            )
+        )
     for prefix, namespace in prefixes.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph

@@ -73,14 +73,20 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
     with os.fdopen(descriptor, "rb", buffering=0) as stream:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise KgError(f"{path}: not a regular file ({kind_of_file(status.st_mode)}); kg reads only regular files")
+            raise KgError(
+                f"{path}: not a regular file ({kind_of_file(status.st_mode)}); kg reads only regular files"
+            )
         if status.st_size > max_bytes:
-            raise KgError(f"{path}: {status.st_size} bytes is more than the limit of {max_bytes} bytes for this kind of file")
+            raise KgError(
+                f"{path}: {status.st_size} bytes is more than the limit of {max_bytes} bytes for this kind of file"
+            )
         try:
             # read what fstat says is there (plus one byte to see growth), never a buffer of
             # max_bytes: a 2 GB allocation would fail under a worker's memory cap
             data = stream.read(status.st_size + 1)
-            while len(data) <= max_bytes and (more := stream.read(min(1 << 20, max_bytes + 1 - len(data)))):
+            while len(data) <= max_bytes and (
+                more := stream.read(min(1 << 20, max_bytes + 1 - len(data)))
+            ):
                 data += more
         except OSError as error:
             raise KgError(f"{path}: cannot read: {error.strerror or error}") from None
@@ -91,7 +97,7 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
 
 def without_bom(data: bytes) -> bytes:
     """``data`` without a leading UTF-8 byte order mark (which some editors write)."""
-    return data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
+    return data.removeprefix(UTF8_BOM)
 
 
 def check_json_nesting(path: Path, data: bytes) -> None:
@@ -104,8 +110,10 @@ def check_json_nesting(path: Path, data: bytes) -> None:
         if token in (b"{", b"["):
             depth += 1
             if depth > MAX_NESTING:
-                raise KgError(f"{path}: JSON nested more than {MAX_NESTING} levels deep (at byte {match.start()}); "
-                              "kg refuses deeper nesting")
+                raise KgError(
+                    f"{path}: JSON nested more than {MAX_NESTING} levels deep (at byte {match.start()}); "
+                    "kg refuses deeper nesting"
+                )
         elif token in (b"}", b"]"):
             depth -= 1
 
@@ -129,30 +137,50 @@ def check_xml(path: Path, data: bytes) -> None:
             depth += 1
             if depth > MAX_NESTING:
                 line = data.count(b"\n", 0, match.start()) + 1
-                raise KgError(f"{path}:{line}: XML elements nested more than {MAX_NESTING} levels deep; "
-                              "kg refuses deeper nesting")
+                raise KgError(
+                    f"{path}:{line}: XML elements nested more than {MAX_NESTING} levels deep; "
+                    "kg refuses deeper nesting"
+                )
 
 
-_XML_TAG = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.DOTALL)
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\b|\"([^\"]*)\"|'([^']*)')", re.DOTALL)
+_XML_TAG = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    re.DOTALL,
+)
+_ENTITY_DECLARATION = re.compile(
+    rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\b|\"([^\"]*)\"|'([^']*)')", re.DOTALL
+)
 _ENTITY_REFERENCE = re.compile(rb"&([A-Za-z_][\w.-]*);")
 
 
 def _check_entities(path: Path, data: bytes) -> None:
     declared = list(_ENTITY_DECLARATION.finditer(data))
     if len(declared) != data.count(b"<!ENTITY"):
-        raise KgError(f"{path}: a DTD entity declaration kg cannot read safely; write the values out in full")
+        raise KgError(
+            f"{path}: a DTD entity declaration kg cannot read safely; write the values out in full"
+        )
     sizes: dict[bytes, int] = {}
     for match in declared:
-        parameter, name, external, value = match.group(1), match.group(2), match.group(3), match.group(4) or match.group(5) or b""
+        parameter, name, external, value = (
+            match.group(1),
+            match.group(2),
+            match.group(3),
+            match.group(4) or match.group(5) or b"",
+        )
         if parameter or external:
-            raise KgError(f"{path}: DTD entity {name.decode('utf-8', 'replace')!r} is a parameter or outside entity; "
-                          "kg refuses them (they can read other files or expand without bound)")
+            raise KgError(
+                f"{path}: DTD entity {name.decode('utf-8', 'replace')!r} is a parameter or outside entity; "
+                "kg refuses them (they can read other files or expand without bound)"
+            )
         if b"&" in value or b"%" in value:
-            raise KgError(f"{path}: DTD entity {name.decode('utf-8', 'replace')!r} refers to another entity; "
-                          "kg refuses nested entities (they can expand without bound)")
+            raise KgError(
+                f"{path}: DTD entity {name.decode('utf-8', 'replace')!r} refers to another entity; "
+                "kg refuses nested entities (they can expand without bound)"
+            )
         sizes[name] = len(value)
     expansion = sum(sizes.get(m.group(1), 0) for m in _ENTITY_REFERENCE.finditer(data))
     if expansion > MAX_ENTITY_EXPANSION:
-        raise KgError(f"{path}: DTD entities would expand by {expansion} bytes, more than kg's limit of "
-                      f"{MAX_ENTITY_EXPANSION}; write the values out in full")
+        raise KgError(
+            f"{path}: DTD entities would expand by {expansion} bytes, more than kg's limit of "
+            f"{MAX_ENTITY_EXPANSION}; write the values out in full"
+        )

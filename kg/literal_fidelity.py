@@ -47,7 +47,9 @@ def first_unfaithful_literal(literals: set[ox.Literal]) -> str | None:
     ordered = sorted(literals, key=str)
     scratch = ox.Store()
     for index, literal in enumerate(ordered):
-        scratch.add(ox.Quad(ox.NamedNode(f"urn:x-supernode-kg:literal:{index}"), predicate, literal))
+        scratch.add(
+            ox.Quad(ox.NamedNode(f"urn:x-supernode-kg:literal:{index}"), predicate, literal)
+        )
     kept = {int(q.subject.value.rsplit(":", 1)[1]): q.object for q in scratch}
     for index, literal in enumerate(ordered):
         if kept.get(index) != literal:
@@ -64,7 +66,9 @@ def _first_ill_typed(literals: list[ox.Literal]) -> str | None:
         for literal in literals:
             if not literal.datatype.value.startswith(_XSD):
                 continue
-            converted = rdflib.Literal(literal.value, datatype=rdflib.URIRef(literal.datatype.value))
+            converted = rdflib.Literal(
+                literal.value, datatype=rdflib.URIRef(literal.datatype.value)
+            )
             if converted.ill_typed:
                 return f"{literal} is ill-typed"
     return None
@@ -74,7 +78,9 @@ def audit_files(files: list[RdfFile]) -> str | None:
     """:func:`first_unfaithful_literal` of the literals of some files (read with kg.graph)."""
     from kg.graph import rdf_quads
 
-    return first_unfaithful_literal(typed_literals(q for rdf_file in files for q in rdf_quads(rdf_file)))
+    return first_unfaithful_literal(
+        typed_literals(q for rdf_file in files for q in rdf_quads(rdf_file))
+    )
 
 
 class LiteralAudit:
@@ -119,7 +125,7 @@ class LiteralAudit:
 def _audit_into(files: list[RdfFile], sender: object) -> None:
     try:
         finding = audit_files(files)
-    except Exception as error:  # noqa: BLE001 - a KgError names the file; sent as one line
+    except Exception as error:
         sender.send(("failed", " ".join(str(error).split())))  # type: ignore[attr-defined]
         return
     sender.send(("audited", finding))  # type: ignore[attr-defined]

@@ -76,8 +76,10 @@ def refuse_special_target(target: Path) -> None:
     except OSError as error:
         raise KgError(f"{target}: cannot write: {error.strerror or error}") from None
     if not stat.S_ISREG(mode):
-        raise KgError(f"{target}: cannot write: it is {kind_of_file(mode)}, not a regular file; "
-                      "kg writes only regular files or new paths")
+        raise KgError(
+            f"{target}: cannot write: it is {kind_of_file(mode)}, not a regular file; "
+            "kg writes only regular files or new paths"
+        )
 
 
 def _current_umask() -> int:

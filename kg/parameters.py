@@ -111,8 +111,9 @@ def parse_param_options(options: Iterable[str]) -> dict[str, str]:
     return values
 
 
-def bind_parameters(query: SavedQuery, values: Mapping[str, str],
-                    resolve: Callable[[str], str] | None = None) -> dict[str, object]:
+def bind_parameters(
+    query: SavedQuery, values: Mapping[str, str], resolve: Callable[[str], str] | None = None
+) -> dict[str, object]:
     """Check ``values`` against the query's parameters and return variable name -> RDF term.
 
     Defaults from the query's header fill parameters not given; optional parameters that are
@@ -134,7 +135,9 @@ def bind_parameters(query: SavedQuery, values: Mapping[str, str],
     unknown = sorted(set(values) - known)
     if unknown:
         listing = ", ".join(sorted(known)) if known else "none"
-        raise KgError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {listing})")
+        raise KgError(
+            f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {listing})"
+        )
     bindings: dict[str, object] = {}
     for parameter in query.parameters:
         raw = values.get(parameter.name, query.defaults.get(parameter.name))
@@ -148,8 +151,12 @@ def bind_parameters(query: SavedQuery, values: Mapping[str, str],
     return bindings
 
 
-def to_term(parameter: Parameter, raw: str, prefixes: Mapping[str, str],
-            resolve: Callable[[str], str] | None = None) -> object:
+def to_term(
+    parameter: Parameter,
+    raw: str,
+    prefixes: Mapping[str, str],
+    resolve: Callable[[str], str] | None = None,
+) -> object:
     """Turn one value into the RDF term its parameter expects.
 
     IRIs may be written in full or as a prefixed name using a prefix the query declares; with
@@ -177,8 +184,10 @@ def to_term(parameter: Parameter, raw: str, prefixes: Mapping[str, str],
         try:
             return ox.NamedNode(resolve(raw))
         except KgError as error:
-            raise KgError(f"{where}: expected an absolute IRI, a prefixed name or an entity's label; "
-                          f"{error.message}") from None
+            raise KgError(
+                f"{where}: expected an absolute IRI, a prefixed name or an entity's label; "
+                f"{error.message}"
+            ) from None
     if parameter.kind == "language":
         return ox.Literal(raw, language=parameter.language)
     if parameter.kind == "datatype" and parameter.datatype:
@@ -188,7 +197,9 @@ def to_term(parameter: Parameter, raw: str, prefixes: Mapping[str, str],
             try:
                 check(raw)
             except ValueError as error:
-                raise KgError(f"{where}: expected {error.args[0]} ({parameter.describe_type()}), got {raw!r}") from None
+                raise KgError(
+                    f"{where}: expected {error.args[0]} ({parameter.describe_type()}), got {raw!r}"
+                ) from None
         return ox.Literal(raw, datatype=ox.NamedNode(parameter.datatype))
     return ox.Literal(raw)
 
@@ -204,8 +215,10 @@ def _to_endpoint_url(raw: str, where: str) -> str:
     value = raw.strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or _IRI_FORBIDDEN.search(value):
-        raise KgError(f"{where}: expected the URL of a SPARQL endpoint, such as "
-                      f"https://query.wikidata.org/sparql, got {raw!r}")
+        raise KgError(
+            f"{where}: expected the URL of a SPARQL endpoint, such as "
+            f"https://query.wikidata.org/sparql, got {raw!r}"
+        )
     return value
 
 
@@ -214,10 +227,16 @@ def _to_iri(raw: str, prefixes: Mapping[str, str], where: str) -> str:
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
     curie = _CURIE.match(value)
-    if curie and (curie.group(1) or "") in prefixes and not value.startswith(("http:", "https:", "urn:")):
+    if (
+        curie
+        and (curie.group(1) or "") in prefixes
+        and not value.startswith(("http:", "https:", "urn:"))
+    ):
         value = prefixes[curie.group(1) or ""] + curie.group(2)
     if not _IRI_SCHEME.match(value) or _IRI_FORBIDDEN.search(value):
-        raise KgError(f"{where}: expected an absolute IRI such as https://w3id.org/supernode-kg/id/tencent, got {raw!r}")
+        raise KgError(
+            f"{where}: expected an absolute IRI such as https://w3id.org/supernode-kg/id/tencent, got {raw!r}"
+        )
     try:
         ox.NamedNode(value)
     except ValueError as error:

@@ -15,8 +15,10 @@ from collections.abc import Iterable, Mapping
 from kg.bundle import bundled
 from kg.sparql_text import tokens
 
-_TURTLE_PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>",
-                            re.MULTILINE | re.IGNORECASE)
+_TURTLE_PREFIX = re.compile(
+    r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>",
+    re.MULTILINE | re.IGNORECASE,
+)
 _PREFIX_KEYWORD = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*$", re.IGNORECASE)
 _PREFIXED_NAME = re.compile(r"(?<![\w.:-])([A-Za-z][\w.-]*)?:(?=[\w%\\-]|$)")
 
@@ -92,5 +94,8 @@ def compaction_context(prefixes: Mapping[str, str], triples: Iterable[object]) -
                 iris.add(term.datatype.value)
             elif type(term).__name__ == "NamedNode":
                 iris.add(term.value)
-    return {p: ns for p, ns in sorted(prefixes.items())
-            if p and ns[-1:] in ":/?#[]@" and any(iri.startswith(ns) for iri in iris)}
+    return {
+        p: ns
+        for p, ns in sorted(prefixes.items())
+        if p and ns[-1:] in ":/?#[]@" and any(iri.startswith(ns) for iri in iris)
+    }

@@ -16,8 +16,9 @@ from kg.sparql_text import bind, check_nesting, is_select_star, looks_like_updat
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
-def choose_query(name: str | None = None, *, file: str | os.PathLike[str] | None = None,
-                 text: str | None = None) -> SavedQuery:
+def choose_query(
+    name: str | None = None, *, file: str | os.PathLike[str] | None = None, text: str | None = None
+) -> SavedQuery:
     """The query `kg query` runs: a saved query by ``name``, a ``file`` (``-`` for standard
     input) or inline ``text``; exactly one of them.
 
@@ -37,8 +38,10 @@ def choose_query(name: str | None = None, *, file: str | os.PathLike[str] | None
     from kg.prefixes import declared_prefixes, with_project_prefixes
 
     if sum(x is not None for x in (name, file, text)) != 1:
-        raise KgError("give a saved query NAME, --file FILE or --query TEXT (one of them, not both); "
-                      "`kg queries` lists the names")
+        raise KgError(
+            "give a saved query NAME, --file FILE or --query TEXT (one of them, not both); "
+            "`kg queries` lists the names"
+        )
     if name is not None:
         return Catalog.bundled().get(name)
     if text is not None:
@@ -48,10 +51,14 @@ def choose_query(name: str | None = None, *, file: str | os.PathLike[str] | None
     else:
         saved = read_saved_query(Path(file))  # type: ignore[arg-type]
     completed = with_project_prefixes(saved.text)
-    return dataclasses.replace(saved, text=completed, prefixes={**saved.prefixes, **declared_prefixes(completed)})
+    return dataclasses.replace(
+        saved, text=completed, prefixes={**saved.prefixes, **declared_prefixes(completed)}
+    )
 
 
-def display_prefixes(saved: SavedQuery, graph_prefixes: Mapping[str, str] | None = None) -> dict[str, str]:
+def display_prefixes(
+    saved: SavedQuery, graph_prefixes: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The prefixes to shorten IRIs with when printing ``saved``'s results: the project's, the
     graph's, then the query's own (a prefix the query redefines means what the query says).
     The project's come first, so the same namespace prints the same way for every query."""
@@ -129,7 +136,9 @@ def in_query_order(results: QueryResults, text: str, *, source: str = "query") -
     except (OSError, RuntimeError, SyntaxError) as error:
         raise service_error(text, error, source) from None
     document["head"]["vars"] = ordered
-    return ox.parse_query_results(json.dumps(document).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+    return ox.parse_query_results(
+        json.dumps(document).encode("utf-8"), format=ox.QueryResultsFormat.JSON
+    )
 
 
 def service_targets(text: str) -> list[str]:
@@ -162,7 +171,11 @@ def service_error(text: str, error: BaseException, source: str = "query") -> KgE
     lowered = detail.lower()
     if isinstance(error, SyntaxError) or "parser error" in lowered or "end of file" in lowered:
         what = "its answer was cut off or is not SPARQL results"
-    elif "lookup address" in lowered or "name or service not known" in lowered or "resolve" in lowered:
+    elif (
+        "lookup address" in lowered
+        or "name or service not known" in lowered
+        or "resolve" in lowered
+    ):
         what = "cannot resolve the host name (no network?)"
     elif "timed out" in lowered or "timeout" in lowered:
         what = "no answer in time"
@@ -206,7 +219,11 @@ def answer_text(
         results = run_query(graph, text, bindings, source=source)
         try:
             return render(results, output_format, prefixes, layout=layout)
-        except (OSError, RuntimeError, SyntaxError) as error:  # a SERVICE answer failing as it is read
+        except (
+            OSError,
+            RuntimeError,
+            SyntaxError,
+        ) as error:  # a SERVICE answer failing as it is read
             raise service_error(bound_query_text(text, bindings), error, source) from None
 
     if timeout is None or not hasattr(os, "fork"):
@@ -228,7 +245,7 @@ def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> s
             payload = ("ok", work())
         except KgError as error:
             payload = ("error", error.message)
-        except BaseException as error:  # noqa: BLE001 - reported by the parent as one line
+        except BaseException as error:
             payload = ("error", f"{source}: {type(error).__name__}: {' '.join(str(error).split())}")
         with os.fdopen(write_end, "wb") as stream:
             stream.write(pickle.dumps(payload))
@@ -243,7 +260,9 @@ def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> s
             if not ready:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-                raise KgError(f"{source}: stopped after {timeout:g} s (--timeout); the query did not finish")
+                raise KgError(
+                    f"{source}: stopped after {timeout:g} s (--timeout); the query did not finish"
+                )
             chunk = stream.read(1 << 16)
             if not chunk:
                 break
@@ -251,7 +270,7 @@ def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> s
     os.waitpid(pid, 0)
     if not chunks:
         raise KgError(f"{source}: the query process ended without an answer")
-    status, value = pickle.loads(b"".join(chunks))  # noqa: S301 - our own child's bytes
+    status, value = pickle.loads(b"".join(chunks))
     if status != "ok":
         raise KgError(value)
     return value

@@ -55,8 +55,15 @@ JSON = "application/json; charset=utf-8"
 #: would be a port scanner and a proxy for reading other hosts' error pages.
 SERVICE_FAILED = "query failed: a SERVICE call did not give a usable answer\n"
 _STARTUP_SECONDS = 120.0
-_PRELOADED = ["kg.query_workers", "kg.graph", "kg.service_policy", "kg.web_api", "kg.describe",
-              "rdflib.plugins.sparql.parser", "rdflib.plugins.sparql.algebra"]
+_PRELOADED = [
+    "kg.query_workers",
+    "kg.graph",
+    "kg.service_policy",
+    "kg.web_api",
+    "kg.describe",
+    "rdflib.plugins.sparql.parser",
+    "rdflib.plugins.sparql.algebra",
+]
 
 Result = tuple[int, str, bytes]
 
@@ -105,9 +112,14 @@ def _exit_with(server_pid: int) -> None:
             pass
 
 
-def _worker_main(connection: multiprocessing.connection.Connection, files: list[str],
-                 allowed: frozenset[AllowedService], max_result_bytes: int, max_memory_mb: int,
-                 server_pid: int) -> None:
+def _worker_main(
+    connection: multiprocessing.connection.Connection,
+    files: list[str],
+    allowed: frozenset[AllowedService],
+    max_result_bytes: int,
+    max_memory_mb: int,
+    server_pid: int,
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     if not allowed:
         isolate_network()
@@ -122,7 +134,9 @@ def _worker_main(connection: multiprocessing.connection.Connection, files: list[
         return
     except MemoryError:
         with contextlib.suppress(OSError):
-            connection.send(("failed", f"the graph does not fit in the {max_memory_mb} MB a worker may use"))
+            connection.send(
+                ("failed", f"the graph does not fit in the {max_memory_mb} MB a worker may use")
+            )
         return
     threading.Thread(target=_exit_with, args=(server_pid,), daemon=True).start()
     try:
@@ -144,8 +158,13 @@ def _worker_main(connection: multiprocessing.connection.Connection, files: list[
             return
 
 
-def _answer(graph, job: tuple, allowed: frozenset[AllowedService], max_result_bytes: int,  # type: ignore[no-untyped-def]
-            max_memory_mb: int) -> Result:
+def _answer(
+    graph,
+    job: tuple,
+    allowed: frozenset[AllowedService],
+    max_result_bytes: int,  # type: ignore[no-untyped-def]
+    max_memory_mb: int,
+) -> Result:
     from kg.web_api import api_chart_spec, api_describe, api_labels
 
     kind, *args = job
@@ -153,11 +172,23 @@ def _answer(graph, job: tuple, allowed: frozenset[AllowedService], max_result_by
         if kind == "query":
             return _evaluate(graph.store, args[0], args[1], allowed, max_result_bytes)
         if kind == "describe":
-            return 200, JSON, json.dumps(api_describe(graph, args[0]), ensure_ascii=False).encode("utf-8")
+            return (
+                200,
+                JSON,
+                json.dumps(api_describe(graph, args[0]), ensure_ascii=False).encode("utf-8"),
+            )
         if kind == "labels":
-            return 200, JSON, json.dumps(api_labels(graph, args[0]), ensure_ascii=False).encode("utf-8")
+            return (
+                200,
+                JSON,
+                json.dumps(api_labels(graph, args[0]), ensure_ascii=False).encode("utf-8"),
+            )
         if kind == "chart":
-            return 200, JSON, json.dumps(api_chart_spec(graph, args[0]), ensure_ascii=False).encode("utf-8")
+            return (
+                200,
+                JSON,
+                json.dumps(api_chart_spec(graph, args[0]), ensure_ascii=False).encode("utf-8"),
+            )
     except EndpointError as error:
         return int(error.status), TEXT, f"{error.message}\n".encode()
     return 500, TEXT, f"unknown job {kind!r}\n".encode()
@@ -182,8 +213,13 @@ class _BoundedBuffer(io.RawIOBase):
         return len(data)
 
 
-def _evaluate(store: ox.Store, query: str, media_type: str, allowed: frozenset[AllowedService],
-              max_result_bytes: int) -> Result:
+def _evaluate(
+    store: ox.Store,
+    query: str,
+    media_type: str,
+    allowed: frozenset[AllowedService],
+    max_result_bytes: int,
+) -> Result:
     from kg.service_policy import check_services
     from kg.sparql_text import check_nesting
 
@@ -203,10 +239,14 @@ def _evaluate(store: ox.Store, query: str, media_type: str, allowed: frozenset[A
         message = " ".join(str(error.msg or error).split()).removeprefix("error ")
         return 400, TEXT, f"SPARQL syntax error {message}\n".encode()
     except _ResultTooLarge:
-        return 500, TEXT, f"result larger than {max_result_bytes} bytes: refine the query or add a LIMIT\n".encode()
+        return (
+            500,
+            TEXT,
+            f"result larger than {max_result_bytes} bytes: refine the query or add a LIMIT\n".encode(),
+        )
     except MemoryError:
         raise
-    except Exception as error:  # noqa: BLE001 - OSError, RuntimeError, ValueError, pyo3 panics
+    except Exception as error:
         if targets:
             return 502, TEXT, SERVICE_FAILED.encode()
         return 500, TEXT, f"query failed: {' '.join(str(error).split())[:300]}\n".encode()
@@ -214,8 +254,10 @@ def _evaluate(store: ox.Store, query: str, media_type: str, allowed: frozenset[A
 
 
 def _memory_message(max_memory_mb: int) -> bytes:
-    return (f"query stopped: it needed more than the {max_memory_mb} MB of memory a query may use; "
-            "refine the query or add a LIMIT\n").encode()
+    return (
+        f"query stopped: it needed more than the {max_memory_mb} MB of memory a query may use; "
+        "refine the query or add a LIMIT\n"
+    ).encode()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,8 +280,14 @@ class _Worker:
         self.connection, child = context.Pipe()
         self.process = context.Process(
             target=_worker_main,
-            args=(child, [str(f) for f in settings.files], settings.service_allow,
-                  settings.max_result_bytes, settings.max_memory_mb, os.getpid()),
+            args=(
+                child,
+                [str(f) for f in settings.files],
+                settings.service_allow,
+                settings.max_result_bytes,
+                settings.max_memory_mb,
+                os.getpid(),
+            ),
             daemon=True,
         )
         try:
@@ -337,12 +385,16 @@ class QueryEngine:
     @contextlib.contextmanager
     def _client_turn(self, client: str, wait_until: float) -> Iterator[None]:
         with self._lock:
-            entry = self._clients.setdefault(client, [threading.Semaphore(self.settings.queries_per_client), 0])
+            entry = self._clients.setdefault(
+                client, [threading.Semaphore(self.settings.queries_per_client), 0]
+            )
             entry[1] += 1
         try:
             if not entry[0].acquire(timeout=max(0.0, wait_until - time.monotonic())):
-                raise _busy("busy: this client already has as many queries running as it may "
-                            f"({self.settings.queries_per_client}); try again")
+                raise _busy(
+                    "busy: this client already has as many queries running as it may "
+                    f"({self.settings.queries_per_client}); try again"
+                )
             try:
                 yield
             finally:
@@ -370,8 +422,10 @@ class QueryEngine:
         try:
             worker.connection.send(job)
             if not worker.connection.poll(self.settings.timeout):
-                raise EndpointError(HTTPStatus.SERVICE_UNAVAILABLE,
-                                    f"query stopped: it ran longer than the {self.settings.timeout:g} s limit")
+                raise EndpointError(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    f"query stopped: it ran longer than the {self.settings.timeout:g} s limit",
+                )
             result = worker.connection.recv()
             self._idle.put(slot)
             handed_back = True
@@ -379,10 +433,14 @@ class QueryEngine:
         except (EOFError, OSError):
             exitcode = worker.stop()
             if exitcode == -signal.SIGABRT:  # Rust aborts when an allocation fails
-                raise EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR,
-                                    _memory_message(self.settings.max_memory_mb).decode().strip()) from None
-            raise EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR,
-                                "the query worker stopped unexpectedly; it is being replaced") from None
+                raise EndpointError(
+                    HTTPStatus.INTERNAL_SERVER_ERROR,
+                    _memory_message(self.settings.max_memory_mb).decode().strip(),
+                ) from None
+            raise EndpointError(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                "the query worker stopped unexpectedly; it is being replaced",
+            ) from None
         finally:
             if not handed_back:
                 self._replace(slot)
@@ -394,7 +452,9 @@ class QueryEngine:
             slot.worker.stop()
             slot.worker = None
         self.restarts += 1
-        threading.Thread(target=self._revive, args=(slot,), daemon=True, name="kg-worker-restart").start()
+        threading.Thread(
+            target=self._revive, args=(slot,), daemon=True, name="kg-worker-restart"
+        ).start()
 
     def _revive(self, slot: _Slot) -> None:
         pause = 0.1
@@ -420,4 +480,3 @@ class QueryEngine:
 
 def _busy(message: str) -> EndpointError:
     return EndpointError(HTTPStatus.SERVICE_UNAVAILABLE, message, {"Retry-After": "1"})
-

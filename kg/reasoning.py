@@ -15,7 +15,6 @@ import shutil
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -30,19 +29,50 @@ OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
 
 #: The XSD datatypes of the OWL 2 datatype map (plus rdf:langString, which is a plain literal).
-OWL2_DATATYPES = frozenset({XSD + name for name in (
-    "decimal integer nonNegativeInteger nonPositiveInteger positiveInteger negativeInteger long "
-    "int short byte unsignedLong unsignedInt unsignedShort unsignedByte double float string "
-    "normalizedString token language Name NCName NMTOKEN boolean hexBinary base64Binary anyURI "
-    "dateTime dateTimeStamp"
-).split()} | {
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral",
-    "http://www.w3.org/2000/01/rdf-schema#Literal",
-    "http://www.w3.org/2002/07/owl#real",
-    "http://www.w3.org/2002/07/owl#rational",
-})
+OWL2_DATATYPES = frozenset(
+    {
+        XSD + name
+        for name in [
+            "decimal",
+            "integer",
+            "nonNegativeInteger",
+            "nonPositiveInteger",
+            "positiveInteger",
+            "negativeInteger",
+            "long",
+            "int",
+            "short",
+            "byte",
+            "unsignedLong",
+            "unsignedInt",
+            "unsignedShort",
+            "unsignedByte",
+            "double",
+            "float",
+            "string",
+            "normalizedString",
+            "token",
+            "language",
+            "Name",
+            "NCName",
+            "NMTOKEN",
+            "boolean",
+            "hexBinary",
+            "base64Binary",
+            "anyURI",
+            "dateTime",
+            "dateTimeStamp",
+        ]
+    }
+    | {
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral",
+        "http://www.w3.org/2000/01/rdf-schema#Literal",
+        "http://www.w3.org/2002/07/owl#real",
+        "http://www.w3.org/2002/07/owl#rational",
+    }
+)
 
 
 @dataclass
@@ -134,21 +164,27 @@ def explain_inconsistency(loaded: LoadedGraph) -> list[str]:
     from kg.query import run_query
 
     show = _namer(loaded)
-    query = read_saved_query(bundled().queries_dir / "checks" / "individual-in-disjoint-classes-violation.rq")
+    query = read_saved_query(
+        bundled().queries_dir / "checks" / "individual-in-disjoint-classes-violation.rq"
+    )
     explanations = []
     for row in run_query(loaded, query.text, source=str(query.path)):
         explanations.append(
             f"{show(row['individual'].value)} is a {show(row['classA'].value)} and a "
             f"{show(row['classB'].value)}, which are declared disjoint"
         )
-    return sorted(set(explanations)) or ["HermiT found a contradiction that no disjointness of asserted types explains"]
+    return sorted(set(explanations)) or [
+        "HermiT found a contradiction that no disjointness of asserted types explains"
+    ]
 
 
 def _java_executable() -> str:
     java = shutil.which(os.environ.get("KG_JAVA", "java"))
     if java is None:
-        raise KgError("Java not found: the HermiT reasoner needs Java 17 or newer "
-                      "(Debian: apt-get install default-jre-headless), or set KG_JAVA")
+        raise KgError(
+            "Java not found: the HermiT reasoner needs Java 17 or newer "
+            "(Debian: apt-get install default-jre-headless), or set KG_JAVA"
+        )
     return java
 
 
@@ -159,7 +195,11 @@ def _reasoner_view(loaded: LoadedGraph) -> tuple[list[ox.Triple], dict[str, int]
         if quad.predicate == OWL_IMPORTS:
             continue
         obj = quad.object
-        if isinstance(obj, ox.Literal) and not obj.language and obj.datatype.value not in OWL2_DATATYPES:
+        if (
+            isinstance(obj, ox.Literal)
+            and not obj.language
+            and obj.datatype.value not in OWL2_DATATYPES
+        ):
             converted[obj.datatype.value.replace(XSD, "xsd:")] += 1
             obj = ox.Literal(obj.value)
         triples.append(ox.Triple(quad.subject, quad.predicate, obj))

@@ -54,12 +54,14 @@ def query_endpoint(endpoint: str, text: str, *, timeout: float = 30.0) -> object
         KgError: an update; the endpoint is unreachable, times out, refuses (HTTP error) or
             does not answer in the format asked for.
     """
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper, TURTLE
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     form = query_form(text)
     if form is None:
-        raise KgError(f"{endpoint}: only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are sent to endpoints")
+        raise KgError(
+            f"{endpoint}: only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are sent to endpoints"
+        )
     _check_url(endpoint)
     wrapper = SPARQLWrapper(endpoint, agent=USER_AGENT)
     # Comments are not sent: SPARQLWrapper guesses the query type with a regular expression that
@@ -102,13 +104,22 @@ def _parse_answer(endpoint: str, body: bytes, content_type: str, graph_answer: b
     except (SyntaxError, ValueError, RuntimeError) as error:
         shown = content_type or "no content type"
         detail = " ".join(str(error).split())
-        what = "the answer was cut off" if "end of file" in detail.lower() else "the answer is not SPARQL results"
+        what = (
+            "the answer was cut off"
+            if "end of file" in detail.lower()
+            else "the answer is not SPARQL results"
+        )
         raise KgError(f"{endpoint}: {what} ({shown}): {detail[:160]}") from None
 
 
 def _wrapper_error(error: Exception) -> str:
     text = " ".join(str(error).split())
-    for prefix in ("QueryBadFormed: ", "EndPointNotFound: ", "Unauthorized: ", "EndPointInternalError: "):
+    for prefix in (
+        "QueryBadFormed: ",
+        "EndPointNotFound: ",
+        "Unauthorized: ",
+        "EndPointInternalError: ",
+    ):
         text = text.replace(prefix, "")
     names = {
         "QueryBadFormed": "the endpoint says the query is malformed",
@@ -161,8 +172,14 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
     return f"{endpoint}{separator}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def push(endpoint: str, files: Sequence[str | os.PathLike[str]], graph: str | None = None, *,
-         timeout: float = 60.0, progress: Callable[[str], None] | None = None) -> PushOutcome:
+def push(
+    endpoint: str,
+    files: Sequence[str | os.PathLike[str]],
+    graph: str | None = None,
+    *,
+    timeout: float = 60.0,
+    progress: Callable[[str], None] | None = None,
+) -> PushOutcome:
     """Replace a graph of a Graph Store Protocol endpoint with the triples of ``files``, then
     read it back and check the store holds exactly those triples.
 
@@ -230,8 +247,12 @@ class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
     front with a bare 401 and no challenge; then ask once more without it, to be challenged."""
 
     def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
-        if not headers.get("WWW-Authenticate") and req.unredirected_hdrs.get("Authorization", "").startswith("Basic "):
-            probe = urllib.request.Request(req.full_url, method="HEAD", headers={"User-Agent": USER_AGENT})
+        if not headers.get("WWW-Authenticate") and req.unredirected_hdrs.get(
+            "Authorization", ""
+        ).startswith("Basic "):
+            probe = urllib.request.Request(
+                req.full_url, method="HEAD", headers={"User-Agent": USER_AGENT}
+            )
             try:
                 urllib.request.build_opener().open(probe, timeout=req.timeout)  # type: ignore[attr-defined]
             except urllib.error.HTTPError as challenge:
@@ -239,8 +260,12 @@ class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
         return super().http_error_401(req, fp, code, msg, headers)
 
 
-def _http(url: str, method: str, body: bytes | None, headers: dict[str, str], timeout: float) -> bytes:
-    request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": USER_AGENT, **headers})
+def _http(
+    url: str, method: str, body: bytes | None, headers: dict[str, str], timeout: float
+) -> bytes:
+    request = urllib.request.Request(
+        url, data=body, method=method, headers={"User-Agent": USER_AGENT, **headers}
+    )
     credentials = Credentials.from_environment()
     opener = urllib.request.build_opener()
     if credentials:
@@ -250,7 +275,7 @@ def _http(url: str, method: str, body: bytes | None, headers: dict[str, str], ti
         passwords.add_password(None, url, credentials.user, credentials.password)
         opener = urllib.request.build_opener(_DigestAuthHandler(passwords))
     try:
-        with opener.open(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked
+        with opener.open(request, timeout=timeout) as response:
             return response.read()
     except OSError as error:
         raise _network_error(url, method, error, timeout, "the store") from None
@@ -260,7 +285,9 @@ def _network_error(url: str, method: str, error: OSError, timeout: float, what: 
     """One line for a failed HTTP exchange: the HTTP status, a time-out, or why it was unreachable."""
     where = f"{url}: {method + ' ' if method else ''}"
     if isinstance(error, urllib.error.HTTPError):
-        return KgError(f"{where}{'failed: ' if method else ''}HTTP {error.code} {error.reason}: {_first_line(error)}")
+        return KgError(
+            f"{where}{'failed: ' if method else ''}HTTP {error.code} {error.reason}: {_first_line(error)}"
+        )
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return KgError(f"{where}no answer within {timeout:g} s")

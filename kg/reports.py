@@ -22,15 +22,28 @@ def text_report(outcome: ValidationOutcome) -> str:
     count = len(outcome.violations)
     if outcome.conforms and not count:
         return paint("Conforms:", fg="green", bold=True) + " the data satisfies every shape.\n"
-    rows = [[v.severity, v.focus_node, v.path, v.value, v.constraint.removeprefix("sh:").removesuffix("ConstraintComponent"),
-             v.message] for v in outcome.violations]
+    rows = [
+        [
+            v.severity,
+            v.focus_node,
+            v.path,
+            v.value,
+            v.constraint.removeprefix("sh:").removesuffix("ConstraintComponent"),
+            v.message,
+        ]
+        for v in outcome.violations
+    ]
     noun = "violation" if all(v.severity == "Violation" for v in outcome.violations) else "result"
     counted = f"{count} {noun}{'s' if count != 1 else ''}"
     if outcome.conforms:  # only warnings and notes, and --allow-warnings
-        heading = paint("Conforms:", fg="green", bold=True) + f" with {counted} of lower severity.\n"
+        heading = (
+            paint("Conforms:", fg="green", bold=True) + f" with {counted} of lower severity.\n"
+        )
     else:
         heading = paint("Does not conform:", fg="red", bold=True) + f" {counted}.\n"
-    return heading + format_table(["severity", "focus node", "path", "value", "constraint", "message"], rows)
+    return heading + format_table(
+        ["severity", "focus node", "path", "value", "constraint", "message"], rows
+    )
 
 
 def junit_report(outcome: ValidationOutcome) -> str:
@@ -44,20 +57,30 @@ def junit_report(outcome: ValidationOutcome) -> str:
     failing_shapes = {shape for shape, _ in by_case}
     clean = [shape for shape in outcome.shapes if shape not in failing_shapes]
     suites = ET.Element("testsuites", name="kg validate")
-    suite = ET.SubElement(suites, "testsuite", name="SHACL validation",
-                          tests=str(len(by_case) + len(clean)), failures=str(len(by_case)), errors="0", skipped="0")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="SHACL validation",
+        tests=str(len(by_case) + len(clean)),
+        failures=str(len(by_case)),
+        errors="0",
+        skipped="0",
+    )
     for (shape, focus), violations in sorted(by_case.items()):
         case = ET.SubElement(suite, "testcase", classname=shape, name=focus)
         first = violations[0]
         failure = ET.SubElement(case, "failure", message=first.message, type=first.constraint)
         failure.text = "\n".join(
             f"focus node: {v.focus_node}\npath: {v.path or '-'}\nconstraint: {v.constraint}\n"
-            f"value: {v.value or '-'}\nmessage: {v.message}\n" for v in violations
+            f"value: {v.value or '-'}\nmessage: {v.message}\n"
+            for v in violations
         )
     for shape in clean:
         ET.SubElement(suite, "testcase", classname=shape, name="every focus node")
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
 
 
 #: SHACL severities as GitHub Actions annotation levels (custom severities count as errors).
@@ -106,7 +129,9 @@ def _file_lines(path: Path) -> tuple[dict[str, str], tuple[str, ...]]:
     except OSError:
         return {}, ()
     prefixes = dict(re.findall(r"@prefix\s+([\w.-]*):\s*<([^>]*)>", text, re.IGNORECASE))
-    prefixes.update(re.findall(r"^\s*PREFIX\s+([\w.-]*):\s*<([^>]*)>", text, re.IGNORECASE | re.MULTILINE))
+    prefixes.update(
+        re.findall(r"^\s*PREFIX\s+([\w.-]*):\s*<([^>]*)>", text, re.IGNORECASE | re.MULTILINE)
+    )
     return prefixes, tuple(text.splitlines())
 
 
@@ -115,7 +140,7 @@ def _find_in_file(path: Path, iri: str) -> tuple[int, int]:
     spellings = [f"<{iri}>"]
     for prefix, namespace in prefixes.items():
         if iri.startswith(namespace) and namespace:
-            spellings.append(f"{prefix}:{iri[len(namespace):]}")
+            spellings.append(f"{prefix}:{iri[len(namespace) :]}")
     pattern = re.compile("|".join(re.escape(s) + r"(?![\w.:/-])" for s in spellings))
     mention = 0
     for number, line in enumerate(lines, start=1):

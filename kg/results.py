@@ -27,7 +27,11 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "xml": ox.RdfFormat.RDF_XML,
 }
-OUTPUT_FORMATS = ("table", *SOLUTION_FORMATS, *(f for f in GRAPH_FORMATS if f not in SOLUTION_FORMATS))
+OUTPUT_FORMATS = (
+    "table",
+    *SOLUTION_FORMATS,
+    *(f for f in GRAPH_FORMATS if f not in SOLUTION_FORMATS),
+)
 
 
 #: How ``table`` output lays out rows: ``table`` (cells cut to fit a terminal), ``wrap`` (cells
@@ -36,8 +40,13 @@ OUTPUT_FORMATS = ("table", *SOLUTION_FORMATS, *(f for f in GRAPH_FORMATS if f no
 LAYOUTS = ("table", "wrap", "expanded")
 
 
-def render(results: object, output_format: str, prefixes: Mapping[str, str] | None = None,
-           *, layout: str = "table") -> str:
+def render(
+    results: object,
+    output_format: str,
+    prefixes: Mapping[str, str] | None = None,
+    *,
+    layout: str = "table",
+) -> str:
     """Render query results as text in ``output_format``.
 
     ``table`` is for people (IRIs shortened with ``prefixes``, rows laid out as ``layout``
@@ -79,7 +88,9 @@ def _serialize_solutions(results: ox.QuerySolutions | ox.QueryBoolean, output_fo
     return text if text.endswith("\n") or not text else text + "\n"  # CSV and TSV end with one
 
 
-def _render_triples(results: ox.QueryTriples | list[ox.Triple], output_format: str, prefixes: dict[str, str]) -> str:
+def _render_triples(
+    results: ox.QueryTriples | list[ox.Triple], output_format: str, prefixes: dict[str, str]
+) -> str:
     rdf_format = GRAPH_FORMATS.get("turtle" if output_format == "table" else output_format)
     if rdf_format is None:
         raise KgError(
@@ -91,7 +102,9 @@ def _render_triples(results: ox.QueryTriples | list[ox.Triple], output_format: s
     used = {p: ns for p, ns in prefixes.items() if p}
     if rdf_format == ox.RdfFormat.JSON_LD:
         return compact_json_ld(triples, used)
-    data = ox.serialize(triples, format=rdf_format, prefixes=used if rdf_format == ox.RdfFormat.TURTLE else None)
+    data = ox.serialize(
+        triples, format=rdf_format, prefixes=used if rdf_format == ox.RdfFormat.TURTLE else None
+    )
     return data.decode("utf-8") if data else ""
 
 
@@ -125,7 +138,10 @@ def compact_json_ld(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -
         subject = triple.subject
         key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else name(subject.value)
         node = nodes.setdefault(key, {"@id": key})
-        if triple.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and isinstance(triple.object, ox.NamedNode):
+        if (
+            triple.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+            and isinstance(triple.object, ox.NamedNode)
+        ):
             node.setdefault("@type", []).append(name(triple.object.value))  # type: ignore[union-attr]
         else:
             node.setdefault(name(triple.predicate.value), []).append(value(triple.object))  # type: ignore[union-attr]
@@ -152,16 +168,21 @@ def compact_iri(iri: str, prefixes: Mapping[str, str]) -> str:
     best_prefix = None
     for prefix, namespace in prefixes.items():
         if namespace and iri.startswith(namespace) and len(namespace) > len(best):
-            local = iri[len(namespace):]
+            local = iri[len(namespace) :]
             if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
                 best, best_prefix = namespace, prefix
     if best_prefix is None:
         return f"<{iri}>"
-    return f"{best_prefix}:{iri[len(best):]}"
+    return f"{best_prefix}:{iri[len(best) :]}"
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None,
-                 *, wrap: bool = False) -> str:
+def format_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int | None = None,
+    *,
+    wrap: bool = False,
+) -> str:
     """Lay out rows as a plain-text table; a footer counts the rows.
 
     On a terminal the columns fit its width (long cells are cut with an ellipsis, or with
@@ -171,16 +192,24 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: i
     if width is None:
         width = terminal_width(from_environment=wrap)
     cells = [[c.replace("\n", " ") for c in row] for row in rows]
-    natural = [max([display_width(h), *(display_width(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    natural = [
+        max([display_width(h), *(display_width(r[i]) for r in cells)])
+        for i, h in enumerate(headers)
+    ]
     # Wrapped, a column keeps at least its header's width where it can (cells wrap, not names)
-    minimums = [min(n, max(12, display_width(h))) if wrap else 8 for n, h in zip(natural, headers, strict=True)]
+    minimums = [
+        min(n, max(12, display_width(h))) if wrap else 8
+        for n, h in zip(natural, headers, strict=True)
+    ]
     widths = natural if width is None else _fit(natural, width - 2 * (len(headers) - 1), minimums)
     from kg.terminal import paint
 
     if wrap:
         pieces = [_wrap(h, w) for h, w in zip(headers, widths, strict=True)]
-        lines = [paint(_row([p[d] if d < len(p) else "" for p in pieces], widths), bold=True)
-                 for d in range(max(len(p) for p in pieces))]
+        lines = [
+            paint(_row([p[d] if d < len(p) else "" for p in pieces], widths), bold=True)
+            for d in range(max(len(p) for p in pieces))
+        ]
     else:
         lines = [paint(_row(headers, widths), bold=True)]
     lines.append(_row(["-" * w for w in widths], widths))
@@ -203,13 +232,17 @@ def terminal_width(*, from_environment: bool = False) -> int | None:
         import os
 
         columns = os.environ.get("COLUMNS", "")
-        return int(columns) if from_environment and columns.isdigit() and int(columns) >= 20 else None
+        return (
+            int(columns) if from_environment and columns.isdigit() and int(columns) >= 20 else None
+        )
     import shutil
 
     return shutil.get_terminal_size((120, 24)).columns
 
 
-def format_records(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
+def format_records(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None
+) -> str:
     """Rows as vertical records, as psql's expanded display (``\\x``): a ``-[ RECORD n ]``
     line, then one ``name | value`` line per column, long values wrapped on a terminal."""
     if width is None:

@@ -113,7 +113,9 @@ class EndpointSettings:
 class EndpointError(Exception):
     """A request the endpoint answers with an HTTP error status and a one-line text."""
 
-    def __init__(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message

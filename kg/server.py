@@ -44,7 +44,14 @@ STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/c
 _BAD_PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _MAX_REFUSALS_IN_FLIGHT = 64
 
-__all__ = ["EndpointError", "EndpointSettings", "SparqlEndpoint", "endpoint_settings", "negotiate", "serve"]
+__all__ = [
+    "EndpointError",
+    "EndpointSettings",
+    "SparqlEndpoint",
+    "endpoint_settings",
+    "negotiate",
+    "serve",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,7 +64,9 @@ def negotiate(accept: str | None, form: str) -> str:
     Raises:
         EndpointError: 406, when the header allows none of the types this form can be given in.
     """
-    supported = list(GRAPH_MEDIA_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(SOLUTION_MEDIA_TYPES)
+    supported = (
+        list(GRAPH_MEDIA_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(SOLUTION_MEDIA_TYPES)
+    )
     if not accept or not accept.strip():
         return supported[0]
     ranges = []
@@ -82,7 +91,10 @@ def negotiate(accept: str | None, form: str) -> str:
             for candidate in supported:
                 if major == "*" or candidate.startswith(major + "/"):
                     return candidate
-    raise EndpointError(HTTPStatus.NOT_ACCEPTABLE, f"cannot answer a {form} query as {accept}; supported: {', '.join(supported)}")
+    raise EndpointError(
+        HTTPStatus.NOT_ACCEPTABLE,
+        f"cannot answer a {form} query as {accept}; supported: {', '.join(supported)}",
+    )
 
 
 class _RequestLineTooLong(Exception):
@@ -118,8 +130,10 @@ class _LimitedReader:
             line = self._raw.readline(max(0, min(limit if limit >= 0 else room + 1, room + 1)))
             self._header_bytes += len(line)
             self._header_lines += 1
-            if self._header_bytes > self._settings.max_header_bytes or \
-                    self._header_lines > self._settings.max_header_fields + 1:
+            if (
+                self._header_bytes > self._settings.max_header_bytes
+                or self._header_lines > self._settings.max_header_fields + 1
+            ):
                 raise _HeadersTooLarge
             if line in (b"\r\n", b"\n", b""):
                 self._phase = "body"
@@ -205,7 +219,10 @@ class SparqlEndpoint(ThreadingHTTPServer):
         from kg.errors import KgError
 
         if name not in chart_names():
-            raise EndpointError(HTTPStatus.NOT_FOUND, f"no chart named {_printable(name)!r}; GET /api/queries names each query's chart")
+            raise EndpointError(
+                HTTPStatus.NOT_FOUND,
+                f"no chart named {_printable(name)!r}; GET /api/queries names each query's chart",
+            )
         with self._charts_lock:
             if name not in self._charts:
                 status, content_type, body = self.engine.run(("chart", name), client)
@@ -225,8 +242,10 @@ class SparqlEndpoint(ThreadingHTTPServer):
     def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
         client = client_address[0]
         with self._connections_lock:
-            admitted = (sum(self._connections.values()) < self.settings.max_connections
-                        and self._connections[client] < self.settings.max_client_connections)
+            admitted = (
+                sum(self._connections.values()) < self.settings.max_connections
+                and self._connections[client] < self.settings.max_client_connections
+            )
             if admitted:
                 self._connections[client] += 1
         if not admitted:
@@ -262,11 +281,15 @@ class SparqlEndpoint(ThreadingHTTPServer):
             try:
                 body = b"busy: too many open connections; try again\n"
                 request.settimeout(1.0)
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                                b"Retry-After: 1\r\nConnection: close\r\n"
-                                b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    b"Retry-After: 1\r\nConnection: close\r\n"
+                    b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+                )
                 request.shutdown(socket.SHUT_WR)
-                deadline = time.monotonic() + 1.0  # read what the client sent, so closing does not reset
+                deadline = (
+                    time.monotonic() + 1.0
+                )  # read what the client sent, so closing does not reset
                 while time.monotonic() < deadline and request.recv(65536):
                     pass
             except OSError:
@@ -283,8 +306,12 @@ class SparqlEndpoint(ThreadingHTTPServer):
         form = query_form(query)
         if form is None:
             if looks_like_update(query):
-                raise EndpointError(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused")
-            raise EndpointError(HTTPStatus.BAD_REQUEST, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+                raise EndpointError(
+                    HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused"
+                )
+            raise EndpointError(
+                HTTPStatus.BAD_REQUEST, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)"
+            )
         return form
 
 
@@ -305,7 +332,7 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             super().finish()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         if os.environ.get("KG_SERVE_LOG"):
             super().log_message(format, *args)
 
@@ -324,14 +351,22 @@ class _Handler(BaseHTTPRequestHandler):
                 parsed = self.parse_request()
             except _RequestLineTooLong:
                 self.close_connection = True
-                self._send_error(EndpointError(HTTPStatus.REQUEST_URI_TOO_LONG,
-                                               f"request line over {self.server.settings.max_request_line} bytes"))
+                self._send_error(
+                    EndpointError(
+                        HTTPStatus.REQUEST_URI_TOO_LONG,
+                        f"request line over {self.server.settings.max_request_line} bytes",
+                    )
+                )
                 return
             except _HeadersTooLarge:
                 self.close_connection = True
-                self._send_error(EndpointError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                                               f"headers over {self.server.settings.max_header_bytes} bytes or "
-                                               f"{self.server.settings.max_header_fields} fields"))
+                self._send_error(
+                    EndpointError(
+                        HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        f"headers over {self.server.settings.max_header_bytes} bytes or "
+                        f"{self.server.settings.max_header_fields} fields",
+                    )
+                )
                 return
             self.server.read_deadlines.unwatch(self)
             if self.timed_out:
@@ -342,8 +377,13 @@ class _Handler(BaseHTTPRequestHandler):
             method = getattr(self, "do_" + self.command, None)
             if method is None:
                 self.close_connection = True
-                self._send_error(EndpointError(HTTPStatus.NOT_IMPLEMENTED, f"unsupported method {self.command[:20]!r}",
-                                               {"Allow": "GET, POST, OPTIONS"}))
+                self._send_error(
+                    EndpointError(
+                        HTTPStatus.NOT_IMPLEMENTED,
+                        f"unsupported method {self.command[:20]!r}",
+                        {"Allow": "GET, POST, OPTIONS"},
+                    )
+                )
                 return
             method()
             self.wfile.flush()
@@ -354,8 +394,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.timed_out:
             self.close_connection = True
             with contextlib.suppress(OSError):
-                self._send_error(EndpointError(HTTPStatus.REQUEST_TIMEOUT,
-                                               f"request not received within {self.server.settings.read_timeout:g} s"))
+                self._send_error(
+                    EndpointError(
+                        HTTPStatus.REQUEST_TIMEOUT,
+                        f"request not received within {self.server.settings.read_timeout:g} s",
+                    )
+                )
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The stdlib's own errors (a malformed request line, say), as one plain-text line."""
@@ -363,29 +407,37 @@ class _Handler(BaseHTTPRequestHandler):
         text = message or HTTPStatus(code).phrase
         self._send_error(EndpointError(HTTPStatus(code), " ".join(text.split())[:200]))
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         self._handle(self._query_from_get)
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_POST(self) -> None:
         self._handle(self._query_from_post)
 
-    def do_OPTIONS(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_OPTIONS(self) -> None:
         self._drain_body()
         headers = {"Allow": "GET, POST, OPTIONS"}
         if self.server.settings.cors_origin:
-            headers.update({"Access-Control-Allow-Methods": "GET, POST",
-                            "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "600"})
+            headers.update(
+                {
+                    "Access-Control-Allow-Methods": "GET, POST",
+                    "Access-Control-Allow-Headers": "Content-Type, Accept",
+                    "Access-Control-Max-Age": "600",
+                }
+            )
         self._send(HTTPStatus.NO_CONTENT, "text/plain; charset=utf-8", b"", headers)
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._refuse_method()
 
     do_DELETE = do_PATCH = do_PUT
 
     def _refuse_method(self) -> None:
         self._drain_body()
-        self._send_error(EndpointError(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only",
-                                       {"Allow": "GET, POST"}))
+        self._send_error(
+            EndpointError(
+                HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only", {"Allow": "GET, POST"}
+            )
+        )
 
     def _handle(self, read_query) -> None:  # type: ignore[no-untyped-def]
         try:
@@ -403,8 +455,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(error)
         except (TimeoutError, ConnectionError):
             self.close_connection = True
-        except Exception as error:  # noqa: BLE001 - a request must never take the server down
-            self._send_error(EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR, f"internal error: {type(error).__name__}"))
+        except Exception as error:
+            self._send_error(
+                EndpointError(
+                    HTTPStatus.INTERNAL_SERVER_ERROR, f"internal error: {type(error).__name__}"
+                )
+            )
 
     def _check_host(self) -> None:
         hosts = self.headers.get_all("Host") or []
@@ -425,32 +481,49 @@ class _Handler(BaseHTTPRequestHandler):
 
         if path in ("/", "/index.html") and self.command == "GET":
             self._send(200, "text/html; charset=utf-8", (WEB_DIR / "index.html").read_bytes())
-        elif path.startswith("/static/") and self.command == "GET" and path[len("/static/"):] in STATIC_FILES:
-            name = path[len("/static/"):]
+        elif (
+            path.startswith("/static/")
+            and self.command == "GET"
+            and path[len("/static/") :] in STATIC_FILES
+        ):
+            name = path[len("/static/") :]
             self._send(200, STATIC_FILES[name], (WEB_DIR / name).read_bytes())
         elif path == "/api/queries" and self.command == "GET":
             self._send(200, "application/json; charset=utf-8", saved_queries_json())
         elif path.startswith("/api/queries/") and self.command == "GET":
-            name = urllib.parse.unquote(path[len("/api/queries/"):])
-            values = {k: v[-1] for k, v in _parse_form(urllib.parse.urlsplit(self.path).query).items()}
+            name = urllib.parse.unquote(path[len("/api/queries/") :])
+            values = {
+                k: v[-1] for k, v in _parse_form(urllib.parse.urlsplit(self.path).query).items()
+            }
             self._send(*self._run_query(bound_saved_query(name, values)))
         elif path.startswith("/api/charts/") and self.command == "GET":
-            self._send(*self.server.chart_svg(urllib.parse.unquote(path[len("/api/charts/"):]), self.client_address[0]))
+            self._send(
+                *self.server.chart_svg(
+                    urllib.parse.unquote(path[len("/api/charts/") :]), self.client_address[0]
+                )
+            )
         elif path == "/api/labels" and self.command == "POST":
-            self._send(*self.server.engine.run(("labels", self._read_body()), self.client_address[0]))
+            self._send(
+                *self.server.engine.run(("labels", self._read_body()), self.client_address[0])
+            )
         elif path == "/api/describe" and self.command == "GET":
             params = _parse_form(urllib.parse.urlsplit(self.path).query)
             entity = (params.get("entity") or [""])[-1]
             self._send(*self.server.engine.run(("describe", entity), self.client_address[0]))
         else:
             self._drain_body()
-            raise EndpointError(HTTPStatus.NOT_FOUND, f"no such resource: {_printable(path)}; the endpoint is /sparql")
+            raise EndpointError(
+                HTTPStatus.NOT_FOUND,
+                f"no such resource: {_printable(path)}; the endpoint is /sparql",
+            )
 
     def _query_from_get(self) -> str | None:
         raw = urllib.parse.urlsplit(self.path).query
         params = _parse_form(raw)
         if "update" in params:
-            raise EndpointError(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused")
+            raise EndpointError(
+                HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused"
+            )
         queries = params.get("query", [])
         if len(queries) > 1:
             raise EndpointError(HTTPStatus.BAD_REQUEST, "more than one query parameter")
@@ -460,7 +533,9 @@ class _Handler(BaseHTTPRequestHandler):
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         body = self._read_body()
         if content_type == "application/sparql-update":
-            raise EndpointError(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused")
+            raise EndpointError(
+                HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused"
+            )
         if content_type == "application/sparql-query":
             try:
                 return body.decode("utf-8")
@@ -470,15 +545,23 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 params = _parse_form(body.decode("ascii"))
             except UnicodeDecodeError:
-                raise EndpointError(HTTPStatus.BAD_REQUEST, "a form body must be percent-encoded ASCII") from None
+                raise EndpointError(
+                    HTTPStatus.BAD_REQUEST, "a form body must be percent-encoded ASCII"
+                ) from None
             if "update" in params:
-                raise EndpointError(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused")
+                raise EndpointError(
+                    HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused"
+                )
             queries = params.get("query", [])
             if len(queries) != 1:
-                raise EndpointError(HTTPStatus.BAD_REQUEST, "a form body needs exactly one query parameter")
+                raise EndpointError(
+                    HTTPStatus.BAD_REQUEST, "a form body needs exactly one query parameter"
+                )
             return queries[0]
-        raise EndpointError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                            "POST a query as application/sparql-query or application/x-www-form-urlencoded")
+        raise EndpointError(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "POST a query as application/sparql-query or application/x-www-form-urlencoded",
+        )
 
     def _body_length(self) -> int:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -498,8 +581,10 @@ class _Handler(BaseHTTPRequestHandler):
         length = self._body_length()
         if length > self.server.settings.max_body_bytes:
             self.close_connection = True
-            raise EndpointError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                                f"request body of {length} bytes is over the {self.server.settings.max_body_bytes}-byte limit")
+            raise EndpointError(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"request body of {length} bytes is over the {self.server.settings.max_body_bytes}-byte limit",
+            )
         if length == 0:
             return b""
         self.server.read_deadlines.watch(self, self.server.settings.read_timeout)
@@ -510,8 +595,10 @@ class _Handler(BaseHTTPRequestHandler):
         if len(body) < length:
             self.close_connection = True
             if self.timed_out:
-                raise EndpointError(HTTPStatus.REQUEST_TIMEOUT,
-                                    f"request body not received within {self.server.settings.read_timeout:g} s")
+                raise EndpointError(
+                    HTTPStatus.REQUEST_TIMEOUT,
+                    f"request body not received within {self.server.settings.read_timeout:g} s",
+                )
             raise EndpointError(HTTPStatus.BAD_REQUEST, "the request body ended early")
         return body
 
@@ -528,12 +615,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_service_description(self) -> None:
         # The base IRI is the server's own address, never the client's Host header.
-        graph = ox.parse(SERVICE_DESCRIPTION.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=self.server.url)
+        graph = ox.parse(
+            SERVICE_DESCRIPTION.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=self.server.url
+        )
         media_type = negotiate(self.headers.get("Accept"), "CONSTRUCT")
         body = ox.serialize([q.triple for q in graph], format=GRAPH_MEDIA_TYPES[media_type])
         self._send(200, media_type + "; charset=utf-8", body)
 
-    def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -552,14 +643,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_error(self, error: EndpointError) -> None:
         if error.status == HTTPStatus.SERVICE_UNAVAILABLE and "Retry-After" not in error.headers:
             error.headers["Retry-After"] = "1"
-        self._send(error.status, "text/plain; charset=utf-8", f"{error.message}\n".encode(), error.headers)
+        self._send(
+            error.status, "text/plain; charset=utf-8", f"{error.message}\n".encode(), error.headers
+        )
 
 
 def _parse_form(raw: str) -> dict[str, list[str]]:
     if _BAD_PERCENT_ESCAPE.search(raw):
         raise EndpointError(HTTPStatus.BAD_REQUEST, "malformed percent-encoding in the request")
     try:
-        return urllib.parse.parse_qs(raw, keep_blank_values=True, strict_parsing=False, errors="strict")
+        return urllib.parse.parse_qs(
+            raw, keep_blank_values=True, strict_parsing=False, errors="strict"
+        )
     except UnicodeDecodeError:
         raise EndpointError(HTTPStatus.BAD_REQUEST, "percent-encoded bytes are not UTF-8") from None
 
@@ -571,7 +666,9 @@ def _printable(text: str) -> str:
 def serve(settings: EndpointSettings, ready=None) -> None:  # type: ignore[no-untyped-def]
     """Serve until interrupted. ``ready(url)`` is called once the server listens."""
     server = SparqlEndpoint(settings)
-    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)  # stop the workers too, not just this process
+    previous = signal.signal(
+        signal.SIGTERM, _stop_on_sigterm
+    )  # stop the workers too, not just this process
     try:
         if ready is not None:
             ready(server.url)
@@ -587,7 +684,9 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def endpoint_settings(files: Sequence[str | os.PathLike[str]] | None, **options: object) -> EndpointSettings:
+def endpoint_settings(
+    files: Sequence[str | os.PathLike[str]] | None, **options: object
+) -> EndpointSettings:
     """Settings for the given files (the bundled graph by default), checking they load."""
     from kg.bundle import bundled
     from kg.graph import resolve_rdf_files

@@ -20,6 +20,7 @@ from http import HTTPStatus
 
 from kg.serve_config import DEFAULT_PORTS, AllowedService, EndpointError
 
+
 def service_targets(query: str) -> tuple[str | None, ...]:
     """The endpoints the query's SERVICE clauses call, as rdflib's parser reads the query
     (sub-queries, EXISTS and MINUS included); None for a variable endpoint.
@@ -43,8 +44,10 @@ def _service_targets(query: str) -> tuple[str | None, ...]:
     try:
         algebra = translateQuery(parseQuery(query)).algebra
     except RecursionError:
-        raise EndpointError(HTTPStatus.BAD_REQUEST, "query refused: it is nested too deeply") from None
-    except Exception as error:  # noqa: BLE001 - pyparsing and the translator raise many kinds
+        raise EndpointError(
+            HTTPStatus.BAD_REQUEST, "query refused: it is nested too deeply"
+        ) from None
+    except Exception as error:
         raise EndpointError(HTTPStatus.BAD_REQUEST, _syntax_message(error)) from None
     targets: list[str | None] = []
     for node in _service_nodes(algebra):
@@ -60,7 +63,9 @@ def _syntax_message(error: Exception) -> str:
     text = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)", "", str(error))
     reason = " ".join(text.split())[:300] or type(error).__name__
     where = f" at {line}:{column}" if line and column else ""
-    return f"SPARQL syntax error{where}: {reason} (rdflib's parser, which every query must also pass)"
+    return (
+        f"SPARQL syntax error{where}: {reason} (rdflib's parser, which every query must also pass)"
+    )
 
 
 def _service_nodes(root: object) -> Iterable[dict]:  # type: ignore[type-arg]
@@ -90,11 +95,15 @@ def check_services(query: str, allowed: frozenset[AllowedService]) -> tuple[str,
     shown_allowed = ", ".join(sorted(str(a) for a in allowed)) or "none"
     for target in targets:
         if target is None:
-            raise EndpointError(HTTPStatus.FORBIDDEN, "SERVICE with a variable endpoint is not allowed here "
-                                f"(allowed: {shown_allowed})")
+            raise EndpointError(
+                HTTPStatus.FORBIDDEN,
+                f"SERVICE with a variable endpoint is not allowed here (allowed: {shown_allowed})",
+            )
         if not _allowed(target, allowed):
-            raise EndpointError(HTTPStatus.FORBIDDEN, f"SERVICE to {_shown(target)} is not allowed here "
-                                f"(allowed: {shown_allowed})")
+            raise EndpointError(
+                HTTPStatus.FORBIDDEN,
+                f"SERVICE to {_shown(target)} is not allowed here (allowed: {shown_allowed})",
+            )
     return tuple(t for t in targets if t is not None)
 
 

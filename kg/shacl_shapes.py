@@ -34,39 +34,124 @@ OWL = "http://www.w3.org/2002/07/owl#"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 #: Constraint parameters the fast engine compiles (each has a query in ``kg/shacl_sparql/``).
-COMPILED_PARAMETERS = frozenset(SH + name for name in (
-    "class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive",
-    "maxExclusive", "maxInclusive", "minLength", "maxLength", "pattern", "flags", "languageIn",
-    "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals", "in", "hasValue", "or",
-    "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "sparql",
-))
+COMPILED_PARAMETERS = frozenset(
+    SH + name
+    for name in (
+        "class",
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "minExclusive",
+        "minInclusive",
+        "maxExclusive",
+        "maxInclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "flags",
+        "languageIn",
+        "uniqueLang",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
+        "in",
+        "hasValue",
+        "or",
+        "qualifiedValueShape",
+        "qualifiedMinCount",
+        "qualifiedMaxCount",
+        "sparql",
+    )
+)
 
 #: Everything else of the shapes-graph vocabulary that the fast engine honours.
-STRUCTURE_TERMS = frozenset(SH + name for name in (
-    "NodeShape", "PropertyShape", "Shape", "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf",
-    "property", "path", "inversePath", "alternativePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath",
-    "severity", "Violation", "Warning", "Info", "message", "deactivated",
-    "IRI", "BlankNode", "Literal", "BlankNodeOrIRI", "BlankNodeOrLiteral", "IRIOrLiteral",
-    "SPARQLConstraint", "select", "prefixes", "declare", "prefix", "namespace", "PrefixDeclaration",
-))
+STRUCTURE_TERMS = frozenset(
+    SH + name
+    for name in (
+        "NodeShape",
+        "PropertyShape",
+        "Shape",
+        "targetClass",
+        "targetNode",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "property",
+        "path",
+        "inversePath",
+        "alternativePath",
+        "zeroOrMorePath",
+        "oneOrMorePath",
+        "zeroOrOnePath",
+        "severity",
+        "Violation",
+        "Warning",
+        "Info",
+        "message",
+        "deactivated",
+        "IRI",
+        "BlankNode",
+        "Literal",
+        "BlankNodeOrIRI",
+        "BlankNodeOrLiteral",
+        "IRIOrLiteral",
+        "SPARQLConstraint",
+        "select",
+        "prefixes",
+        "declare",
+        "prefix",
+        "namespace",
+        "PrefixDeclaration",
+    )
+)
 
 #: Terms that document shapes and change no validation result.
-DESCRIPTIVE_TERMS = frozenset(SH + name for name in (
-    "name", "description", "order", "group", "defaultValue", "PropertyGroup", "shapesGraph",
-    "suggestedShapesGraph", "Parameter", "optional",
-))
+DESCRIPTIVE_TERMS = frozenset(
+    SH + name
+    for name in (
+        "name",
+        "description",
+        "order",
+        "group",
+        "defaultValue",
+        "PropertyGroup",
+        "shapesGraph",
+        "suggestedShapesGraph",
+        "Parameter",
+        "optional",
+    )
+)
 
 #: The validation-report vocabulary: a shapes file may hold an expected report (as the W3C
 #: test suite's files do); it describes results and changes none.
-REPORT_TERMS = frozenset(SH + name for name in (
-    "ValidationReport", "ValidationResult", "AbstractResult", "result", "conforms", "focusNode", "resultPath",
-    "resultSeverity", "sourceConstraintComponent", "sourceShape", "sourceConstraint", "value", "resultMessage",
-    "detail", "Severity",
-))
+REPORT_TERMS = frozenset(
+    SH + name
+    for name in (
+        "ValidationReport",
+        "ValidationResult",
+        "AbstractResult",
+        "result",
+        "conforms",
+        "focusNode",
+        "resultPath",
+        "resultSeverity",
+        "sourceConstraintComponent",
+        "sourceShape",
+        "sourceConstraint",
+        "value",
+        "resultMessage",
+        "detail",
+        "Severity",
+    )
+)
 
 COMPILED_TERMS = COMPILED_PARAMETERS | STRUCTURE_TERMS
 
-NODE_KINDS = frozenset(SH + k for k in ("IRI", "BlankNode", "Literal", "BlankNodeOrIRI", "BlankNodeOrLiteral", "IRIOrLiteral"))
+NODE_KINDS = frozenset(
+    SH + k
+    for k in ("IRI", "BlankNode", "Literal", "BlankNodeOrIRI", "BlankNodeOrLiteral", "IRIOrLiteral")
+)
 _SHAPE_VALUED = (SH + "property", SH + "node", SH + "qualifiedValueShape", SH + "not")
 _SHAPE_LISTS = (SH + "and", SH + "or", SH + "xone")
 _TARGETS = (SH + "targetClass", SH + "targetNode", SH + "targetSubjectsOf", SH + "targetObjectsOf")
@@ -151,7 +236,10 @@ class ShapesGraph:
         return [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in self.triples if p in compared]
 
     def has_type(self, subject: Term, type_iri: str) -> bool:
-        return any(isinstance(t, ox.NamedNode) and t.value == type_iri for t in self.objects(subject, RDF + "type"))
+        return any(
+            isinstance(t, ox.NamedNode) and t.value == type_iri
+            for t in self.objects(subject, RDF + "type")
+        )
 
     def items(self, head: Term) -> list[Term]:
         """The members of an RDF list."""
@@ -189,7 +277,11 @@ def all_shapes(graph: ShapesGraph) -> set[Term]:
     """Every shape of the graph, as the SHACL specification (2.1) defines shapes."""
     shapes: set[Term] = set()
     for kind in ("NodeShape", "PropertyShape"):
-        shapes.update(s for s, o in graph.pairs(RDF + "type") if isinstance(o, ox.NamedNode) and o.value == SH + kind)
+        shapes.update(
+            s
+            for s, o in graph.pairs(RDF + "type")
+            if isinstance(o, ox.NamedNode) and o.value == SH + kind
+        )
     for predicate in (*_TARGETS, SH + "path"):
         shapes.update(s for s, _ in graph.pairs(predicate))
     for predicate in _SHAPE_VALUED:
@@ -210,13 +302,17 @@ def read_shapes(graph: ShapesGraph) -> list[Shape]:
     _refuse_unknown_vocabulary(graph)
     shapes = all_shapes(graph)
     if not shapes:
-        raise KgError("the shapes graph holds no shapes (no sh:NodeShape, sh:PropertyShape, target or sh:path)")
+        raise KgError(
+            "the shapes graph holds no shapes (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
+        )
     validated: list[Shape] = []
     for shape in sorted(shapes, key=str):
         targets = _targets(graph, shape)
         is_property_shape = graph.value(shape, SH + "path") is not None
         if is_property_shape and graph.objects(shape, SH + "property"):
-            raise UnsupportedShapes(f"property shape {shape} has sh:property (nested property shapes)")
+            raise UnsupportedShapes(
+                f"property shape {shape} has sh:property (nested property shapes)"
+            )
         if not targets or _deactivated(graph, shape):
             continue
         built = _shape(graph, shape, targets)
@@ -231,12 +327,21 @@ def read_shapes(graph: ShapesGraph) -> list[Shape]:
 def _refuse_unknown_vocabulary(graph: ShapesGraph) -> None:
     for subject, predicate, obj in graph.triples:
         for term in (predicate, obj.value if isinstance(obj, ox.NamedNode) else ""):
-            if (term.startswith(SH) and term not in COMPILED_TERMS and term not in DESCRIPTIVE_TERMS
-                    and term not in REPORT_TERMS and not _names_a_component(predicate, term)):
+            if (
+                term.startswith(SH)
+                and term not in COMPILED_TERMS
+                and term not in DESCRIPTIVE_TERMS
+                and term not in REPORT_TERMS
+                and not _names_a_component(predicate, term)
+            ):
                 raise UnsupportedShapes(f"{subject} uses {_short(term)}")
     for subject, obj in graph.pairs(RDF + "type"):
-        if isinstance(obj, ox.NamedNode) and obj.value in (SH + "ConstraintComponent", SH + "SPARQLTarget",
-                                                           SH + "SPARQLRule", SH + "Function"):
+        if isinstance(obj, ox.NamedNode) and obj.value in (
+            SH + "ConstraintComponent",
+            SH + "SPARQLTarget",
+            SH + "SPARQLRule",
+            SH + "Function",
+        ):
             raise UnsupportedShapes(f"{subject} is a {_short(obj.value)}")
 
 
@@ -258,14 +363,21 @@ def _deactivated(graph: ShapesGraph, node: Term) -> bool:
     return any(is_true(v) for v in graph.objects(node, SH + "deactivated"))
 
 
-_TARGET_KINDS = {SH + "targetClass": "class", SH + "targetNode": "node",
-                 SH + "targetSubjectsOf": "subjectsOf", SH + "targetObjectsOf": "objectsOf"}
+_TARGET_KINDS = {
+    SH + "targetClass": "class",
+    SH + "targetNode": "node",
+    SH + "targetSubjectsOf": "subjectsOf",
+    SH + "targetObjectsOf": "objectsOf",
+}
 
 
 def _targets(graph: ShapesGraph, shape: Term) -> list[Target]:
-    targets = [Target(kind, o) for p, kind in _TARGET_KINDS.items() for o in graph.objects(shape, p)]
+    targets = [
+        Target(kind, o) for p, kind in _TARGET_KINDS.items() for o in graph.objects(shape, p)
+    ]
     if (graph.has_type(shape, RDFS + "Class") or graph.has_type(shape, OWL + "Class")) and (
-            graph.has_type(shape, SH + "NodeShape") or graph.has_type(shape, SH + "PropertyShape")):
+        graph.has_type(shape, SH + "NodeShape") or graph.has_type(shape, SH + "PropertyShape")
+    ):
         targets.append(Target("class", shape))  # an implicit class target (SHACL 2.1.3.1)
     return targets
 
@@ -275,7 +387,9 @@ def _shape(graph: ShapesGraph, node: Term, targets: list[Target]) -> Shape:
     severity = graph.value(node, SH + "severity")
     if severity is not None and not isinstance(severity, ox.NamedNode):
         raise UnsupportedShapes(f"shape {node}: sh:severity {severity} is not an IRI")
-    parameters = {p: graph.objects(node, p) for p in graph.predicates(node) if p in COMPILED_PARAMETERS}
+    parameters = {
+        p: graph.objects(node, p) for p in graph.predicates(node) if p in COMPILED_PARAMETERS
+    }
     shape = Shape(
         node=node,
         path=Path(path_sparql(graph, path_node), path_node) if path_node is not None else None,
@@ -311,7 +425,12 @@ def path_sparql(graph: ShapesGraph, node: Term, show: Callable[[ox.NamedNode], s
         if len(members) < 2:
             raise UnsupportedShapes(f"an alternative path needs at least two members: {node}")
         return "(" + "|".join(path_sparql(graph, m, show) for m in members) + ")"
-    operator = {"inversePath": "^", "zeroOrMorePath": "*", "oneOrMorePath": "+", "zeroOrOnePath": "?"}[kinds[0]]
+    operator = {
+        "inversePath": "^",
+        "zeroOrMorePath": "*",
+        "oneOrMorePath": "+",
+        "zeroOrOnePath": "?",
+    }[kinds[0]]
     text = path_sparql(graph, inner, show)
     return f"(^{text})" if operator == "^" else f"({text}){operator}"
 
@@ -341,12 +460,15 @@ def sparql_constraint(graph: ShapesGraph, node: Term, shape: Shape) -> SparqlCon
     if "shapesGraph" in analysis.variables:
         raise UnsupportedShapes(f"SPARQL constraint {node} uses $shapesGraph")
     if not analysis.join_safe:
-        raise UnsupportedShapes(f"SPARQL constraint {node}: $this must be bound by a top-level triple pattern "
-                                "for one query to answer for every focus node")
+        raise UnsupportedShapes(
+            f"SPARQL constraint {node}: $this must be bound by a top-level triple pattern "
+            "for one query to answer for every focus node"
+        )
     if "currentShape" in analysis.variables and "currentShape" not in analysis.projected:
         raise UnsupportedShapes(f"SPARQL constraint {node} uses $currentShape without selecting it")
     return SparqlConstraint(
-        node=node, query=query,
+        node=node,
+        query=query,
         messages=tuple(m for m in graph.objects(node, SH + "message") if isinstance(m, ox.Literal)),
         uses_current_shape="currentShape" in analysis.variables,
     )
@@ -369,12 +491,19 @@ def declared_prefixes(graph: ShapesGraph, constraint: Term) -> dict[str, str]:
             continue
         seen.add(declarer)
         for declaration in graph.objects(declarer, SH + "declare"):
-            prefix, namespace = graph.value(declaration, SH + "prefix"), graph.value(declaration, SH + "namespace")
+            prefix, namespace = (
+                graph.value(declaration, SH + "prefix"),
+                graph.value(declaration, SH + "namespace"),
+            )
             if not isinstance(prefix, ox.Literal) or not isinstance(namespace, ox.Literal):
-                raise KgError(f"a prefix declaration of {declarer} needs a literal sh:prefix and sh:namespace")
+                raise KgError(
+                    f"a prefix declaration of {declarer} needs a literal sh:prefix and sh:namespace"
+                )
             known = prefixes.get(prefix.value)
             if known is not None and known != namespace.value:
-                raise KgError(f"prefix {prefix.value}: is declared twice, as <{known}> and <{namespace.value}>")
+                raise KgError(
+                    f"prefix {prefix.value}: is declared twice, as <{known}> and <{namespace.value}>"
+                )
             prefixes[prefix.value] = namespace.value
         pending.extend(graph.objects(declarer, OWL + "imports"))
     return prefixes

@@ -75,7 +75,9 @@ def check_nesting(text: str, source: str) -> None:
     """
     depth = nesting_depth(text)
     if depth > MAX_NESTING:
-        raise KgError(f"{source}: brackets nested {depth} levels deep, more than kg's limit of {MAX_NESTING}")
+        raise KgError(
+            f"{source}: brackets nested {depth} levels deep, more than kg's limit of {MAX_NESTING}"
+        )
 
 
 def variables(text: str) -> list[str]:
@@ -148,7 +150,9 @@ def strip_comments(text: str) -> str:
     return "".join(token for kind, token in tokens(text) if kind != "comment")
 
 
-_UPDATE_KEYWORD = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_UPDATE_KEYWORD = re.compile(
+    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+)
 _QUERY_KEYWORD = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 

@@ -229,7 +229,9 @@ def _limit(world: _World, target: int) -> Iterator[ox.Triple]:
 def _write_turtle(path: Path, triples: Iterable[ox.Triple]) -> int:
     """Stream triples into ``path`` through a temporary file beside it; return how many."""
     counted = _Counter(triples)
-    write_stream_atomically(path, lambda stream: ox.serialize(counted, stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    write_stream_atomically(
+        path, lambda stream: ox.serialize(counted, stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    )
     return counted.count
 
 
@@ -284,39 +286,140 @@ XSD_LANGUAGE = ox.NamedNode(XSD + "language")
 
 #: The ontology's properties, classes and value individuals that synthetic data uses.
 P = _snk_terms(
-    "source", "paragraph", "quote", "modality", "asOf", "about", "outlet", "publishedAt",
-    "textLanguage", "offers", "offeredBy", "manufactures", "manufacturer", "usesComponent",
-    "hasMember", "solution", "provider", "status", "region", "partner", "servesSolution",
-    "contribution", "contributor", "contributedProduct", "usesProduct", "purpose",
-    "applicationFocus", "holder", "market", "position", "aspect", "rank", "binds",
-    "restrictedProduct", "restrictedActivity", "startDate", "buyer", "towardsProduct", "causedBy",
-    "product", "shareMin", "shareMax", "horizonYear", "horizonDescription", "subject",
-    "comparedWith", "direction", "metric", "drivenBy", "preferredProduct", "condition",
-    "shareComponent", "share", "ratioNotation", "order", "demandedProduct", "supplier",
-    "focusVendor", "demandLevel", "inSource", "marker", "text", "cites",
+    "source",
+    "paragraph",
+    "quote",
+    "modality",
+    "asOf",
+    "about",
+    "outlet",
+    "publishedAt",
+    "textLanguage",
+    "offers",
+    "offeredBy",
+    "manufactures",
+    "manufacturer",
+    "usesComponent",
+    "hasMember",
+    "solution",
+    "provider",
+    "status",
+    "region",
+    "partner",
+    "servesSolution",
+    "contribution",
+    "contributor",
+    "contributedProduct",
+    "usesProduct",
+    "purpose",
+    "applicationFocus",
+    "holder",
+    "market",
+    "position",
+    "aspect",
+    "rank",
+    "binds",
+    "restrictedProduct",
+    "restrictedActivity",
+    "startDate",
+    "buyer",
+    "towardsProduct",
+    "causedBy",
+    "product",
+    "shareMin",
+    "shareMax",
+    "horizonYear",
+    "horizonDescription",
+    "subject",
+    "comparedWith",
+    "direction",
+    "metric",
+    "drivenBy",
+    "preferredProduct",
+    "condition",
+    "shareComponent",
+    "share",
+    "ratioNotation",
+    "order",
+    "demandedProduct",
+    "supplier",
+    "focusVendor",
+    "demandLevel",
+    "inSource",
+    "marker",
+    "text",
+    "cites",
 )
 C = _snk_terms(
-    "Article", "MediaOutlet", "CloudServiceProvider", "ChipVendor", "SwitchSiliconVendor",
-    "ConnectorVendor", "ServerVendor", "OrganizationGroup", "SupernodeSolution",
-    "AIAcceleratorCard", "EthernetSwitchASIC", "PCIeSwitch", "ServerCabinet", "AIServer", "Server",
-    "SoftwareSolution", "Market", "Technology", "Region", "Claim", "SolutionOffering",
-    "Partnership", "Contribution", "ApplicationFocusClaim", "MarketPositionClaim",
-    "TradeRestriction", "ProcurementShift", "MarketShareProjection", "TrendClaim",
-    "ProcurementPreference", "ProcurementMix", "ShareComponent", "DemandClaim", "MarginComparison",
-    "Paragraph", "Passage",
+    "Article",
+    "MediaOutlet",
+    "CloudServiceProvider",
+    "ChipVendor",
+    "SwitchSiliconVendor",
+    "ConnectorVendor",
+    "ServerVendor",
+    "OrganizationGroup",
+    "SupernodeSolution",
+    "AIAcceleratorCard",
+    "EthernetSwitchASIC",
+    "PCIeSwitch",
+    "ServerCabinet",
+    "AIServer",
+    "Server",
+    "SoftwareSolution",
+    "Market",
+    "Technology",
+    "Region",
+    "Claim",
+    "SolutionOffering",
+    "Partnership",
+    "Contribution",
+    "ApplicationFocusClaim",
+    "MarketPositionClaim",
+    "TradeRestriction",
+    "ProcurementShift",
+    "MarketShareProjection",
+    "TrendClaim",
+    "ProcurementPreference",
+    "ProcurementMix",
+    "ShareComponent",
+    "DemandClaim",
+    "MarginComparison",
+    "Paragraph",
+    "Passage",
 )
 V = _snk_terms(
-    "Reported", "Projected", "Planned", "StatusPlanned", "StatusPromoted", "StatusHasCustomers",
-    "StatusPromotedOrHasCustomers", "PositionDominant", "PositionCompetitive", "PositionSmall",
-    "PositionNotSignificant", "PositionUnclear", "PositionNotActive", "FocusTraining",
-    "FocusInference", "FocusLargeModels", "DirectionImprove", "DirectionIncrease",
-    "DirectionHigher", "DirectionAdvance", "DirectionLagBehind", "DemandSmaller",
+    "Reported",
+    "Projected",
+    "Planned",
+    "StatusPlanned",
+    "StatusPromoted",
+    "StatusHasCustomers",
+    "StatusPromotedOrHasCustomers",
+    "PositionDominant",
+    "PositionCompetitive",
+    "PositionSmall",
+    "PositionNotSignificant",
+    "PositionUnclear",
+    "PositionNotActive",
+    "FocusTraining",
+    "FocusInference",
+    "FocusLargeModels",
+    "DirectionImprove",
+    "DirectionIncrease",
+    "DirectionHigher",
+    "DirectionAdvance",
+    "DirectionLagBehind",
+    "DemandSmaller",
     "DemandLargeScale",
 )
 
 OFFERED = (V["StatusPromotedOrHasCustomers"], V["StatusPromoted"], V["StatusHasCustomers"])
-FOCUSES = {"training": V["FocusTraining"], "inference": V["FocusInference"],
-           "large model computation": V["FocusLargeModels"]}
+FOCUSES = {
+    "training": V["FocusTraining"],
+    "inference": V["FocusInference"],
+    "large model computation": V["FocusLargeModels"],
+}
 
 Value = ox.NamedNode | ox.Literal
 
@@ -393,8 +496,16 @@ GROUPS = {
 GROUP_REUSE = 0.7
 
 #: Shares that add up to exactly 1 as decimals, and share ranges (min <= max) for projections.
-SHARE_SPLITS = (("0.3", "0.7"), ("0.7", "0.3"), ("0.25", "0.75"), ("0.4", "0.6"), ("0.5", "0.5"),
-                ("0.6", "0.4"), ("0.2", "0.8"), ("0.35", "0.65"))
+SHARE_SPLITS = (
+    ("0.3", "0.7"),
+    ("0.7", "0.3"),
+    ("0.25", "0.75"),
+    ("0.4", "0.6"),
+    ("0.5", "0.5"),
+    ("0.6", "0.4"),
+    ("0.2", "0.8"),
+    ("0.35", "0.65"),
+)
 SHARE_RANGES = (("0.3", "0.4"), ("0.1", "0.2"), ("0.25", "0.5"), ("0.05", "0.15"), ("0.4", "0.6"))
 FIRST_DAY = dt.date(2023, 1, 1).toordinal()
 DAYS = 1300  # publication dates run from 2023 to mid-2026
@@ -479,8 +590,13 @@ class _World:
         self.entities += 1
         return ox.NamedNode(f"{SYNTH}{folder}/{number}"), number
 
-    def pick(self, name: str, taken: list[_Entity], maker: _Entity | None = None,
-             edges: Callable[[_Entity], list[ox.Triple]] | None = None) -> _Entity:
+    def pick(
+        self,
+        name: str,
+        taken: list[_Entity],
+        maker: _Entity | None = None,
+        edges: Callable[[_Entity], list[ox.Triple]] | None = None,
+    ) -> _Entity:
         """An entity of kind ``name`` that is not in ``taken`` (and is added to it): an existing
         one, or a new one made by ``maker``, written with its ``edges``."""
         kind = KINDS[name]
@@ -511,15 +627,20 @@ class _World:
 
     def product(self, name: str, taken: list[_Entity], maker: _Entity | None) -> _Entity:
         """A product of kind ``name``; a new one is made by ``maker`` (edges both ways)."""
+
         def made_by(entity: _Entity) -> list[ox.Triple]:
             if maker is None:
                 return []
-            return [ox.Triple(entity.node, P["manufacturer"], maker.node),
-                    ox.Triple(maker.node, P["manufactures"], entity.node)]
+            return [
+                ox.Triple(entity.node, P["manufacturer"], maker.node),
+                ox.Triple(maker.node, P["manufactures"], entity.node),
+            ]
+
         return self.pick(name, taken, maker, made_by)
 
     def solution(self, taken: list[_Entity], provider: _Entity, parts: list[_Entity]) -> _Entity:
         """A supernode solution; a new one is offered by ``provider`` and uses ``parts``."""
+
         def offered(entity: _Entity) -> list[ox.Triple]:
             block = [ox.Triple(entity.node, P["offeredBy"], provider.node)]
             block += [ox.Triple(entity.node, P["usesComponent"], part.node) for part in parts]
@@ -528,6 +649,7 @@ class _World:
                 block.append(ox.Triple(entity.node, ALT_LABEL, _en(short)))
             block.append(ox.Triple(provider.node, P["offers"], entity.node))
             return block
+
         return self.pick("solution", taken, provider, offered)
 
     def group(self, key: str, members: list[_Entity]) -> _Entity:
@@ -537,8 +659,10 @@ class _World:
             return self.rng.choice(pool)
         node, number = self.new_node("group")
         entity = _Entity(node, f"{GROUPS[key]} (group {number})")
-        block = [ox.Triple(node, A, C["OrganizationGroup"]),
-                 ox.Triple(node, LABEL, _en(entity.label))]
+        block = [
+            ox.Triple(node, A, C["OrganizationGroup"]),
+            ox.Triple(node, LABEL, _en(entity.label)),
+        ]
         block += [ox.Triple(node, P["hasMember"], m.node) for m in _distinct(members)]
         self.pending.append(block)
         pool.append(entity)
@@ -561,16 +685,32 @@ class _World:
         pcie = self.product("pcie", [], switch if self.rng.random() < 0.5 else None)
         cabinet = self.product("cabinet", [], servers[0] if self.rng.random() < 0.5 else None)
         solutions: list[_Entity] = []
-        for provider, parts in ((csps[0], [asic, pcie]), (chips[0], []), (chips[1], []),
-                                (csps[1], []), (csps[2], [asic])):
+        for provider, parts in (
+            (csps[0], [asic, pcie]),
+            (chips[0], []),
+            (chips[1], []),
+            (csps[1], []),
+            (csps[2], [asic]),
+        ):
             self.solution(solutions, provider, parts)
         return _Cast(
-            outlet=self.pick("outlet", []), csps=csps, chips=chips, switch=switch,
-            connector=connector, server_vendors=servers, groups=groups, cards=cards, asic=asic,
-            pcie=pcie, cabinet=cabinet, ai_server=self.product("ai-server", [], servers[0]),
+            outlet=self.pick("outlet", []),
+            csps=csps,
+            chips=chips,
+            switch=switch,
+            connector=connector,
+            server_vendors=servers,
+            groups=groups,
+            cards=cards,
+            asic=asic,
+            pcie=pcie,
+            cabinet=cabinet,
+            ai_server=self.product("ai-server", [], servers[0]),
             server=self.product("server", [], servers[1]),
-            software=self.product("software", [], None), solutions=solutions,
-            markets=self.pick_many("market", 5), technologies=self.pick_many("technology", 4),
+            software=self.product("software", [], None),
+            solutions=solutions,
+            markets=self.pick_many("market", 5),
+            technologies=self.pick_many("technology", 4),
             region=self.pick("region", []),
         )
 
@@ -627,7 +767,10 @@ class _World:
                 ox.Triple(passage, P["inSource"], article.node),
                 ox.Triple(passage, OA_EXACT, ox.Literal(quote)),
             ]
-            block += [ox.Triple(passage, P["cites"], ox.NamedNode(f"{node}/paragraph/{m}")) for m in markers]
+            block += [
+                ox.Triple(passage, P["cites"], ox.NamedNode(f"{node}/paragraph/{m}"))
+                for m in markers
+            ]
         for marker in sorted({m for _, markers in article.sentences for m in markers}):
             paragraph = ox.NamedNode(f"{node}/paragraph/{marker}")
             text = "\n".join(quote for quote, markers in article.sentences if marker in markers)
@@ -639,9 +782,16 @@ class _World:
             ]
         return block
 
-    def claim(self, article: _Article, cls: str, paragraphs: tuple[int, ...], modality: str,
-              quote: str, about: Iterable[_Entity | None],
-              *properties: tuple[str, Value]) -> _NodeBlock:
+    def claim(
+        self,
+        article: _Article,
+        cls: str,
+        paragraphs: tuple[int, ...],
+        modality: str,
+        quote: str,
+        about: Iterable[_Entity | None],
+        *properties: tuple[str, Value],
+    ) -> _NodeBlock:
         """A claim of class ``cls`` with its provenance and ``properties`` ((name, value) pairs);
         ``about`` lists the entities it names (repeats and ``None`` are dropped)."""
         article.claims += 1
@@ -699,168 +849,326 @@ def _article_claims(world: _World, article: _Article) -> Iterator[list[ox.Triple
     csps, sols, cards, mkts = c.csps, c.solutions, c.cards, c.markets
     supernode, ethernet = c.technologies[0], c.technologies[1]
 
-    def say(cls: str, paragraphs: tuple[int, ...], modality: str, quote: str,
-            about: Iterable[_Entity | None], *properties: tuple[str, Value]) -> list[ox.Triple]:
+    def say(
+        cls: str,
+        paragraphs: tuple[int, ...],
+        modality: str,
+        quote: str,
+        about: Iterable[_Entity | None],
+        *properties: tuple[str, Value],
+    ) -> list[ox.Triple]:
         return world.claim(article, cls, paragraphs, modality, quote, about, *properties).triples
 
-    yield say("Claim", (3, 4), "Reported",
-              f"The article discusses the collaboration and solutions around {supernode.label}",
-              [supernode])
+    yield say(
+        "Claim",
+        (3, 4),
+        "Reported",
+        f"The article discusses the collaboration and solutions around {supernode.label}",
+        [supernode],
+    )
 
     buyer, supplier = g["major-csps"], g["server-suppliers"]
-    yield say("DemandClaim", (4,), "Reported",
-              f"{buyer.label} are seeking {c.cabinet.label} from {supplier.label}, "
-              f"with a focus on {c.chips[0].label} solutions",
-              [buyer, c.cabinet, supplier, c.chips[0]],
-              ("buyer", buyer.node), ("demandedProduct", c.cabinet.node),
-              ("supplier", supplier.node), ("focusVendor", c.chips[0].node))
+    yield say(
+        "DemandClaim",
+        (4,),
+        "Reported",
+        f"{buyer.label} are seeking {c.cabinet.label} from {supplier.label}, "
+        f"with a focus on {c.chips[0].label} solutions",
+        [buyer, c.cabinet, supplier, c.chips[0]],
+        ("buyer", buyer.node),
+        ("demandedProduct", c.cabinet.node),
+        ("supplier", supplier.node),
+        ("focusVendor", c.chips[0].node),
+    )
 
     offered = ", ".join(f"{_provider(s).label}'s {s.label}" for s in sols[:4])
     for solution in sols[:4]:
-        yield say("SolutionOffering", (4,), "Reported",
-                  f"Key supernode solutions in {c.region.label} include {offered}",
-                  [solution, _provider(solution), c.region],
-                  ("solution", solution.node), ("provider", _provider(solution).node),
-                  ("status", rng.choice(OFFERED)), ("region", c.region.node))
+        yield say(
+            "SolutionOffering",
+            (4,),
+            "Reported",
+            f"Key supernode solutions in {c.region.label} include {offered}",
+            [solution, _provider(solution), c.region],
+            ("solution", solution.node),
+            ("provider", _provider(solution).node),
+            ("status", rng.choice(OFFERED)),
+            ("region", c.region.node),
+        )
 
     planned = sols[4]
-    yield say("SolutionOffering", (4,), "Planned",
-              f"{_provider(planned).label} is planning {planned.label}, primarily based on "
-              f"{c.asic.label}, but it has not yet been promoted",
-              [planned, _provider(planned), c.asic, c.asic.maker, ethernet],
-              ("solution", planned.node), ("provider", _provider(planned).node),
-              ("status", V["StatusPlanned"]), ("usesProduct", c.asic.node),
-              ("applicationFocus", V["FocusLargeModels"]))
+    yield say(
+        "SolutionOffering",
+        (4,),
+        "Planned",
+        f"{_provider(planned).label} is planning {planned.label}, primarily based on "
+        f"{c.asic.label}, but it has not yet been promoted",
+        [planned, _provider(planned), c.asic, c.asic.maker, ethernet],
+        ("solution", planned.node),
+        ("provider", _provider(planned).node),
+        ("status", V["StatusPlanned"]),
+        ("usesProduct", c.asic.node),
+        ("applicationFocus", V["FocusLargeModels"]),
+    )
 
     yield _partnership(world, article).triples
 
     for solution in (sols[2], sols[0]):
         focuses = rng.sample(sorted(FOCUSES), rng.randint(1, 2))
-        yield say("ApplicationFocusClaim", (5,), "Reported",
-                  f"{solution.label} focuses on {' and '.join(focuses)}", [solution],
-                  ("solution", solution.node), *(("applicationFocus", FOCUSES[f]) for f in focuses))
+        yield say(
+            "ApplicationFocusClaim",
+            (5,),
+            "Reported",
+            f"{solution.label} focuses on {' and '.join(focuses)}",
+            [solution],
+            ("solution", solution.node),
+            *(("applicationFocus", FOCUSES[f]) for f in focuses),
+        )
 
-    yield say("MarketPositionClaim", (6,), "Reported",
-              f"{supernode.label} solutions have not yet captured a significant market share",
-              [supernode], ("holder", supernode.node), ("position", V["PositionNotSignificant"]))
+    yield say(
+        "MarketPositionClaim",
+        (6,),
+        "Reported",
+        f"{supernode.label} solutions have not yet captured a significant market share",
+        [supernode],
+        ("holder", supernode.node),
+        ("position", V["PositionNotSignificant"]),
+    )
 
     leaders = c.server_vendors
-    yield say("MarketPositionClaim", (6,), "Reported",
-              f"{mkts[0].label} dominated by {leaders[0].label}, {leaders[1].label}, and others",
-              [*leaders, mkts[0]], *(("holder", v.node) for v in leaders),
-              ("market", mkts[0].node), ("position", V["PositionDominant"]))
+    yield say(
+        "MarketPositionClaim",
+        (6,),
+        "Reported",
+        f"{mkts[0].label} dominated by {leaders[0].label}, {leaders[1].label}, and others",
+        [*leaders, mkts[0]],
+        *(("holder", v.node) for v in leaders),
+        ("market", mkts[0].node),
+        ("position", V["PositionDominant"]),
+    )
 
     restricted, bound = cards[1], _distinct([g["csps"], csps[0], csps[1]])
     start = article.day - dt.timedelta(days=rng.randrange(5, 60))
     restriction = world.claim(
-        article, "TradeRestriction", (6,), "Reported",
+        article,
+        "TradeRestriction",
+        (6,),
+        "Reported",
         f"From {start:%B} {start.day}, {g['csps'].label} were restricted from purchasing "
         f"{restricted.label}",
-        [*bound, restricted, restricted.maker], ("startDate", _date(start)),
-        *(("binds", b.node) for b in bound), ("restrictedProduct", restricted.node),
-        ("restrictedActivity", _en("purchasing")))
+        [*bound, restricted, restricted.maker],
+        ("startDate", _date(start)),
+        *(("binds", b.node) for b in bound),
+        ("restrictedProduct", restricted.node),
+        ("restrictedActivity", _en("purchasing")),
+    )
     yield restriction.triples
 
     domestic = cards[2]
-    yield say("ProcurementShift", (6,), "Reported", f"leading to a shift towards {domestic.label}",
-              [g["csps"], domestic], ("buyer", g["csps"].node),
-              ("towardsProduct", domestic.node), ("causedBy", restriction.node))
+    yield say(
+        "ProcurementShift",
+        (6,),
+        "Reported",
+        f"leading to a shift towards {domestic.label}",
+        [g["csps"], domestic],
+        ("buyer", g["csps"].node),
+        ("towardsProduct", domestic.node),
+        ("causedBy", restriction.node),
+    )
 
     low, high = rng.choice(SHARE_RANGES)
     horizon: tuple[str, Value] = (
-        ("horizonYear", _int(article.day.year + rng.randint(1, 4))) if rng.random() < 0.5
-        else ("horizonDescription", _en("in the coming years")))
-    yield say("MarketShareProjection", (6,), "Projected",
-              f"{domestic.label}, which are expected to reach {_percent(low)}-{_percent(high)}",
-              [domestic], ("product", domestic.node), ("shareMin", _decimal(low)),
-              ("shareMax", _decimal(high)), horizon)
+        ("horizonYear", _int(article.day.year + rng.randint(1, 4)))
+        if rng.random() < 0.5
+        else ("horizonDescription", _en("in the coming years"))
+    )
+    yield say(
+        "MarketShareProjection",
+        (6,),
+        "Projected",
+        f"{domestic.label}, which are expected to reach {_percent(low)}-{_percent(high)}",
+        [domestic],
+        ("product", domestic.node),
+        ("shareMin", _decimal(low)),
+        ("shareMax", _decimal(high)),
+        horizon,
+    )
 
     holders = _distinct([g["major-internet"], csps[1], csps[2]])
-    yield say("MarketPositionClaim", (6,), "Reported",
-              f"The share of {g['major-internet'].label} in {mkts[1].label} remains small",
-              [*holders, mkts[1]], *(("holder", h.node) for h in holders),
-              ("market", mkts[1].node), ("position", V["PositionSmall"]))
+    yield say(
+        "MarketPositionClaim",
+        (6,),
+        "Reported",
+        f"The share of {g['major-internet'].label} in {mkts[1].label} remains small",
+        [*holders, mkts[1]],
+        *(("holder", h.node) for h in holders),
+        ("market", mkts[1].node),
+        ("position", V["PositionSmall"]),
+    )
 
-    yield say("TrendClaim", (6,), "Projected",
-              f"{csps[3].label}'s overseas to domestic ratio projected to improve",
-              [csps[3], mkts[1]], ("subject", csps[3].node),
-              ("metric", _en("overseas to domestic ratio")), ("direction", V["DirectionImprove"]))
+    yield say(
+        "TrendClaim",
+        (6,),
+        "Projected",
+        f"{csps[3].label}'s overseas to domestic ratio projected to improve",
+        [csps[3], mkts[1]],
+        ("subject", csps[3].node),
+        ("metric", _en("overseas to domestic ratio")),
+        ("direction", V["DirectionImprove"]),
+    )
 
-    yield say("MarketPositionClaim", (8,), "Reported",
-              f"{leaders[0].label} remains competitive in terms of cost and pricing", [leaders[0]],
-              ("holder", leaders[0].node), ("position", V["PositionCompetitive"]),
-              ("aspect", _en("cost and pricing")))
+    yield say(
+        "MarketPositionClaim",
+        (8,),
+        "Reported",
+        f"{leaders[0].label} remains competitive in terms of cost and pricing",
+        [leaders[0]],
+        ("holder", leaders[0].node),
+        ("position", V["PositionCompetitive"]),
+        ("aspect", _en("cost and pricing")),
+    )
 
     rank = rng.randint(1, 3)
-    yield say("MarketPositionClaim", (8,), "Reported",
-              f"the competition for places {rank} and {rank + 1} among suppliers is less clear",
-              [supplier], ("holder", supplier.node), ("rank", _int(rank)),
-              ("rank", _int(rank + 1)), ("position", V["PositionUnclear"]))
+    yield say(
+        "MarketPositionClaim",
+        (8,),
+        "Reported",
+        f"the competition for places {rank} and {rank + 1} among suppliers is less clear",
+        [supplier],
+        ("holder", supplier.node),
+        ("rank", _int(rank)),
+        ("rank", _int(rank + 1)),
+        ("position", V["PositionUnclear"]),
+    )
 
-    yield say("DemandClaim", (9,), "Reported", f"{g['second-tier'].label} have smaller demands",
-              [g["second-tier"]], ("buyer", g["second-tier"].node),
-              ("demandLevel", V["DemandSmaller"]))
+    yield say(
+        "DemandClaim",
+        (9,),
+        "Reported",
+        f"{g['second-tier'].label} have smaller demands",
+        [g["second-tier"]],
+        ("buyer", g["second-tier"].node),
+        ("demandLevel", V["DemandSmaller"]),
+    )
 
-    yield say("MarketPositionClaim", (9,), "Reported",
-              f"{g['mainstream'].label} are not actively participating in {mkts[2].label}",
-              [g["mainstream"], mkts[2]], ("holder", g["mainstream"].node),
-              ("market", mkts[2].node), ("position", V["PositionNotActive"]))
+    yield say(
+        "MarketPositionClaim",
+        (9,),
+        "Reported",
+        f"{g['mainstream'].label} are not actively participating in {mkts[2].label}",
+        [g["mainstream"], mkts[2]],
+        ("holder", g["mainstream"].node),
+        ("market", mkts[2].node),
+        ("position", V["PositionNotActive"]),
+    )
 
-    yield say("TrendClaim", (9, 10), "Reported",
-              f"{mkts[3].label} is lagging behind {mkts[4].label}", [mkts[3], mkts[4]],
-              ("subject", mkts[3].node), ("comparedWith", mkts[4].node),
-              ("direction", V["DirectionLagBehind"]))
+    yield say(
+        "TrendClaim",
+        (9, 10),
+        "Reported",
+        f"{mkts[3].label} is lagging behind {mkts[4].label}",
+        [mkts[3], mkts[4]],
+        ("subject", mkts[3].node),
+        ("comparedWith", mkts[4].node),
+        ("direction", V["DirectionLagBehind"]),
+    )
 
     year = article.day.year + rng.randint(1, 3)
-    yield say("TrendClaim", (9, 10), "Projected",
-              f"with significant advancements expected by {year}", [mkts[3]],
-              ("subject", mkts[3].node), ("direction", V["DirectionAdvance"]),
-              ("horizonYear", _int(year)))
+    yield say(
+        "TrendClaim",
+        (9, 10),
+        "Projected",
+        f"with significant advancements expected by {year}",
+        [mkts[3]],
+        ("subject", mkts[3].node),
+        ("direction", V["DirectionAdvance"]),
+        ("horizonYear", _int(year)),
+    )
 
     buyers = csps[:2]
-    yield say("ProcurementPreference", (10,), "Reported",
-              f"{buyers[0].label} and {buyers[1].label} have shown a preference for "
-              f"{cards[0].label} when available",
-              [*buyers, cards[0], cards[0].maker], *(("buyer", b.node) for b in buyers),
-              ("preferredProduct", cards[0].node), ("condition", _en("when available")))
+    yield say(
+        "ProcurementPreference",
+        (10,),
+        "Reported",
+        f"{buyers[0].label} and {buyers[1].label} have shown a preference for "
+        f"{cards[0].label} when available",
+        [*buyers, cards[0], cards[0].maker],
+        *(("buyer", b.node) for b in buyers),
+        ("preferredProduct", cards[0].node),
+        ("condition", _en("when available")),
+    )
 
     for mix_buyer in (csps[1], csps[2]):
         shares = rng.choice(SHARE_SPLITS)
         yield _mix(world, article, mix_buyer, [cards[0], domestic], shares).triples
 
-    yield say("TrendClaim", (10,), "Reported",
-              f"The trend towards {supernode.label} is driven by the need for increased computing "
-              "power and reduced latency",
-              [supernode], ("subject", supernode.node), ("direction", V["DirectionIncrease"]),
-              ("drivenBy", _en("the need for increased computing power")),
-              ("drivenBy", _en("reduced latency")))
+    yield say(
+        "TrendClaim",
+        (10,),
+        "Reported",
+        f"The trend towards {supernode.label} is driven by the need for increased computing "
+        "power and reduced latency",
+        [supernode],
+        ("subject", supernode.node),
+        ("direction", V["DirectionIncrease"]),
+        ("drivenBy", _en("the need for increased computing power")),
+        ("drivenBy", _en("reduced latency")),
+    )
 
-    yield say("DemandClaim", (10,), "Projected",
-              "with expectations for large-scale demand in the future", [supernode],
-              ("subject", supernode.node), ("demandLevel", V["DemandLargeScale"]),
-              ("horizonDescription", _en("in the future")))
+    yield say(
+        "DemandClaim",
+        (10,),
+        "Projected",
+        "with expectations for large-scale demand in the future",
+        [supernode],
+        ("subject", supernode.node),
+        ("demandLevel", V["DemandLargeScale"]),
+        ("horizonDescription", _en("in the future")),
+    )
 
     makers = g["ai-server-makers"]
-    yield say("MarginComparison", (11,), "Reported",
-              f"{makers.label} achieve higher gross margins on {c.ai_server.label} than on "
-              f"{c.server.label}",
-              [makers, c.ai_server, c.server], ("holder", makers.node),
-              ("subject", c.ai_server.node), ("comparedWith", c.server.node),
-              ("metric", _en("gross margin")), ("direction", V["DirectionHigher"]))
+    yield say(
+        "MarginComparison",
+        (11,),
+        "Reported",
+        f"{makers.label} achieve higher gross margins on {c.ai_server.label} than on "
+        f"{c.server.label}",
+        [makers, c.ai_server, c.server],
+        ("holder", makers.node),
+        ("subject", c.ai_server.node),
+        ("comparedWith", c.server.node),
+        ("metric", _en("gross margin")),
+        ("direction", V["DirectionHigher"]),
+    )
 
-    yield say("TrendClaim", (11,), "Projected",
-              f"The introduction of {c.software.label} is expected to enhance profitability",
-              [c.software], ("subject", c.software.node), ("metric", _en("profitability")),
-              ("direction", V["DirectionImprove"]))
+    yield say(
+        "TrendClaim",
+        (11,),
+        "Projected",
+        f"The introduction of {c.software.label} is expected to enhance profitability",
+        [c.software],
+        ("subject", c.software.node),
+        ("metric", _en("profitability")),
+        ("direction", V["DirectionImprove"]),
+    )
 
-    yield say("TrendClaim", (11,), rng.choice(("Projected", "Reported")),
-              f"significant profit increases from {supernode.label} implementations", [supernode],
-              ("subject", supernode.node), ("metric", _en("profit")),
-              ("direction", V["DirectionIncrease"]))
+    yield say(
+        "TrendClaim",
+        (11,),
+        rng.choice(("Projected", "Reported")),
+        f"significant profit increases from {supernode.label} implementations",
+        [supernode],
+        ("subject", supernode.node),
+        ("metric", _en("profit")),
+        ("direction", V["DirectionIncrease"]),
+    )
 
 
-def _partnership(world: _World, article: _Article, partners: list[_Entity] | None = None,
-                 contributor: _Entity | None = None) -> _NodeBlock:
+def _partnership(
+    world: _World,
+    article: _Article,
+    partners: list[_Entity] | None = None,
+    contributor: _Entity | None = None,
+) -> _NodeBlock:
     """A partnership on the article's first solution, with one partner's contribution (by default
     the solution's provider, the switch-silicon maker and the connector vendor; the silicon
     maker brings the switch ASIC)."""
@@ -870,13 +1178,19 @@ def _partnership(world: _World, article: _Article, partners: list[_Entity] | Non
     if partners is None:
         partners = _distinct([_provider(solution), silicon, c.connector])
     block = world.claim(
-        article, "Partnership", (5,), "Reported",
+        article,
+        "Partnership",
+        (5,),
+        "Reported",
         f"{solution.label} collaborates with {silicon.label} and {c.connector.label}, utilizing "
         f"{c.asic.label} and {c.pcie.label} for GPU traffic management",
         [*partners, solution, c.asic, c.pcie, c.technologies[3]],
-        *(("partner", p.node) for p in partners), ("servesSolution", solution.node),
-        ("usesProduct", c.asic.node), ("usesProduct", c.pcie.node),
-        ("purpose", _en("GPU traffic management")))
+        *(("partner", p.node) for p in partners),
+        ("servesSolution", solution.node),
+        ("usesProduct", c.asic.node),
+        ("usesProduct", c.pcie.node),
+        ("purpose", _en("GPU traffic management")),
+    )
     part = ox.NamedNode(block.node.value + "-c1")
     block.triples += [
         ox.Triple(block.node, P["contribution"], part),
@@ -887,14 +1201,26 @@ def _partnership(world: _World, article: _Article, partners: list[_Entity] | Non
     return block
 
 
-def _mix(world: _World, article: _Article, buyer: _Entity, products: list[_Entity],
-         shares: tuple[str, ...], ratio: str | None = None) -> _NodeBlock:
+def _mix(
+    world: _World,
+    article: _Article,
+    buyer: _Entity,
+    products: list[_Entity],
+    shares: tuple[str, ...],
+    ratio: str | None = None,
+) -> _NodeBlock:
     """A procurement mix of ``products`` in ``shares`` (decimal strings), with its components."""
     ratio = ratio or _ratio(shares)
     block = world.claim(
-        article, "ProcurementMix", (10,), "Reported",
+        article,
+        "ProcurementMix",
+        (10,),
+        "Reported",
         f"a current ratio of {' to '.join(p.label for p in products)} at {ratio} for {buyer.label}",
-        [buyer, *products], ("buyer", buyer.node), ("ratioNotation", ox.Literal(ratio)))
+        [buyer, *products],
+        ("buyer", buyer.node),
+        ("ratioNotation", ox.Literal(ratio)),
+    )
     for order, (product, share) in enumerate(zip(products, shares, strict=True), start=1):
         part = ox.NamedNode(f"{block.node.value}-s{order}")
         block.triples += [
@@ -926,14 +1252,21 @@ def _percent(share: str) -> str:
 # Broken nodes, one of each kind in VIOLATION_KINDS
 
 
-def _broken_nodes(world: _World, article: _Article,
-                  second_source: ox.NamedNode) -> Iterator[tuple[str, _NodeBlock]]:
+def _broken_nodes(
+    world: _World, article: _Article, second_source: ox.NamedNode
+) -> Iterator[tuple[str, _NodeBlock]]:
     """One node of each kind, valid but for the constraint its kind names."""
     c = article.cast
     tech = c.technologies[0]
 
-    def claim(cls: str, paragraphs: tuple[int, ...], modality: str, quote: str,
-              about: list[_Entity], *properties: tuple[str, Value]) -> _NodeBlock:
+    def claim(
+        cls: str,
+        paragraphs: tuple[int, ...],
+        modality: str,
+        quote: str,
+        about: list[_Entity],
+        *properties: tuple[str, Value],
+    ) -> _NodeBlock:
         return world.claim(article, cls, paragraphs, modality, quote, about, *properties)
 
     block = claim("Claim", (3,), "Reported", f"{tech.label} is discussed", [tech])
@@ -949,48 +1282,99 @@ def _broken_nodes(world: _World, article: _Article,
     block.triples.append(ox.Triple(block.node, P["paragraph"], _int(0)))
     yield "claim-with-paragraph-zero", block
 
-    yield "reported-claim-with-horizon", claim(
-        "TrendClaim", (11,), "Reported", f"{tech.label} keeps growing until 2030", [tech],
-        ("subject", tech.node), ("direction", V["DirectionIncrease"]), ("horizonYear", _int(2030)))
+    yield (
+        "reported-claim-with-horizon",
+        claim(
+            "TrendClaim",
+            (11,),
+            "Reported",
+            f"{tech.label} keeps growing until 2030",
+            [tech],
+            ("subject", tech.node),
+            ("direction", V["DirectionIncrease"]),
+            ("horizonYear", _int(2030)),
+        ),
+    )
 
     # A share component in no mix: in one, the mix's total would be wrong as well.
     article.claims += 1
     part = ox.NamedNode(f"{SYNTH}claim/{article.number}-{article.claims}-s1")
-    yield "share-above-one", _NodeBlock(part, [
-        ox.Triple(part, A, C["ShareComponent"]),
-        ox.Triple(part, P["order"], _int(1)),
-        ox.Triple(part, P["product"], c.cards[0].node),
-        ox.Triple(part, P["share"], _decimal("1.5")),
-    ])
+    yield (
+        "share-above-one",
+        _NodeBlock(
+            part,
+            [
+                ox.Triple(part, A, C["ShareComponent"]),
+                ox.Triple(part, P["order"], _int(1)),
+                ox.Triple(part, P["product"], c.cards[0].node),
+                ox.Triple(part, P["share"], _decimal("1.5")),
+            ],
+        ),
+    )
 
-    yield "mix-not-adding-up", _mix(
-        world, article, c.csps[0], [c.cards[0], c.cards[2]], ("0.3", "0.6"), "3:6")
+    yield (
+        "mix-not-adding-up",
+        _mix(world, article, c.csps[0], [c.cards[0], c.cards[2]], ("0.3", "0.6"), "3:6"),
+    )
 
     yield "partnership-with-one-partner", _partnership(world, article, [c.switch], c.switch)
 
-    yield "contribution-by-outsider", _partnership(
-        world, article, [c.csps[0], c.connector], c.server_vendors[0])
+    yield (
+        "contribution-by-outsider",
+        _partnership(world, article, [c.csps[0], c.connector], c.server_vendors[0]),
+    )
 
-    yield "restriction-without-start", claim(
-        "TradeRestriction", (6,), "Reported", f"{c.csps[0].label} may not buy {c.cards[1].label}",
-        [c.csps[0], c.cards[1]], ("binds", c.csps[0].node), ("restrictedProduct", c.cards[1].node))
+    yield (
+        "restriction-without-start",
+        claim(
+            "TradeRestriction",
+            (6,),
+            "Reported",
+            f"{c.csps[0].label} may not buy {c.cards[1].label}",
+            [c.csps[0], c.cards[1]],
+            ("binds", c.csps[0].node),
+            ("restrictedProduct", c.cards[1].node),
+        ),
+    )
 
-    yield "projection-min-above-max", claim(
-        "MarketShareProjection", (6,), "Projected", f"{c.cards[2].label} are expected at 50%-30%",
-        [c.cards[2]], ("product", c.cards[2].node), ("shareMin", _decimal("0.5")),
-        ("shareMax", _decimal("0.3")), ("horizonDescription", _en("in the coming years")))
+    yield (
+        "projection-min-above-max",
+        claim(
+            "MarketShareProjection",
+            (6,),
+            "Projected",
+            f"{c.cards[2].label} are expected at 50%-30%",
+            [c.cards[2]],
+            ("product", c.cards[2].node),
+            ("shareMin", _decimal("0.5")),
+            ("shareMax", _decimal("0.3")),
+            ("horizonDescription", _en("in the coming years")),
+        ),
+    )
 
     node, number = world.new_node("product")
-    yield "product-label-without-language", _NodeBlock(node, [
-        ox.Triple(node, A, C["AIAcceleratorCard"]),
-        ox.Triple(node, LABEL, _en(f"Accelerator Card {number}")),
-        ox.Triple(node, LABEL, ox.Literal(f"Accelerator Card {number}")),
-    ])
+    yield (
+        "product-label-without-language",
+        _NodeBlock(
+            node,
+            [
+                ox.Triple(node, A, C["AIAcceleratorCard"]),
+                ox.Triple(node, LABEL, _en(f"Accelerator Card {number}")),
+                ox.Triple(node, LABEL, ox.Literal(f"Accelerator Card {number}")),
+            ],
+        ),
+    )
 
     node, number = world.new_node("org")
-    yield "organization-same-as-non-wikidata", _NodeBlock(node, [
-        ox.Triple(node, A, C["ServerVendor"]),
-        ox.Triple(node, LABEL, _en(f"Server Vendor {number}")),
-        ox.Triple(node, LABEL, _zh(f"服务器厂商{number}")),
-        ox.Triple(node, SAME_AS, ox.NamedNode(f"https://example.org/company/{number}")),
-    ])
+    yield (
+        "organization-same-as-non-wikidata",
+        _NodeBlock(
+            node,
+            [
+                ox.Triple(node, A, C["ServerVendor"]),
+                ox.Triple(node, LABEL, _en(f"Server Vendor {number}")),
+                ox.Triple(node, LABEL, _zh(f"服务器厂商{number}")),
+                ox.Triple(node, SAME_AS, ox.NamedNode(f"https://example.org/company/{number}")),
+            ],
+        ),
+    )

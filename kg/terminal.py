@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 import click
@@ -34,8 +34,9 @@ def steps(label: str, total: int) -> Iterator[callable]:  # type: ignore[valid-t
     if not colour_enabled(sys.stderr) and not sys.stderr.isatty():
         yield lambda description: None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
-                           item_show_func=lambda item: item) as bar:
+    with click.progressbar(
+        length=total, label=label, file=sys.stderr, show_pos=True, item_show_func=lambda item: item
+    ) as bar:
         done = {"count": 0}
 
         def advance(description: str) -> None:

@@ -81,7 +81,9 @@ class ValidationOutcome:
             return self.report.serialize(format="turtle")
         import pyoxigraph as ox
 
-        data = ox.serialize(self.report_triples, format=ox.RdfFormat.TURTLE, prefixes=self.report_prefixes)
+        data = ox.serialize(
+            self.report_triples, format=ox.RdfFormat.TURTLE, prefixes=self.report_prefixes
+        )
         return (data or b"").decode("utf-8")
 
 
@@ -124,17 +126,23 @@ def validate(
     if engine not in ("fast", "pyshacl"):
         raise KgError(f"unknown validation engine {engine!r} (fast or pyshacl)")
     shapes_prefixes: dict[str, str] = {}
-    shapes_quads = [q for path in resolve_rdf_files(shapes_paths) for q in parse_file(path, shapes_prefixes)]
+    shapes_quads = [
+        q for path in resolve_rdf_files(shapes_paths) for q in parse_file(path, shapes_prefixes)
+    ]
     shapes_graph = ShapesGraph(shapes_quads)
     if not all_shapes(shapes_graph):
         names = ", ".join(str(p) for p in shapes_paths)
-        raise KgError(f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)")
+        raise KgError(
+            f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
+        )
     note = ""
     if engine == "fast":
         from kg.shacl_shapes import UnsupportedShapes
 
         try:
-            return _validate_fast([*ontology_paths, *data_paths], shapes_graph, shapes_prefixes, allow_warnings)
+            return _validate_fast(
+                [*ontology_paths, *data_paths], shapes_graph, shapes_prefixes, allow_warnings
+            )
         except UnsupportedShapes as error:
             note = f"the fast engine does not support {error.message}; validated with pySHACL"
     from kg.quiet import quiet_libraries
@@ -148,8 +156,12 @@ def validate(
     return outcome
 
 
-def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_graph: ShapesGraph, shapes_prefixes: dict[str, str],
-                   allow_warnings: bool) -> ValidationOutcome:
+def _validate_fast(
+    data_paths: list[str | os.PathLike[str]],
+    shapes_graph: ShapesGraph,
+    shapes_prefixes: dict[str, str],
+    allow_warnings: bool,
+) -> ValidationOutcome:
     """The fast engine, or UnsupportedShapes when it cannot answer exactly."""
     import pyoxigraph as ox
 
@@ -174,10 +186,14 @@ def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_graph: Shape
     except BaseException:
         audit.cancel()
         raise
-    unfaithful = audit.finding() or first_unfaithful_literal(typed_literals(shapes_graph.term_literals()))
+    unfaithful = audit.finding() or first_unfaithful_literal(
+        typed_literals(shapes_graph.term_literals())
+    )
     if unfaithful is not None:
-        raise UnsupportedShapes(f"literals not in canonical form ({unfaithful}); write them in "
-                                "canonical form (0.3, not 0.30) for the fast engine")
+        raise UnsupportedShapes(
+            f"literals not in canonical form ({unfaithful}); write them in "
+            "canonical form (0.3, not 0.30) for the fast engine"
+        )
     prefixes = {**data_prefixes, **shapes_prefixes}
 
     def show(term: object) -> str:
@@ -191,20 +207,32 @@ def _validate_fast(data_paths: list[str | os.PathLike[str]], shapes_graph: Shape
         return show(path)
 
     raw = validate_store(store, shapes_graph, shapes, show, workers=validation_workers())
-    violations = sorted((
-        Violation(
-            focus_node=show(r.focus), path=show_path(r.path) if r.path is not None else "",
-            constraint=compact_iri(r.component, prefixes), source_shape=show(r.shape),
-            severity=r.severity.value.removeprefix(SH), message=" ".join(_preferred_message(r).split()),
-            value=show(r.value) if r.value is not None else "",
-            focus_iri=r.focus.value if isinstance(r.focus, ox.NamedNode) else "",
-        ) for r in raw
-    ), key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message))
-    shape_names = sorted({show(s.node) for s in shapes if isinstance(s.node, ox.NamedNode)}
-                         | {show(p.node) for s in shapes for p in s.properties if isinstance(p.node, ox.NamedNode)})
+    violations = sorted(
+        (
+            Violation(
+                focus_node=show(r.focus),
+                path=show_path(r.path) if r.path is not None else "",
+                constraint=compact_iri(r.component, prefixes),
+                source_shape=show(r.shape),
+                severity=r.severity.value.removeprefix(SH),
+                message=" ".join(_preferred_message(r).split()),
+                value=show(r.value) if r.value is not None else "",
+                focus_iri=r.focus.value if isinstance(r.focus, ox.NamedNode) else "",
+            )
+            for r in raw
+        ),
+        key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message),
+    )
+    shape_names = sorted(
+        {show(s.node) for s in shapes if isinstance(s.node, ox.NamedNode)}
+        | {show(p.node) for s in shapes for p in s.properties if isinstance(p.node, ox.NamedNode)}
+    )
     return ValidationOutcome(
         conforms=not any(_counts(v.severity, allow_warnings) for v in violations),
-        violations=violations, shapes=shape_names, data_files=files, engine="fast",
+        violations=violations,
+        shapes=shape_names,
+        data_files=files,
+        engine="fast",
         report_triples=_report_triples(raw, shapes_graph, allow_warnings),
         report_prefixes={"sh": SH, **{p: n for p, n in prefixes.items() if p}},
     )
@@ -216,7 +244,15 @@ def validation_workers() -> int:
     configured = os.environ.get("KG_VALIDATION_WORKERS", "")
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    return max(
+        1,
+        min(
+            4,
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+        ),
+    )
 
 
 def _counts(severity: str, allow_warnings: bool) -> bool:
@@ -245,9 +281,17 @@ def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> li
     rdf_type = ox.NamedNode(_RDF_TYPE)
     counted = [r for r in raw if _counts(r.severity.value.removeprefix(SH), allow_warnings)]
     report = ox.BlankNode()
-    triples = [ox.Triple(report, rdf_type, sh("ValidationReport")),
-               ox.Triple(report, sh("conforms"), ox.Literal("false" if counted else "true",
-                                                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))]
+    triples = [
+        ox.Triple(report, rdf_type, sh("ValidationReport")),
+        ox.Triple(
+            report,
+            sh("conforms"),
+            ox.Literal(
+                "false" if counted else "true",
+                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+            ),
+        ),
+    ]
     copied: set[object] = set()
     for result in raw:
         node = ox.BlankNode()
@@ -273,7 +317,9 @@ def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> li
     return triples
 
 
-def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, allow_warnings: bool = False) -> ValidationOutcome:
+def validate_graphs(
+    data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, allow_warnings: bool = False
+) -> ValidationOutcome:
     """Validate an rdflib data graph (ontology already merged in) against a shapes graph with pySHACL."""
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ValidationFailure
@@ -300,8 +346,12 @@ def validate_graphs(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, allow_
         raise KgError(f"shapes are not valid SHACL: {_one_line(report)}")
     for prefix, namespace in data_graph.namespaces():
         report.bind(prefix, namespace, override=False)
-    return ValidationOutcome(conforms=bool(conforms), violations=_violations(report), report=report,
-                             shapes=_shape_names(shapes_graph))
+    return ValidationOutcome(
+        conforms=bool(conforms),
+        violations=_violations(report),
+        report=report,
+        shapes=_shape_names(shapes_graph),
+    )
 
 
 def _shape_names(shapes_graph: rdflib.Graph) -> list[str]:
@@ -330,23 +380,29 @@ def _violations(report: rdflib.Graph) -> list[Violation]:
             return _describe_path(report, node, show)
         if isinstance(node, rdflib.Literal):
             prefixes = dict(report.namespaces())
-            datatype = str(node.datatype) if node.datatype else ("" if node.language else XSD_STRING)
+            datatype = (
+                str(node.datatype) if node.datatype else ("" if node.language else XSD_STRING)
+            )
             return written_literal(str(node), node.language, datatype, prefixes)
         return str(node)
 
     found = []
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
         severity = report.value(result, sh.resultSeverity)
-        found.append(Violation(
-            focus_node=show(report.value(result, sh.focusNode)),
-            path=show(report.value(result, sh.resultPath)),
-            constraint=show(report.value(result, sh.sourceConstraintComponent)),
-            source_shape=show(report.value(result, sh.sourceShape)),
-            severity=str(severity).removeprefix(SH) if severity else "Violation",
-            message=" ".join(str(report.value(result, sh.resultMessage) or "").split()),
-            value=show(report.value(result, sh.value)),
-            focus_iri=str(focus) if isinstance(focus := report.value(result, sh.focusNode), rdflib.URIRef) else "",
-        ))
+        found.append(
+            Violation(
+                focus_node=show(report.value(result, sh.focusNode)),
+                path=show(report.value(result, sh.resultPath)),
+                constraint=show(report.value(result, sh.sourceConstraintComponent)),
+                source_shape=show(report.value(result, sh.sourceShape)),
+                severity=str(severity).removeprefix(SH) if severity else "Violation",
+                message=" ".join(str(report.value(result, sh.resultMessage) or "").split()),
+                value=show(report.value(result, sh.value)),
+                focus_iri=str(focus)
+                if isinstance(focus := report.value(result, sh.focusNode), rdflib.URIRef)
+                else "",
+            )
+        )
     return sorted(found, key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message))
 
 
@@ -374,7 +430,9 @@ def _describe_path(report: rdflib.Graph, node: rdflib.BNode, show) -> str:  # ty
             triples.append(ox.Triple(term(current), term(predicate), term(obj)))
             pending.append(obj)
     try:
-        return path_sparql(ShapesGraph(triples), term(node), lambda iri: show(rdflib.URIRef(iri.value)))
+        return path_sparql(
+            ShapesGraph(triples), term(node), lambda iri: show(rdflib.URIRef(iri.value))
+        )
     except UnsupportedShapes:
         return f"_:{node}"
 
@@ -382,7 +440,9 @@ def _describe_path(report: rdflib.Graph, node: rdflib.BNode, show) -> str:  # ty
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def written_literal(lexical: str, language: str | None, datatype: str, prefixes: dict[str, str]) -> str:
+def written_literal(
+    lexical: str, language: str | None, datatype: str, prefixes: dict[str, str]
+) -> str:
     """A literal as written in Turtle: ``"abc"``, ``"hi"@en``, ``"5"^^xsd:byte``."""
     from kg.results import compact_iri
 

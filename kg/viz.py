@@ -80,10 +80,20 @@ def ecosystem(graph: LoadedGraph) -> tuple[dict[str, Node], list[Edge]]:
             if iri not in nodes:
                 kind = row[f"{end}Class"].value.removeprefix(SNK)  # type: ignore[union-attr]
                 chinese = row.get(f"{end}Zh")
-                nodes[iri] = Node(iri, row[f"{end}Label"].value,  # type: ignore[union-attr]
-                                  chinese.value if isinstance(chinese, ox.Literal) else "", kind)
-        edges.append(Edge(row["source"].value, row["target"].value, row["relation"].value,  # type: ignore[union-attr]
-                          edge_note(row)))
+                nodes[iri] = Node(
+                    iri,
+                    row[f"{end}Label"].value,  # type: ignore[union-attr]
+                    chinese.value if isinstance(chinese, ox.Literal) else "",
+                    kind,
+                )
+        edges.append(
+            Edge(
+                row["source"].value,
+                row["target"].value,
+                row["relation"].value,  # type: ignore[union-attr]
+                edge_note(row),
+            )
+        )
     return nodes, edges
 
 
@@ -126,8 +136,14 @@ def neighbourhood(edges: list[Edge], focus: str, depth: int) -> set[str]:
     return seen
 
 
-def draw(graph: LoadedGraph, out: str | os.PathLike[str], *, focus: str | None = None, depth: int = 2,
-         progress: Callable[[str], None] | None = None) -> Path:
+def draw(
+    graph: LoadedGraph,
+    out: str | os.PathLike[str],
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Draw the ecosystem into ``out`` (.svg or .png), optionally around one entity.
 
     Raises:
@@ -155,9 +171,13 @@ def draw(graph: LoadedGraph, out: str | os.PathLike[str], *, focus: str | None =
     try:
         data = dot.pipe(format=file_format)
     except graphviz.ExecutableNotFound:
-        raise KgError("Graphviz's dot program is not installed (Debian: apt-get install graphviz)") from None
+        raise KgError(
+            "Graphviz's dot program is not installed (Debian: apt-get install graphviz)"
+        ) from None
     except graphviz.CalledProcessError as error:
-        raise KgError(f"Graphviz failed: {error.stderr.decode(errors='replace').strip()[:200]}") from None
+        raise KgError(
+            f"Graphviz failed: {error.stderr.decode(errors='replace').strip()[:200]}"
+        ) from None
     return write_atomically(target, data)
 
 
@@ -165,21 +185,43 @@ def _dot_graph(nodes: dict[str, Node], edges: list[Edge], focus: str | None):  #
     import graphviz
 
     dot = graphviz.Digraph("supernode", engine="dot")
-    dot.attr(rankdir="LR", fontname="WenQuanYi Micro Hei,Noto Sans CJK SC,Helvetica", fontsize="18",
-             label="The AI supernode ecosystem (source: 傅里叶的猫, 2025-09-28)", labelloc="t",
-             nodesep="0.35", ranksep="0.9", bgcolor="white")
-    dot.attr("node", fontname="WenQuanYi Micro Hei,Noto Sans CJK SC,Helvetica", fontsize="12", style="filled")
+    dot.attr(
+        rankdir="LR",
+        fontname="WenQuanYi Micro Hei,Noto Sans CJK SC,Helvetica",
+        fontsize="18",
+        label="The AI supernode ecosystem (source: 傅里叶的猫, 2025-09-28)",
+        labelloc="t",
+        nodesep="0.35",
+        ranksep="0.9",
+        bgcolor="white",
+    )
+    dot.attr(
+        "node",
+        fontname="WenQuanYi Micro Hei,Noto Sans CJK SC,Helvetica",
+        fontsize="12",
+        style="filled",
+    )
     dot.attr("edge", fontname="WenQuanYi Micro Hei,Noto Sans CJK SC,Helvetica", fontsize="10")
     for iri, node in sorted(nodes.items()):
         _, shape, fill = NODE_STYLES.get(node.kind, DEFAULT_NODE_STYLE)
-        label = node.label + (f"\n{node.chinese}" if node.chinese and node.chinese != node.label else "")
+        label = node.label + (
+            f"\n{node.chinese}" if node.chinese and node.chinese != node.label else ""
+        )
         extra = {"penwidth": "3"} if iri == focus else {}
         dot.node(_node_id(iri), label=label, shape=shape, fillcolor=fill, tooltip=iri, **extra)
     for edge in edges:
         colour, style, arrow = EDGE_STYLES.get(edge.relation, MARKET_EDGE_STYLE)
         label = edge.relation + (f"\n{edge.note}" if edge.note else "")
-        dot.edge(_node_id(edge.source), _node_id(edge.target), label=label, color=colour, fontcolor=colour,
-                 style=style, arrowhead=arrow, dir="none" if arrow == "none" else "forward")
+        dot.edge(
+            _node_id(edge.source),
+            _node_id(edge.target),
+            label=label,
+            color=colour,
+            fontcolor=colour,
+            style=style,
+            arrowhead=arrow,
+            dir="none" if arrow == "none" else "forward",
+        )
     _legend(dot, {n.kind for n in nodes.values()}, {e.relation for e in edges})
     return dot
 
@@ -191,16 +233,24 @@ def _legend(dot, kinds: set[str], relations: set[str]) -> None:  # type: ignore[
     rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
     for kind in (k for k in NODE_STYLES if k in kinds):
         text, _, fill = NODE_STYLES[kind]
-        rows.append(f'<TR><TD BGCOLOR="{fill}" WIDTH="28"> </TD><TD ALIGN="LEFT">{escape(text)}</TD></TR>')
+        rows.append(
+            f'<TR><TD BGCOLOR="{fill}" WIDTH="28"> </TD><TD ALIGN="LEFT">{escape(text)}</TD></TR>'
+        )
     shown = [r for r in EDGE_STYLES if r in relations]
     if relations - set(EDGE_STYLES):
         shown.append("market position")
     for relation in shown:
         colour, style, _ = EDGE_STYLES.get(relation, MARKET_EDGE_STYLE)
         line = {"dashed": "- - -", "dotted": "·····", "bold": "━━━"}.get(style, "───")
-        rows.append(f'<TR><TD><FONT COLOR="{colour}">{line}</FONT></TD>'
-                    f'<TD ALIGN="LEFT"><FONT COLOR="{colour}">{escape(relation)}</FONT></TD></TR>')
-    table = '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" COLOR="#9e9e9e">' + "".join(rows) + "</TABLE>>"
+        rows.append(
+            f'<TR><TD><FONT COLOR="{colour}">{line}</FONT></TD>'
+            f'<TD ALIGN="LEFT"><FONT COLOR="{colour}">{escape(relation)}</FONT></TD></TR>'
+        )
+    table = (
+        '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" COLOR="#9e9e9e">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
     dot.node("legend", label=table, shape="plaintext", style="", fontsize="10")
 
 

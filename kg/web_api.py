@@ -7,8 +7,8 @@ Labels and entity cards read the graph, so they run in the query workers
 from __future__ import annotations
 
 import functools
-import re
 import json
+import re
 from http import HTTPStatus
 
 import pyoxigraph as ox
@@ -44,7 +44,9 @@ def bound_saved_query(name: str, values: dict[str, str]) -> str:
 
     catalog = Catalog.bundled()
     if name not in catalog.names():
-        raise EndpointError(HTTPStatus.NOT_FOUND, f"no saved query named {name!r}; GET /api/queries lists them")
+        raise EndpointError(
+            HTTPStatus.NOT_FOUND, f"no saved query named {name!r}; GET /api/queries lists them"
+        )
     saved = catalog.get(name)
     try:
         return bound_query_text(saved.text, bind_parameters(saved, values))
@@ -74,16 +76,23 @@ def api_labels(graph: LoadedGraph, body: bytes) -> dict[str, str]:
     if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
         raise EndpointError(HTTPStatus.BAD_REQUEST, "send a JSON list of IRIs")
     if len(iris) > MAX_LABELS:
-        raise EndpointError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"at most {MAX_LABELS} IRIs at a time")
+        raise EndpointError(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"at most {MAX_LABELS} IRIs at a time"
+        )
     labels: dict[str, str] = {}
     for iri in iris:
         try:
             node = ox.NamedNode(iri)
         except ValueError:
             continue
-        by_language = {q.object.language: q.object.value for q in graph.store.quads_for_pattern(node, RDFS_LABEL, None)
-                       if isinstance(q.object, ox.Literal)}
-        label = by_language.get("en") or by_language.get("zh") or next(iter(by_language.values()), None)
+        by_language = {
+            q.object.language: q.object.value
+            for q in graph.store.quads_for_pattern(node, RDFS_LABEL, None)
+            if isinstance(q.object, ox.Literal)
+        }
+        label = (
+            by_language.get("en") or by_language.get("zh") or next(iter(by_language.values()), None)
+        )
         labels[iri] = label or compact_iri(iri, graph.prefixes)
     return labels
 
@@ -110,7 +119,10 @@ def api_chart_spec(graph: LoadedGraph, name: str) -> dict[str, object]:
     from kg.charts import chart_names, chart_spec
 
     if name not in chart_names():
-        raise EndpointError(HTTPStatus.NOT_FOUND, f"no chart named {name!r}; GET /api/queries names each query's chart")
+        raise EndpointError(
+            HTTPStatus.NOT_FOUND,
+            f"no chart named {name!r}; GET /api/queries names each query's chart",
+        )
     try:
         return chart_spec(name, graph)
     except KgError as error:

@@ -33,14 +33,27 @@ BUNDLED_OUT = ROOT / "data" / "ttl" / "wikidata-mappings.ttl"
 SSSOM = "https://w3id.org/sssom/"
 #: The columns every mapping of ours must fill (the SSSOM spec requires the first four and the
 #: justification; author and date are this project's rule).
-REQUIRED = ("subject_id", "predicate_id", "object_id", "mapping_justification", "author_label", "mapping_date")
+REQUIRED = (
+    "subject_id",
+    "predicate_id",
+    "object_id",
+    "mapping_justification",
+    "author_label",
+    "mapping_date",
+)
 #: Set metadata in RDF, as sssom-py writes it.
-SET_PROPERTIES = {"mapping_set_title": "http://purl.org/dc/terms/title",
-                  "mapping_set_description": "http://purl.org/dc/terms/description"}
+SET_PROPERTIES = {
+    "mapping_set_title": "http://purl.org/dc/terms/title",
+    "mapping_set_description": "http://purl.org/dc/terms/description",
+}
 #: Mapping columns in RDF: IRIs, literals and dates.
 IRI_COLUMNS = {"mapping_justification": SSSOM + "mapping_justification"}
-TEXT_COLUMNS = {"subject_label": SSSOM + "subject_label", "object_label": SSSOM + "object_label",
-                "author_label": SSSOM + "author_label", "comment": "http://www.w3.org/2000/01/rdf-schema#comment"}
+TEXT_COLUMNS = {
+    "subject_label": SSSOM + "subject_label",
+    "object_label": SSSOM + "object_label",
+    "author_label": SSSOM + "author_label",
+    "comment": "http://www.w3.org/2000/01/rdf-schema#comment",
+}
 DATE_COLUMNS = {"mapping_date": "http://purl.org/dc/terms/created"}
 
 
@@ -87,8 +100,14 @@ def read_mapping_set(path: Path) -> MappingSet:
             if value.strip():
                 metadata[key] = value.strip()
     curie_map = metadata.pop("curie_map", {})
-    if not isinstance(curie_map, dict) or "mapping_set_id" not in metadata or "license" not in metadata:
-        raise MappingSetError(f"{path}: the header needs a curie_map, a mapping_set_id and a license")
+    if (
+        not isinstance(curie_map, dict)
+        or "mapping_set_id" not in metadata
+        or "license" not in metadata
+    ):
+        raise MappingSetError(
+            f"{path}: the header needs a curie_map, a mapping_set_id and a license"
+        )
     rows = list(csv.DictReader(io.StringIO("\n".join(table)), delimiter="\t"))
     for number, row in enumerate(rows, start=2):
         missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
@@ -99,7 +118,10 @@ def read_mapping_set(path: Path) -> MappingSet:
 
 def turtle(mapping_set: MappingSet) -> str:
     """The mapping set in RDF as canonical Turtle (rows sorted, one spelling per value)."""
-    iri = lambda curie: f"<{mapping_set.expand(curie)}>"  # noqa: E731
+
+    def iri(curie: str) -> str:
+        return f"<{mapping_set.expand(curie)}>"
+
     set_iri = f"<{mapping_set.metadata['mapping_set_id']}>"
     out = [
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
@@ -115,17 +137,24 @@ def turtle(mapping_set: MappingSet) -> str:
             out.append(f"    <{predicate}> {Literal(str(mapping_set.metadata[key])).n3()} ;")
     for creator in mapping_set.metadata.get("creator_label", []):  # type: ignore[union-attr]
         out.append(f"    sssom:creator_label {Literal(creator).n3()} ;")
-    rows = sorted(mapping_set.rows, key=lambda r: (r["subject_id"], r["predicate_id"], r["object_id"]))
+    rows = sorted(
+        mapping_set.rows, key=lambda r: (r["subject_id"], r["predicate_id"], r["object_id"])
+    )
     mappings = []
     for row in rows:
-        lines = ["[ a owl:Axiom",
-                 f"owl:annotatedSource {iri(row['subject_id'])}",
-                 f"owl:annotatedProperty {iri(row['predicate_id'])}",
-                 f"owl:annotatedTarget {iri(row['object_id'])}"]
+        lines = [
+            "[ a owl:Axiom",
+            f"owl:annotatedSource {iri(row['subject_id'])}",
+            f"owl:annotatedProperty {iri(row['predicate_id'])}",
+            f"owl:annotatedTarget {iri(row['object_id'])}",
+        ]
         lines += [f"<{p}> {iri(row[c])}" for c, p in IRI_COLUMNS.items() if row.get(c)]
         lines += [f"<{p}> {Literal(row[c]).n3()}" for c, p in TEXT_COLUMNS.items() if row.get(c)]
-        lines += [f'<{p}> "{row[c]}"^^<http://www.w3.org/2001/XMLSchema#date>'
-                  for c, p in DATE_COLUMNS.items() if row.get(c)]
+        lines += [
+            f'<{p}> "{row[c]}"^^<http://www.w3.org/2001/XMLSchema#date>'
+            for c, p in DATE_COLUMNS.items()
+            if row.get(c)
+        ]
         mappings.append(" ;\n        ".join(lines) + " ]")
     out.append("    sssom:mappings " + " ,\n    ".join(mappings) + " .")
     return "\n".join(out) + "\n"

@@ -73,8 +73,12 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
         pytest.skip("no Virtuoso (Debian: virtuoso-opensource)")
     with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
         if server is None:
-            pytest.fail("Virtuoso did not start (see its virtuoso.log in the test's temporary folder)")
+            pytest.fail(
+                "Virtuoso did not start (see its virtuoso.log in the test's temporary folder)"
+            )
         credentials = {"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": VIRTUOSO_PASSWORD}
-        run = run_kg("push", "--endpoint", server.graph_store, "--graph", VIRTUOSO_GRAPH, env=credentials)
+        run = run_kg(
+            "push", "--endpoint", server.graph_store, "--graph", VIRTUOSO_GRAPH, env=credentials
+        )
         assert run.exit_code == 0, run.stderr
         yield server

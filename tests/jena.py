@@ -20,14 +20,47 @@ from pathlib import Path
 
 JAVA_DIR = Path("/usr/share/java")
 #: Jena's own jars, by their unversioned Debian names.
-JENA_JARS = ("jena-arq", "jena-base", "jena-cmds", "jena-core", "jena-dboe-base", "jena-dboe-index",
-             "jena-dboe-storage", "jena-dboe-trans-data", "jena-dboe-transaction", "jena-iri",
-             "jena-rdfconnection", "jena-shacl", "jena-shex", "jena-tdb", "jena-tdb2")
+JENA_JARS = (
+    "jena-arq",
+    "jena-base",
+    "jena-cmds",
+    "jena-core",
+    "jena-dboe-base",
+    "jena-dboe-index",
+    "jena-dboe-storage",
+    "jena-dboe-trans-data",
+    "jena-dboe-transaction",
+    "jena-iri",
+    "jena-rdfconnection",
+    "jena-shacl",
+    "jena-shex",
+    "jena-tdb",
+    "jena-tdb2",
+)
 #: The jars of the packages libapache-jena-java depends on, with one SLF4J binding (nop).
-LIBRARY_JARS = ("commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io",
-                "commons-lang3", "dexx.collection", "gson", "guava", "httpclient", "httpcore",
-                "jackson-core", "jackson-databind", "jackson-annotations", "jsonld-java",
-                "jakarta.json-api", "protobuf", "thrift", "titanium-json-ld", "slf4j-api", "slf4j-nop")
+LIBRARY_JARS = (
+    "commons-cli",
+    "commons-codec",
+    "commons-compress",
+    "commons-csv",
+    "commons-io",
+    "commons-lang3",
+    "dexx.collection",
+    "gson",
+    "guava",
+    "httpclient",
+    "httpcore",
+    "jackson-core",
+    "jackson-databind",
+    "jackson-annotations",
+    "jsonld-java",
+    "jakarta.json-api",
+    "protobuf",
+    "thrift",
+    "titanium-json-ld",
+    "slf4j-api",
+    "slf4j-nop",
+)
 #: Start-up matters more than peak speed for one small query a run.
 JVM_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m")
 
@@ -54,11 +87,18 @@ def jena_classpath(workdir: Path) -> str:
     return ":".join([str(resources), *(str(j) for j in jars if j.is_file())])
 
 
-def run_jena(classpath: str, main_class: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+def run_jena(
+    classpath: str, main_class: str, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[bytes]:
     """Run one of Jena's command-line tools; raise with its stderr if it fails."""
-    process = subprocess.run(["java", *JVM_OPTIONS, "-cp", classpath, main_class, *args],
-                             capture_output=True, timeout=timeout)
+    process = subprocess.run(
+        ["java", *JVM_OPTIONS, "-cp", classpath, main_class, *args],
+        capture_output=True,
+        timeout=timeout,
+    )
     if process.returncode != 0:
-        raise AssertionError(f"{main_class} {' '.join(args)} failed ({process.returncode}):\n"
-                             f"{process.stderr.decode('utf-8', 'replace')[-2000:]}")
+        raise AssertionError(
+            f"{main_class} {' '.join(args)} failed ({process.returncode}):\n"
+            f"{process.stderr.decode('utf-8', 'replace')[-2000:]}"
+        )
     return process

@@ -39,7 +39,9 @@ def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 30.0) ->
 
 
 def oxigraph_binary() -> str | None:
-    return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
 
 
 @contextlib.contextmanager
@@ -50,8 +52,11 @@ def oxigraph_server(location: Path) -> Iterator[str | None]:
         yield None
         return
     port = free_port()
-    process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         yield url if wait_for_http(f"{url}/query?query=ASK%7B%7D", process) else None
@@ -99,10 +104,16 @@ def virtuoso_server(folder: Path) -> Iterator[Virtuoso | None]:
         return
     http_port = free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.read_text(encoding="utf-8").format(sql_port=free_port(), http_port=http_port),
-                   encoding="utf-8")
-    process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ini.write_text(
+        VIRTUOSO_INI.read_text(encoding="utf-8").format(sql_port=free_port(), http_port=http_port),
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(ini)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{http_port}"
         up = wait_for_http(f"{url}/sparql?query=ASK%7B%7D", process, seconds=90)
@@ -119,12 +130,18 @@ def virtuoso_server(folder: Path) -> Iterator[Virtuoso | None]:
 @contextlib.contextmanager
 def kg_serve(*args: str) -> Iterator[str]:
     """Start `kg serve --port 0 ARGS`; yield its /sparql URL."""
-    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", "0", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = process.stdout.readline() if process.stdout else ""
         if "http://" not in line:
-            raise RuntimeError(f"kg serve did not start: {line}{process.stderr.read() if process.stderr else ''}")
+            raise RuntimeError(
+                f"kg serve did not start: {line}{process.stderr.read() if process.stderr else ''}"
+            )
         yield line.split(" at ", 1)[1].split()[0]
     finally:
         process.terminate()
@@ -134,8 +151,14 @@ def kg_serve(*args: str) -> Iterator[str]:
 class RecordingServer(http.server.ThreadingHTTPServer):
     """A stand-in HTTP server that records each request and answers with a fixed response."""
 
-    def __init__(self, status: int = 200, content_type: str = "text/html", body: bytes = b"<html>not SPARQL</html>",
-                 delay: float = 0.0, require_auth: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int = 200,
+        content_type: str = "text/html",
+        body: bytes = b"<html>not SPARQL</html>",
+        delay: float = 0.0,
+        require_auth: str | None = None,
+    ) -> None:
         self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
         self.status, self.content_type, self.body, self.delay = status, content_type, body, delay
         self.require_auth = require_auth
@@ -161,7 +184,7 @@ class RecordingServer(http.server.ThreadingHTTPServer):
 class _RecordingHandler(http.server.BaseHTTPRequestHandler):
     server: RecordingServer
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def _answer(self) -> None:
@@ -170,7 +193,10 @@ class _RecordingHandler(http.server.BaseHTTPRequestHandler):
         self.server.requests.append((self.command, self.path, dict(self.headers), body))
         if self.server.delay:
             time.sleep(self.server.delay)
-        if self.server.require_auth and self.headers.get("Authorization") != self.server.require_auth:
+        if (
+            self.server.require_auth
+            and self.headers.get("Authorization") != self.server.require_auth
+        ):
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="test"')
             self.send_header("Content-Length", "0")

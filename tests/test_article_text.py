@@ -26,24 +26,34 @@ def text_graph() -> rdflib.Graph:
     return rdflib.Graph().parse(bundled().data_dir / "article-text.ttl", format="turtle")
 
 
-def test_article_text_turtle_is_what_the_script_makes_of_the_article(article_text_script: ModuleType) -> None:
+def test_article_text_turtle_is_what_the_script_makes_of_the_article(
+    article_text_script: ModuleType,
+) -> None:
     article = article_text_script.BUNDLED_ARTICLE.read_text(encoding="utf-8")
     expected = article_text_script.turtle(article, article_text_script.BUNDLED_IRI)
     written = (bundled().data_dir / "article-text.ttl").read_text(encoding="utf-8")
-    assert written == expected, "data/ttl/article-text.ttl drifted from the article: run python scripts/article_text.py"
+    assert written == expected, (
+        "data/ttl/article-text.ttl drifted from the article: run python scripts/article_text.py"
+    )
 
 
-def test_every_marker_of_the_article_is_one_paragraph(text_graph: rdflib.Graph, article_text: str) -> None:
+def test_every_marker_of_the_article_is_one_paragraph(
+    text_graph: rdflib.Graph, article_text: str
+) -> None:
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", article_text)}
     assert markers == {3, 4, 5, 6, 8, 9, 10, 11}
     assert sorted(int(m) for m in text_graph.objects(None, SNK.marker)) == sorted(markers)
 
 
-def test_each_passage_selects_exactly_one_place_in_the_article(text_graph: rdflib.Graph, article_text: str) -> None:
+def test_each_passage_selects_exactly_one_place_in_the_article(
+    text_graph: rdflib.Graph, article_text: str
+) -> None:
     passages = list(text_graph.subjects(rdflib.RDF.type, SNK.Passage))
     assert len(passages) == 16
     for passage in passages:
-        exact, prefix, suffix = (str(text_graph.value(passage, OA[k])) for k in ("exact", "prefix", "suffix"))
+        exact, prefix, suffix = (
+            str(text_graph.value(passage, OA[k])) for k in ("exact", "prefix", "suffix")
+        )
         assert article_text.count(prefix + exact + suffix) == 1, passage
         markers = {int(m) for m in text_graph.objects(passage, SNK.cites / SNK.marker)}
         after = re.match(r"\s*((?:\[\d+\])+)", suffix)
@@ -57,7 +67,13 @@ def test_a_paragraph_text_is_its_passages_one_a_line(text_graph: rdflib.Graph) -
         assert str(text_graph.value(paragraph, SNK.text)) == "\n".join(lines), paragraph
 
 
-def test_the_script_cuts_sentences_after_headings_and_bullets(article_text_script: ModuleType) -> None:
+def test_the_script_cuts_sentences_after_headings_and_bullets(
+    article_text_script: ModuleType,
+) -> None:
     text = "Title\n\nHeading - First one [1]. - Second one [2][3]. Next Heading - Third [3]."
     cut = article_text_script.passages(text)
-    assert [(p.exact, p.markers) for p in cut] == [("First one", (1,)), ("Second one", (2, 3)), ("Third", (3,))]
+    assert [(p.exact, p.markers) for p in cut] == [
+        ("First one", (1,)),
+        ("Second one", (2, 3)),
+        ("Third", (3,)),
+    ]

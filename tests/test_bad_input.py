@@ -31,7 +31,10 @@ def one_line_error(run, code: int = 2) -> str:  # type: ignore[no-untyped-def]
 
 def test_turtle_that_does_not_parse_names_file_line_column_and_expectation() -> None:
     line = one_line_error(run_kg("query", "solutions", "--data", str(RDF / "unparsable.ttl")))
-    assert line == f"kg: error: {RDF / 'unparsable.ttl'}:6:1: A dot is expected at the end of statements"
+    assert (
+        line
+        == f"kg: error: {RDF / 'unparsable.ttl'}:6:1: A dot is expected at the end of statements"
+    )
 
 
 def test_undeclared_prefix() -> None:
@@ -40,8 +43,12 @@ def test_undeclared_prefix() -> None:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    assert "no such file or directory" in one_line_error(run_kg("validate", "--data", str(tmp_path / "gone.ttl")))
-    assert "no such file or directory" in one_line_error(run_kg("query", "solutions", "--data", str(tmp_path / "gone")))
+    assert "no such file or directory" in one_line_error(
+        run_kg("validate", "--data", str(tmp_path / "gone.ttl"))
+    )
+    assert "no such file or directory" in one_line_error(
+        run_kg("query", "solutions", "--data", str(tmp_path / "gone"))
+    )
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,38 +62,75 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         return original(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", refuse)
-    assert one_line_error(run_kg("validate", "--data", str(data))) == f"kg: error: {data}: cannot read: Permission denied"
+    assert (
+        one_line_error(run_kg("validate", "--data", str(data)))
+        == f"kg: error: {data}: cannot read: Permission denied"
+    )
 
 
 def test_empty_data_directory(tmp_path: Path) -> None:
-    assert "no RDF files in this directory" in one_line_error(run_kg("validate", "--data", str(tmp_path)))
+    assert "no RDF files in this directory" in one_line_error(
+        run_kg("validate", "--data", str(tmp_path))
+    )
 
 
 def test_unknown_file_type(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("hello", encoding="utf-8")
-    assert "unknown RDF file type '.txt'" in one_line_error(run_kg("validate", "--data", str(notes)))
+    assert "unknown RDF file type '.txt'" in one_line_error(
+        run_kg("validate", "--data", str(notes))
+    )
 
 
 def test_missing_required_parameter() -> None:
-    line = one_line_error(run_kg("query", "--file", str(QUERIES / "typed-parameters.rq"), "--param", "from=3"))
+    line = one_line_error(
+        run_kg("query", "--file", str(QUERIES / "typed-parameters.rq"), "--param", "from=3")
+    )
     assert line == "kg: error: query 'typed-parameters' needs --param since=<xsd:date>"
 
 
-@pytest.mark.parametrize(("param", "expected"), [
-    ("since=2025-13-01", "--param since: expected a date such as 2025-09-16 (a real calendar day) (xsd:date), got '2025-13-01'"),
-    ("since=yesterday", "--param since: expected a date such as 2025-09-16 (xsd:date), got 'yesterday'"),
-    ("from=3.5", "--param from: expected a whole number (xsd:integer), got '3.5'"),
-])
+@pytest.mark.parametrize(
+    ("param", "expected"),
+    [
+        (
+            "since=2025-13-01",
+            "--param since: expected a date such as 2025-09-16 (a real calendar day) (xsd:date), got '2025-13-01'",
+        ),
+        (
+            "since=yesterday",
+            "--param since: expected a date such as 2025-09-16 (xsd:date), got 'yesterday'",
+        ),
+        ("from=3.5", "--param from: expected a whole number (xsd:integer), got '3.5'"),
+    ],
+)
 def test_parameter_of_the_wrong_type(param: str, expected: str) -> None:
     other = "from=3" if param.startswith("since") else "since=2025-01-01"
-    line = one_line_error(run_kg("query", "--file", str(QUERIES / "typed-parameters.rq"), "--param", param, "--param", other))
+    line = one_line_error(
+        run_kg(
+            "query",
+            "--file",
+            str(QUERIES / "typed-parameters.rq"),
+            "--param",
+            param,
+            "--param",
+            other,
+        )
+    )
     assert line == f"kg: error: {expected}"
 
 
 def test_typed_parameters_filter_as_asked() -> None:
-    run = run_kg("query", "--file", str(QUERIES / "typed-parameters.rq"), "--param", "since=2025-09-28",
-                 "--param", "from=11", "--format", "csv")
+    run = run_kg(
+        "query",
+        "--file",
+        str(QUERIES / "typed-parameters.rq"),
+        "--param",
+        "since=2025-09-28",
+        "--param",
+        "from=11",
+        "--format",
+        "csv",
+    )
     assert run.exit_code == 0, run.stderr
     assert len(run.stdout.splitlines()) == 4  # header + the three claims citing [11]
 
@@ -97,7 +141,9 @@ def test_a_query_that_never_ends_is_stopped_by_the_timeout() -> None:
 
 
 def test_shapes_that_are_not_valid_shacl() -> None:
-    line = one_line_error(run_kg("validate", "--shapes", str(FIXTURES_DIR / "shapes" / "not-shacl.ttl")))
+    line = one_line_error(
+        run_kg("validate", "--shapes", str(FIXTURES_DIR / "shapes" / "not-shacl.ttl"))
+    )
     assert line.startswith("kg: error: shapes are not valid SHACL: ")
 
 
@@ -108,7 +154,9 @@ def test_output_in_a_directory_that_does_not_exist(tmp_path: Path) -> None:
     assert not (tmp_path / "no").exists()
 
 
-def test_a_full_disk_leaves_no_half_written_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_leaves_no_half_written_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "graph.ttl"
     target.write_text("the previous, complete export\n", encoding="utf-8")
     real_fsync = os.fsync
@@ -125,7 +173,11 @@ def test_a_full_disk_leaves_no_half_written_file(tmp_path: Path, monkeypatch: py
 
 
 def test_a_full_disk_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
+    monkeypatch.setattr(
+        os,
+        "fsync",
+        lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")),
+    )
     target = tmp_path / "graph.nt"
     line = one_line_error(run_kg("export", "--format", "ntriples", "--out", str(target)))
     assert line == f"kg: error: {target}: cannot write: No space left on device"
@@ -141,7 +193,10 @@ def test_debug_shows_a_traceback_for_internal_errors(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(kg.catalog.Catalog, "names", explode)
     quiet = run_kg("query", "nope")
     assert quiet.exit_code == 2
-    assert quiet.stderr.strip() == "kg: internal error: RuntimeError: boom (run with --debug for details)"
+    assert (
+        quiet.stderr.strip()
+        == "kg: internal error: RuntimeError: boom (run with --debug for details)"
+    )
     loud = run_kg("--debug", "query", "nope")
     assert "Traceback" in loud.stderr and "RuntimeError: boom" in loud.stderr
 
@@ -149,9 +204,20 @@ def test_debug_shows_a_traceback_for_internal_errors(monkeypatch: pytest.MonkeyP
 def test_non_utf8_parameter_bytes_are_a_clean_error_or_no_match() -> None:
     """Bytes that are not UTF-8 reach kg as surrogate escapes; they become a literal that matches nothing."""
     done = subprocess.run(
-        [sys.executable, "-m", "kg", "query", "--file", str(QUERIES / "label-lookup.rq"), "--format", "csv",
-         "--param", b"name=Tencent\xff\xfe".decode("utf-8", "surrogateescape")],
-        capture_output=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "query",
+            "--file",
+            str(QUERIES / "label-lookup.rq"),
+            "--format",
+            "csv",
+            "--param",
+            b"name=Tencent\xff\xfe".decode("utf-8", "surrogateescape"),
+        ],
+        capture_output=True,
+        timeout=120,
     )
     assert done.returncode in (0, 2), done.stderr
     assert b"Traceback" not in done.stderr
@@ -165,7 +231,10 @@ def test_out_onto_a_fifo_is_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "graph.ttl"
     os.mkfifo(fifo)
     line = one_line_error(run_kg("export", "--out", str(fifo)))
-    assert line == f"kg: error: {fifo}: cannot write: it is a FIFO, not a regular file; kg writes only regular files or new paths"
+    assert (
+        line
+        == f"kg: error: {fifo}: cannot write: it is a FIFO, not a regular file; kg writes only regular files or new paths"
+    )
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
@@ -175,7 +244,9 @@ def test_out_onto_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     link = tmp_path / "graph.ttl"
     link.symlink_to(target)
     line = one_line_error(run_kg("export", "--out", str(link)))
-    assert line.endswith("it is a symbolic link, not a regular file; kg writes only regular files or new paths")
+    assert line.endswith(
+        "it is a symbolic link, not a regular file; kg writes only regular files or new paths"
+    )
     assert link.is_symlink() and target.read_text(encoding="utf-8") == "kept\n"
 
 
@@ -185,9 +256,14 @@ def test_out_onto_a_device_is_refused_and_the_device_stays(tmp_path: Path) -> No
     the test uses a device node of its own, never the machine's."""
     device = tmp_path / "synthetic.ttl"
     os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # what /dev/full is
-    for command in (["export", "--out", str(device)], ["synth", "--triples", "10", "--out", str(tmp_path)]):
+    for command in (
+        ["export", "--out", str(device)],
+        ["synth", "--triples", "10", "--out", str(tmp_path)],
+    ):
         line = one_line_error(run_kg(*command))
-        assert line.endswith("it is a character device, not a regular file; kg writes only regular files or new paths")
+        assert line.endswith(
+            "it is a character device, not a regular file; kg writes only regular files or new paths"
+        )
         assert stat.S_ISCHR(os.lstat(device).st_mode)
 
 

@@ -34,7 +34,9 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return parsed
 
 
-def test_second_run_reads_the_cached_store(big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_run_reads_the_cached_store(
+    big_input: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     parsed = count_parses(monkeypatch)
     first = kg.graph.load_files([big_input])
     assert parsed == [big_input]
@@ -51,7 +53,11 @@ def test_a_changed_input_is_parsed_again(big_input: Path, monkeypatch: pytest.Mo
         stream.write("<urn:x:new> <urn:x:p> <urn:x:o> .\n")
     grown = kg.graph.load_files([big_input])
     assert parsed == [big_input, big_input]
-    assert any(q.subject.value == "urn:x:new" for q in grown.store.quads_for_pattern(None, None, None) if hasattr(q.subject, "value"))
+    assert any(
+        q.subject.value == "urn:x:new"
+        for q in grown.store.quads_for_pattern(None, None, None)
+        if hasattr(q.subject, "value")
+    )
 
 
 def test_no_cache_always_parses(big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,15 +65,30 @@ def test_no_cache_always_parses(big_input: Path, monkeypatch: pytest.MonkeyPatch
     kg.graph.load_files([big_input])
     kg.graph.load_files([big_input], use_cache=False)
     assert parsed == [big_input, big_input]
-    run = run_kg("query", "--file", str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
-                 "--data", str(big_input), "--no-cache")
+    run = run_kg(
+        "query",
+        "--file",
+        str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
+        "--data",
+        str(big_input),
+        "--no-cache",
+    )
     assert run.exit_code == 0 and run.stdout == "false\n"
 
 
 def test_cached_and_parsed_graphs_answer_alike(big_input: Path) -> None:
     from kg.bundle import bundled
 
-    args = ["query", "claims", "--data", str(bundled().ontology_dir), "--data", str(big_input), "--format", "csv"]
+    args = [
+        "query",
+        "claims",
+        "--data",
+        str(bundled().ontology_dir),
+        "--data",
+        str(big_input),
+        "--format",
+        "csv",
+    ]
     cold = run_kg(*args, "--no-cache")
     run_kg(*args)
     warm = run_kg(*args)
@@ -75,7 +96,9 @@ def test_cached_and_parsed_graphs_answer_alike(big_input: Path) -> None:
     assert cold.stdout == warm.stdout and len(cold.stdout.splitlines()) > 50
 
 
-def test_small_inputs_are_parsed_without_a_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_small_inputs_are_parsed_without_a_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("KG_CACHE_MIN_BYTES", raising=False)
     kg.graph.load_bundled_graph()
@@ -96,7 +119,8 @@ ASK_NEW = "ASK { <urn:x:new> ?p ?o }"
 
 
 def test_a_file_swapped_while_the_store_is_built_is_filed_under_what_was_loaded(
-        big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_input: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = big_input.read_bytes()
     swapped = original + b"<urn:x:new> <urn:x:p> <urn:x:o> .\n"
     real_load = kg.graph._load_into
@@ -111,7 +135,9 @@ def test_a_file_swapped_while_the_store_is_built_is_filed_under_what_was_loaded(
     monkeypatch.setattr(kg.graph, "_load_into", real_load)
     assert kg.graph.load_files([big_input]).store.query(ASK_NEW)  # the new content, its own store
     big_input.write_bytes(original)
-    assert not kg.graph.load_files([big_input]).store.query(ASK_NEW)  # the original's store is the original
+    assert not kg.graph.load_files([big_input]).store.query(
+        ASK_NEW
+    )  # the original's store is the original
 
 
 def entries(root: Path) -> list[Path]:
@@ -126,8 +152,13 @@ def test_a_corrupted_store_is_rebuilt(big_input: Path) -> None:
     for file in (entry / "store").iterdir():
         if file.is_file():
             file.write_bytes(b"not a RocksDB file")
-    run = run_kg("query", "--file", str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
-                 "--data", str(big_input))
+    run = run_kg(
+        "query",
+        "--file",
+        str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
+        "--data",
+        str(big_input),
+    )
     assert run.exit_code == 0 and run.stdout == "false\n", run.stderr
     assert len(kg.graph.load_files([big_input])) == count
 
@@ -140,7 +171,8 @@ def test_a_broken_marker_is_rebuilt(big_input: Path) -> None:
 
 
 def test_an_unreadable_store_that_cannot_be_removed_names_the_folder(
-        big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_input: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     kg.graph.load_files([big_input])
     (entry,) = entries(cache.cache_dir())
 
@@ -149,14 +181,23 @@ def test_an_unreadable_store_that_cannot_be_removed_names_the_folder(
 
     monkeypatch.setattr(cache.ox.Store, "read_only", not_yours)
     monkeypatch.setattr(cache.shutil, "rmtree", not_yours)
-    run = run_kg("query", "--file", str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
-                 "--data", str(big_input))
+    run = run_kg(
+        "query",
+        "--file",
+        str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
+        "--data",
+        str(big_input),
+    )
     assert run.exit_code == 2
-    assert run.stderr.strip() == (f"kg: error: the cached store {entry} cannot be read (Permission denied) nor removed: "
-                                  "remove that folder, or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)")
+    assert run.stderr.strip() == (
+        f"kg: error: the cached store {entry} cannot be read (Permission denied) nor removed: "
+        "remove that folder, or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)"
+    )
 
 
-def test_another_users_read_only_cache_is_still_used(big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_users_read_only_cache_is_still_used(
+    big_input: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     kg.graph.load_files([big_input])
     parsed = count_parses(monkeypatch)
 

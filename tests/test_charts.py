@@ -15,16 +15,36 @@ from tests.conftest import run_kg
 SVG = "{http://www.w3.org/2000/svg}"
 #: chart -> (title, source line, texts a reader must see on the chart)
 EXPECTED = {
-    "procurement-mix": ("Accelerator-card purchases per cloud provider: NVIDIA vs domestic cards",
-                        "Source: 傅里叶的猫, 2025-09-28, paragraph [10]",
-                        ["Alibaba  (3:7)", "ByteDance  (7:3)", "30%", "70%", "NVIDIA cards", "domestic cards", "100%"]),
-    "projections": ("Projected share of domestic accelerator cards",
-                    "Source: 傅里叶的猫, 2025-09-28, paragraph [6]",
-                    ["30%–40%", "in the coming years", "50%"]),
-    "restrictions": ("Trade restrictions: from when, on what, and whom they bind",
-                     "Source: 傅里叶的猫, 2025-09-28, paragraph [6]",
-                     ["from Sep 16, 2025: restricted from purchasing NVIDIA compliant cards",
-                      "Alibaba", "Baidu", "Tencent", "CSPs", "article date"]),
+    "procurement-mix": (
+        "Accelerator-card purchases per cloud provider: NVIDIA vs domestic cards",
+        "Source: 傅里叶的猫, 2025-09-28, paragraph [10]",
+        [
+            "Alibaba  (3:7)",
+            "ByteDance  (7:3)",
+            "30%",
+            "70%",
+            "NVIDIA cards",
+            "domestic cards",
+            "100%",
+        ],
+    ),
+    "projections": (
+        "Projected share of domestic accelerator cards",
+        "Source: 傅里叶的猫, 2025-09-28, paragraph [6]",
+        ["30%–40%", "in the coming years", "50%"],
+    ),
+    "restrictions": (
+        "Trade restrictions: from when, on what, and whom they bind",
+        "Source: 傅里叶的猫, 2025-09-28, paragraph [6]",
+        [
+            "from Sep 16, 2025: restricted from purchasing NVIDIA compliant cards",
+            "Alibaba",
+            "Baidu",
+            "Tencent",
+            "CSPs",
+            "article date",
+        ],
+    ),
 }
 
 
@@ -38,7 +58,9 @@ def test_every_chart_is_tested() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_chart_renders_as_svg_with_its_title_source_and_readable_values(name: str, tmp_path: Path) -> None:
+def test_chart_renders_as_svg_with_its_title_source_and_readable_values(
+    name: str, tmp_path: Path
+) -> None:
     out = tmp_path / f"{name}.svg"
     run = run_kg("chart", name, "--out", str(out))
     assert run.exit_code == 0, run.stderr
@@ -48,7 +70,9 @@ def test_chart_renders_as_svg_with_its_title_source_and_readable_values(name: st
     assert title in texts and source in texts
     missing = [text for text in shown if text not in texts]
     assert not missing, f"{name}: not on the chart: {missing}; texts: {texts}"
-    assert not [t for t in texts if t in {"0.3", "0.7", "0.4", "0.30", "0.40"}], "shares must show as percentages"
+    assert not [t for t in texts if t in {"0.3", "0.7", "0.4", "0.30", "0.40"}], (
+        "shares must show as percentages"
+    )
     assert "undefined" not in texts and "NaN" not in " ".join(texts)
 
 
@@ -60,7 +84,10 @@ def test_chart_renders_as_png(name: str, tmp_path: Path) -> None:
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    assert width >= 1000 and 250 <= height <= 1200, (width, height)  # scale 2: sharp, title and source inside
+    assert width >= 1000 and 250 <= height <= 1200, (
+        width,
+        height,
+    )  # scale 2: sharp, title and source inside
 
 
 def test_chart_source_line_comes_from_the_graph_not_from_the_code(tmp_path: Path, bundle) -> None:  # type: ignore[no-untyped-def]
@@ -70,24 +97,49 @@ def test_chart_source_line_comes_from_the_graph_not_from_the_code(tmp_path: Path
         shutil.copy(path, data / Path(path).name)
     article = data / "article.ttl"
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace('"傅里叶的猫"@zh', '"Fourier\'s Cat"@en , "傅里叶的猫"@zh')
-                       .replace('dcterms:issued "2025-09-28"', 'dcterms:issued "2025-09-29"'), encoding="utf-8")
+    article.write_text(
+        text.replace('"傅里叶的猫"@zh', '"Fourier\'s Cat"@en , "傅里叶的猫"@zh').replace(
+            'dcterms:issued "2025-09-28"', 'dcterms:issued "2025-09-29"'
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "mix.svg"
     run = run_kg("chart", "procurement-mix", "--out", str(out), "--data", str(data))
     assert run.exit_code == 0, run.stderr
     assert "Source: Fourier's Cat, 2025-09-29, paragraph [10]" in _svg_texts(out)
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    (["chart", "procurment-mix", "--out", "{tmp}/x.png"], "no chart named 'procurment-mix'; did you mean procurement-mix?"),
-    (["chart", "pie", "--out", "{tmp}/x.svg"], "no chart named 'pie'; charts: procurement-mix, projections, restrictions"),
-    (["chart", "projections", "--out", "{tmp}/x.pdf"], "kg chart writes .svg or .png files, not .pdf"),
-    (["chart", "projections", "--out", "{tmp}/x"], "kg chart writes .svg or .png files, and this name has no extension"),
-])
-def test_chart_bad_name_or_extension_is_one_line_exit_2(arguments: list[str], message: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["chart", "procurment-mix", "--out", "{tmp}/x.png"],
+            "no chart named 'procurment-mix'; did you mean procurement-mix?",
+        ),
+        (
+            ["chart", "pie", "--out", "{tmp}/x.svg"],
+            "no chart named 'pie'; charts: procurement-mix, projections, restrictions",
+        ),
+        (
+            ["chart", "projections", "--out", "{tmp}/x.pdf"],
+            "kg chart writes .svg or .png files, not .pdf",
+        ),
+        (
+            ["chart", "projections", "--out", "{tmp}/x"],
+            "kg chart writes .svg or .png files, and this name has no extension",
+        ),
+    ],
+)
+def test_chart_bad_name_or_extension_is_one_line_exit_2(
+    arguments: list[str], message: str, tmp_path: Path
+) -> None:
     run = run_kg(*[a.replace("{tmp}", str(tmp_path)) for a in arguments])
     assert run.exit_code == 2
-    assert run.stderr.count("\n") == 1 and run.stderr.startswith("kg: error: ") and message in run.stderr
+    assert (
+        run.stderr.count("\n") == 1
+        and run.stderr.startswith("kg: error: ")
+        and message in run.stderr
+    )
     assert "Traceback" not in run.stderr and list(tmp_path.iterdir()) == []
 
 

@@ -54,7 +54,9 @@ def test_queries_lists_every_saved_query_with_its_summary() -> None:
     assert lines[0] == "name\tsummary\tparameters"
     listed = {line.split("\t")[0]: line.split("\t") for line in lines[1:]}
     assert set(listed) == set(Catalog.bundled().names())
-    assert listed["partners"][1] == "The partners of an organization and what each partnership is for"
+    assert (
+        listed["partners"][1] == "The partners of an organization and what each partnership is for"
+    )
     assert listed["partners"][2] == "org?=<IRI>"  # it has a default: not required
     assert listed["claims"][2] == "paragraph?=<xsd:integer>"
 
@@ -86,17 +88,26 @@ def test_ask_query_prints_boolean() -> None:
     assert json.loads(run.stdout)["boolean"] is True
 
 
-@pytest.mark.parametrize(("output_format", "rdflib_format"), [
-    ("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld"), ("xml", "xml"),
-])
+@pytest.mark.parametrize(
+    ("output_format", "rdflib_format"),
+    [
+        ("turtle", "turtle"),
+        ("ntriples", "nt"),
+        ("jsonld", "json-ld"),
+        ("xml", "xml"),
+    ],
+)
 def test_construct_prints_rdf(output_format: str, rdflib_format: str) -> None:
     run = run_kg("query", "--file", str(QUERIES / "construct-offers.rq"), "--format", output_format)
     assert run.exit_code == 0, run.stderr
     graph = rdflib.Graph().parse(data=run.stdout, format=rdflib_format)
     offers = rdflib.URIRef("https://w3id.org/supernode-kg/ontology#offers")
     assert len(graph) == 5
-    assert (rdflib.URIRef("https://w3id.org/supernode-kg/id/alibaba"), offers,
-            rdflib.URIRef("https://w3id.org/supernode-kg/id/panjiu")) in graph
+    assert (
+        rdflib.URIRef("https://w3id.org/supernode-kg/id/alibaba"),
+        offers,
+        rdflib.URIRef("https://w3id.org/supernode-kg/id/panjiu"),
+    ) in graph
 
 
 def test_construct_turtle_is_deterministic() -> None:
@@ -107,7 +118,13 @@ def test_construct_turtle_is_deterministic() -> None:
 
 
 def test_query_runs_on_other_data() -> None:
-    run = run_kg("query", "--file", str(QUERIES / "ask-tomahawk.rq"), "--data", str(RDF / "undeclared-prefix.ttl"))
+    run = run_kg(
+        "query",
+        "--file",
+        str(QUERIES / "ask-tomahawk.rq"),
+        "--data",
+        str(RDF / "undeclared-prefix.ttl"),
+    )
     assert_one_line_error(run, "undeclared-prefix.ttl:3:1", "prefix snd: has not been declared")
 
 
@@ -122,7 +139,15 @@ def test_validate_reports_violations_and_exits_1(bundle) -> None:  # type: ignor
     assert run.exit_code == 1, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "Does not conform: 1 violation."
-    assert lines[1].split() == ["severity", "focus", "node", "path", "value", "constraint", "message"]
+    assert lines[1].split() == [
+        "severity",
+        "focus",
+        "node",
+        "path",
+        "value",
+        "constraint",
+        "message",
+    ]
     assert "mix-not-adding-up" in lines[3]
     assert "Violation" in lines[3] and "SPARQL" in lines[3]
     assert "add up to 1.2, not 1" in lines[3]
@@ -130,7 +155,9 @@ def test_validate_reports_violations_and_exits_1(bundle) -> None:  # type: ignor
 
 def test_validate_turtle_is_a_standard_shacl_report(bundle) -> None:  # type: ignore[no-untyped-def]
     broken = RDF / "mix-not-adding-up.ttl"
-    run = run_kg("validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "turtle")
+    run = run_kg(
+        "validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "turtle"
+    )
     assert run.exit_code == 1
     report = rdflib.Graph().parse(data=run.stdout, format="turtle")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -155,67 +182,94 @@ def test_validate_with_other_shapes(tmp_path: Path, bundle) -> None:  # type: ig
 
 # Bad input: one line, exit 2, naming the file, line or name.
 
+
 def test_unparsable_turtle_names_file_line_and_column() -> None:
     run = run_kg("validate", "--data", str(RDF / "unparsable.ttl"))
     assert_one_line_error(run, "unparsable.ttl:6:1", "dot is expected")
 
 
 def test_missing_data_path() -> None:
-    assert_one_line_error(run_kg("validate", "--data", "no/such/dir"), "no/such/dir: no such file or directory")
+    assert_one_line_error(
+        run_kg("validate", "--data", "no/such/dir"), "no/such/dir: no such file or directory"
+    )
 
 
 def test_empty_data_directory(tmp_path: Path) -> None:
-    assert_one_line_error(run_kg("validate", "--data", str(tmp_path)), str(tmp_path), "no RDF files")
+    assert_one_line_error(
+        run_kg("validate", "--data", str(tmp_path)), str(tmp_path), "no RDF files"
+    )
 
 
 def test_unknown_query_suggests_close_names() -> None:
-    assert_one_line_error(run_kg("query", "partner"), "no saved query named 'partner'", "did you mean partners")
+    assert_one_line_error(
+        run_kg("query", "partner"), "no saved query named 'partner'", "did you mean partners"
+    )
 
 
 def test_unknown_parameter_lists_known_ones() -> None:
-    assert_one_line_error(run_kg("query", "partners", "--param", "organisation=snd:tencent"),
-                          "no parameter 'organisation'", "its parameters: org")
+    assert_one_line_error(
+        run_kg("query", "partners", "--param", "organisation=snd:tencent"),
+        "no parameter 'organisation'",
+        "its parameters: org",
+    )
 
 
-@pytest.mark.parametrize(("query", "param", "expected"), [
-    ("partners", "org=not an iri", "--param org: expected an absolute IRI"),
-    ("claims", "paragraph=ten", "--param paragraph: expected a whole number"),
-    ("partners", "org", "--param 'org': expected name=value"),
-])
+@pytest.mark.parametrize(
+    ("query", "param", "expected"),
+    [
+        ("partners", "org=not an iri", "--param org: expected an absolute IRI"),
+        ("claims", "paragraph=ten", "--param paragraph: expected a whole number"),
+        ("partners", "org", "--param 'org': expected name=value"),
+    ],
+)
 def test_parameter_of_the_wrong_type(query: str, param: str, expected: str) -> None:
     assert_one_line_error(run_kg("query", query, "--param", param), expected)
 
 
 def test_sparql_syntax_error_gives_position() -> None:
-    assert_one_line_error(run_kg("query", "--file", str(QUERIES / "syntax-error.rq")),
-                          "syntax-error.rq: SPARQL syntax error at ", "expected")
+    assert_one_line_error(
+        run_kg("query", "--file", str(QUERIES / "syntax-error.rq")),
+        "syntax-error.rq: SPARQL syntax error at ",
+        "expected",
+    )
 
 
 def test_update_is_refused() -> None:
-    assert_one_line_error(run_kg("query", "--file", str(QUERIES / "update.rq")), "this is a SPARQL update")
+    assert_one_line_error(
+        run_kg("query", "--file", str(QUERIES / "update.rq")), "this is a SPARQL update"
+    )
 
 
 def test_format_that_does_not_fit_the_query_form() -> None:
-    assert_one_line_error(run_kg("query", "solutions", "--format", "turtle"), "--format turtle is for CONSTRUCT/DESCRIBE")
+    assert_one_line_error(
+        run_kg("query", "solutions", "--format", "turtle"),
+        "--format turtle is for CONSTRUCT/DESCRIBE",
+    )
 
 
 def test_name_and_file_together_is_a_usage_error() -> None:
-    assert_one_line_error(run_kg("query", "solutions", "--file", str(QUERIES / "ask-tomahawk.rq")), "not both")
+    assert_one_line_error(
+        run_kg("query", "solutions", "--file", str(QUERIES / "ask-tomahawk.rq")), "not both"
+    )
 
 
 # Parameters are bound as RDF terms: a value cannot change the query.
 
-@pytest.mark.parametrize("value", [
-    'Tencent" } ; DROP ALL ; #',
-    "Tencent' } UNION { ?entity ?p ?o } #",
-    "<http://a> . ?s ?p ?o",
-    "x" * 100_000,
-])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'Tencent" } ; DROP ALL ; #',
+        "Tencent' } UNION { ?entity ?p ?o } #",
+        "<http://a> . ?s ?p ?o",
+        "x" * 100_000,
+    ],
+)
 def test_literal_parameter_values_cannot_inject(value: str) -> None:
     query = str(QUERIES / "label-lookup.rq")
-    assert run_kg("query", "--file", query, "--param", "name=Tencent", "--format", "csv").stdout.splitlines()[1:] == [
-        "https://w3id.org/supernode-kg/id/tencent"
-    ]
+    assert run_kg(
+        "query", "--file", query, "--param", "name=Tencent", "--format", "csv"
+    ).stdout.splitlines()[1:] == ["https://w3id.org/supernode-kg/id/tencent"]
     run = run_kg("query", "--file", query, "--param", f"name={value}", "--format", "csv")
     assert run.exit_code == 0, run.stderr
     assert run.stdout.splitlines() == ["entity"]  # no rows: the value is just an unknown label
@@ -232,15 +286,19 @@ def test_bound_query_keeps_its_structure() -> None:
     bound = bound_query_text(saved.text, bindings)
     original_kinds = [kind for kind, _ in tokens(saved.text)]
     bound_kinds = [kind for kind, _ in tokens(bound)]
-    position = [i for i, (_, text) in enumerate(tokens(saved.text)) if text == "?_name_en"][0]
+    position = next(i for i, (_, text) in enumerate(tokens(saved.text)) if text == "?_name_en")
     assert bound_kinds[:position] == original_kinds[:position]
     assert bound_kinds[position] == "string"  # the value became one string token ...
-    assert bound_kinds[position + 1:] == original_kinds[position + 1:]  # ... and nothing else moved
+    assert (
+        bound_kinds[position + 1 :] == original_kinds[position + 1 :]
+    )  # ... and nothing else moved
 
 
 def test_iri_parameter_rejects_injection_attempt() -> None:
-    assert_one_line_error(run_kg("query", "partners", "--param", "org=<http://a> . ?s ?p ?o"),
-                          "--param org: expected an absolute IRI")
+    assert_one_line_error(
+        run_kg("query", "partners", "--param", "org=<http://a> . ?s ?p ?o"),
+        "--param org: expected an absolute IRI",
+    )
 
 
 def test_installed_kg_command_runs_a_saved_query() -> None:
@@ -249,9 +307,13 @@ def test_installed_kg_command_runs_a_saved_query() -> None:
     if script is None:
         pytest.skip("the kg console script is not installed in this environment")
     env = {**os.environ, "COLUMNS": "200"}
-    done = subprocess.run([script, "query", "solutions"], capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [script, "query", "solutions"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "ETH-X" in done.stdout and "Tencent" in done.stdout
-    done = subprocess.run([script, "query", "nope"], capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [script, "query", "nope"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == "kg: error: no saved query named 'nope'; `kg queries` lists them"

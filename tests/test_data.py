@@ -9,9 +9,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from kg.bundle import Bundle
+from kg.bundle import Bundle, bundled
 from kg.graph import load_rdflib_graph
-from kg.bundle import bundled
 from tests.conftest import SHARED_DIR
 
 SNK = rdflib.Namespace("https://w3id.org/supernode-kg/ontology#")
@@ -49,16 +48,24 @@ def test_every_claim_comes_from_the_article(graph: rdflib.Graph) -> None:
 
 
 def test_article_metadata(graph: rdflib.Graph) -> None:
-    assert graph.value(ARTICLE, rdflib.DCTERMS.title) == rdflib.Literal("超节点技术与市场趋势解析", lang="zh")
+    assert graph.value(ARTICLE, rdflib.DCTERMS.title) == rdflib.Literal(
+        "超节点技术与市场趋势解析", lang="zh"
+    )
     outlet = graph.value(ARTICLE, SNK.outlet)
     assert graph.value(outlet, rdflib.RDFS.label) == rdflib.Literal("傅里叶的猫", lang="zh")
-    assert graph.value(ARTICLE, SNK.publishedAt) == rdflib.Literal("2025-09-28T16:00:00", datatype=rdflib.XSD.dateTime)
-    assert graph.value(ARTICLE, SNK.textLanguage) == rdflib.Literal("en", datatype=rdflib.XSD.language)
+    assert graph.value(ARTICLE, SNK.publishedAt) == rdflib.Literal(
+        "2025-09-28T16:00:00", datatype=rdflib.XSD.dateTime
+    )
+    assert graph.value(ARTICLE, SNK.textLanguage) == rdflib.Literal(
+        "en", datatype=rdflib.XSD.language
+    )
 
 
 def test_restriction_date_and_numbers_are_typed(graph: rdflib.Graph) -> None:
     (restriction,) = graph.subjects(RDF.type, SNK.TradeRestriction)
-    assert graph.value(restriction, SNK.startDate) == rdflib.Literal("2025-09-16", datatype=rdflib.XSD.date)
+    assert graph.value(restriction, SNK.startDate) == rdflib.Literal(
+        "2025-09-16", datatype=rdflib.XSD.date
+    )
     (projection,) = graph.subjects(RDF.type, SNK.MarketShareProjection)
     assert graph.value(projection, SNK.shareMin).toPython() == Decimal("0.30")
     assert graph.value(projection, SNK.shareMax).toPython() == Decimal("0.40")
@@ -72,8 +79,12 @@ def test_restriction_date_and_numbers_are_typed(graph: rdflib.Graph) -> None:
 def test_every_term_used_is_declared_in_the_ontology(graph: rdflib.Graph) -> None:
     declared = set(graph.subjects(RDF.type, None))
     used = {
-        term for triple in graph for term in triple
-        if isinstance(term, rdflib.URIRef) and str(term).startswith(str(SNK)) and term != rdflib.URIRef(str(SNK))
+        term
+        for triple in graph
+        for term in triple
+        if isinstance(term, rdflib.URIRef)
+        and str(term).startswith(str(SNK))
+        and term != rdflib.URIRef(str(SNK))
     }
     assert used - declared == set()
 

@@ -17,12 +17,38 @@ from kg.cli import cli
 from tests.conftest import run_kg
 from tests.servers import kg_serve
 
-ARTICLE_ORGANIZATIONS = ["Tencent", "Alibaba", "ByteDance", "Baidu", "NVIDIA", "Huawei", "Broadcom", "Amphenol", "Inspur", "H3C"]
-ARTICLE_SOLUTIONS = ["ETH-X", "NVL72", "Ascend CM384", "Panjiu", "ByteDance Ethernet innovation solution for large models"]
+ARTICLE_ORGANIZATIONS = [
+    "Tencent",
+    "Alibaba",
+    "ByteDance",
+    "Baidu",
+    "NVIDIA",
+    "Huawei",
+    "Broadcom",
+    "Amphenol",
+    "Inspur",
+    "H3C",
+]
+ARTICLE_SOLUTIONS = [
+    "ETH-X",
+    "NVL72",
+    "Ascend CM384",
+    "Panjiu",
+    "ByteDance Ethernet innovation solution for large models",
+]
 
 
-@pytest.mark.parametrize("entity", ["腾讯", "tencent", "TENCENT", "snd:tencent", "https://w3id.org/supernode-kg/id/tencent",
-                                    "<https://w3id.org/supernode-kg/id/tencent>"])
+@pytest.mark.parametrize(
+    "entity",
+    [
+        "腾讯",
+        "tencent",
+        "TENCENT",
+        "snd:tencent",
+        "https://w3id.org/supernode-kg/id/tencent",
+        "<https://w3id.org/supernode-kg/id/tencent>",
+    ],
+)
 def test_describe_finds_the_entity_however_it_is_named(entity: str) -> None:
     run = run_kg("describe", entity, "--format", "json")
     assert run.exit_code == 0, run.stderr
@@ -39,17 +65,23 @@ def test_describe_card_has_names_types_links_relations_and_claims() -> None:
     assert "offers -> Panjiu (snd:panjiu)" in text
     assert "Panjiu (snd:panjiu) -> offered by" in text
     assert "[10] procurement mix, reported (snc:p10-alibaba-card-mix)" in text
-    assert "\u201ca current ratio of NV to domestic cards at 3:7 for Alibaba and 7:3 for ByteDance\u201d" in text
+    assert (
+        "\u201ca current ratio of NV to domestic cards at 3:7 for Alibaba and 7:3 for ByteDance\u201d"
+        in text
+    )
 
 
 def test_describe_json_lists_every_claim_with_marker_modality_and_quote() -> None:
     card = json.loads(run_kg("describe", "snd:domestic-ai-ecosystem", "--format", "json").stdout)
     assert card["name"] == "domestic AI ecosystem"
     assert [(c["first_paragraph"], c["last_paragraph"], c["modality"]) for c in card["claims"]] == [
-        (9, 10, "projected"), (9, 10, "reported")]
+        (9, 10, "projected"),
+        (9, 10, "reported"),
+    ]
     assert {c["quote"] for c in card["claims"]} == {
         "with significant advancements expected by 2027",
-        "the domestic AI ecosystem is lagging behind international developments"}
+        "the domestic AI ecosystem is lagging behind international developments",
+    }
 
 
 def test_describe_lists_candidates_when_a_label_is_ambiguous() -> None:
@@ -57,13 +89,20 @@ def test_describe_lists_candidates_when_a_label_is_ambiguous() -> None:
     assert run.exit_code == 2
     line = run.stderr.strip()
     assert line.startswith("kg: error: 'cards' matches 3 entities: ")
-    for candidate in ("snd:domestic-card (domestic cards)", "snd:nvidia-card", "snd:nvidia-compliant-card"):
+    for candidate in (
+        "snd:domestic-card (domestic cards)",
+        "snd:nvidia-card",
+        "snd:nvidia-compliant-card",
+    ):
         assert candidate in line
 
 
 def test_describe_unknown_entity_is_a_clear_error() -> None:
     run = run_kg("describe", "Intel")
-    assert (run.exit_code, run.stderr.strip()) == (2, "kg: error: no entity has an IRI, prefixed name, local name or label matching 'Intel'")
+    assert (run.exit_code, run.stderr.strip()) == (
+        2,
+        "kg: error: no entity has an IRI, prefixed name, local name or label matching 'Intel'",
+    )
 
 
 def test_describe_inferred_adds_the_reasoners_types() -> None:
@@ -91,12 +130,18 @@ def dot_available() -> None:
         pytest.skip("Graphviz (Debian package graphviz) is not installed")
 
 
-def test_viz_svg_shows_every_organization_and_solution_with_a_legend(tmp_path: Path, dot_available: None) -> None:
+def test_viz_svg_shows_every_organization_and_solution_with_a_legend(
+    tmp_path: Path, dot_available: None
+) -> None:
     out = tmp_path / "ecosystem.svg"
     run = run_kg("viz", "--out", str(out))
     assert run.exit_code == 0, run.stderr
     texts = svg_texts(out)
-    for name in ARTICLE_ORGANIZATIONS + ARTICLE_SOLUTIONS + ["腾讯", "磐久", "Legend", "restricted from buying"]:
+    for name in (
+        ARTICLE_ORGANIZATIONS
+        + ARTICLE_SOLUTIONS
+        + ["腾讯", "磐久", "Legend", "restricted from buying"]
+    ):
         assert name in texts, f"{name} is not in the picture"
     assert texts.count("restricted from buying") >= 4  # three organizations bound, plus the legend
 
@@ -125,6 +170,7 @@ def test_viz_refuses_other_file_types(tmp_path: Path) -> None:
 
 # Terminal manners
 
+
 def test_every_command_help_has_an_example() -> None:
     for name in cli.commands:
         run = run_kg(name, "--help")
@@ -135,8 +181,12 @@ def test_every_command_help_has_an_example() -> None:
 def run_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     """Run kg with stdout and stderr on a pseudo-terminal; return what the terminal showed."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "kg", *args], stdout=follower, stderr=follower,
-                               env={**os.environ, "COLUMNS": "80", **env})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", *args],
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "80", **env},
+    )
     os.close(follower)
     output = b""
     while True:
@@ -157,7 +207,9 @@ def test_colour_on_a_terminal_but_not_with_no_color_nor_in_a_pipe() -> None:
     coloured = run_on_a_terminal(["validate"], env)
     assert "\x1b[" in coloured and "Conforms:" in coloured
     assert "\x1b[" not in run_on_a_terminal(["validate"], {**env, "NO_COLOR": "1"})
-    piped = subprocess.run([sys.executable, "-m", "kg", "validate"], capture_output=True, text=True, env=env)
+    piped = subprocess.run(
+        [sys.executable, "-m", "kg", "validate"], capture_output=True, text=True, env=env
+    )
     assert "\x1b[" not in piped.stdout
 
 
@@ -165,5 +217,7 @@ def test_tables_fit_the_terminal_width_but_not_in_a_pipe() -> None:
     on_terminal = run_on_a_terminal(["query", "solutions"], {"NO_COLOR": "1"})
     assert max(len(line) for line in on_terminal.splitlines()) <= 80
     assert "…" in on_terminal
-    piped = subprocess.run([sys.executable, "-m", "kg", "query", "solutions"], capture_output=True, text=True)
+    piped = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "solutions"], capture_output=True, text=True
+    )
     assert "ByteDance Ethernet innovation solution for large models" in piped.stdout

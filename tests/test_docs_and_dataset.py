@@ -21,20 +21,31 @@ def test_docs_document_every_class_and_property_in_both_languages(tmp_path: Path
     assert run.exit_code == 0, run.stderr
     page = tmp_path / "site" / "index.html"
     assert run.stdout.strip() == f"wrote {page}"
-    assert stat.S_IMODE(page.stat().st_mode) & 0o044, "the page should be readable by others (umask honoured)"
+    assert stat.S_IMODE(page.stat().st_mode) & 0o044, (
+        "the page should be readable by others (umask honoured)"
+    )
     text = html.unescape(page.read_text(encoding="utf-8"))
     ontology = rdflib.Graph()
     for path in bundle.ontology_files():
         ontology.parse(path)
     snk = "https://w3id.org/supernode-kg/ontology#"
-    terms = [t for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-             for t in ontology.subjects(RDF.type, kind) if str(t).startswith(snk)]
+    terms = [
+        t
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for t in ontology.subjects(RDF.type, kind)
+        if str(t).startswith(snk)
+    ]
     assert len(terms) > 80
     missing = []
     for term in terms:
         labels = {label.language: str(label) for label in ontology.objects(term, RDFS.label)}
         definition = str(ontology.value(term, SKOS.definition))
-        if str(term) not in text or labels["zh"] not in text or labels["en"] not in text or definition not in text:
+        if (
+            str(term) not in text
+            or labels["zh"] not in text
+            or labels["en"] not in text
+            or definition not in text
+        ):
             missing.append(str(term))
     assert not missing, f"terms missing from the documentation: {missing}"
     assert "https://schema.org/Organization" in text  # the alignments are shown
@@ -52,27 +63,53 @@ def _docs_page(tmp_path: Path) -> str:
 
 def test_docs_keep_english_and_chinese_labels_apart_with_their_languages(tmp_path: Path) -> None:
     page = _docs_page(tmp_path)
-    assert "AI accelerator cardAI加速卡" not in page and "Supernode market ontology超节点市场本体" not in page
-    heading = re.search(r'<div class="property entity" id="AIacceleratorcard">\s*<h3>(.*?)</h3>', page, re.S)
+    assert (
+        "AI accelerator cardAI加速卡" not in page
+        and "Supernode market ontology超节点市场本体" not in page
+    )
+    heading = re.search(
+        r'<div class="property entity" id="AIacceleratorcard">\s*<h3>(.*?)</h3>', page, re.DOTALL
+    )
     assert heading, "the class AI accelerator card has no heading"
     assert '<span class="label" lang="en">AI accelerator card</span>' in heading.group(1)
     assert '<span class="label" lang="zh">AI加速卡</span>' in heading.group(1)
-    toc = page[page.index('<div id="toc">'):]
-    assert ('<span class="label" lang="en">AI accelerator card</span> '
-            '<span class="label" lang="zh">AI加速卡</span>') in toc
-    assert re.search(r'<h1>\s*<span class="label" lang="en">Supernode market ontology</span>\s*'
-                     r'<span class="label" lang="zh">超节点市场本体</span>', page)
+    toc = page[page.index('<div id="toc">') :]
+    assert (
+        '<span class="label" lang="en">AI accelerator card</span> '
+        '<span class="label" lang="zh">AI加速卡</span>'
+    ) in toc
+    assert re.search(
+        r'<h1>\s*<span class="label" lang="en">Supernode market ontology</span>\s*'
+        r'<span class="label" lang="zh">超节点市场本体</span>',
+        page,
+    )
 
 
 def test_docs_table_of_contents_lists_only_the_ontologys_own_terms(tmp_path: Path) -> None:
     page = _docs_page(tmp_path)
-    toc = page[page.index('<div id="toc">'):]
-    toc = toc[:toc.index('href="#namespaces"')]  # the namespaces' prefixes are listed after the terms
-    sections = {"metadata", "classes", "properties", "objectproperties", "datatypeproperties",
-                "annotationproperties", "functionalproperties", "namedindividuals", "namespaces", "legend"}
+    toc = page[page.index('<div id="toc">') :]
+    toc = toc[
+        : toc.index('href="#namespaces"')
+    ]  # the namespaces' prefixes are listed after the terms
+    sections = {
+        "metadata",
+        "classes",
+        "properties",
+        "objectproperties",
+        "datatypeproperties",
+        "annotationproperties",
+        "functionalproperties",
+        "namedindividuals",
+        "namespaces",
+        "legend",
+    }
     fragments = [f for f in re.findall(r'href="#([^"]+)"', toc) if f not in sections]
     assert len(fragments) > 80
-    iri_of = dict(re.findall(r'<div class="property entity" id="([^"]+)">.*?<code>([^<]+)</code>', page, re.S))
+    iri_of = dict(
+        re.findall(
+            r'<div class="property entity" id="([^"]+)">.*?<code>([^<]+)</code>', page, re.DOTALL
+        )
+    )
     outside = [(f, iri_of.get(f)) for f in fragments if not iri_of.get(f, "").startswith(SNK)]
     assert not outside, f"terms of other vocabularies in the table of contents: {outside}"
     assert ">Organization<" not in toc  # schema:Organization and org:Organization were both listed
@@ -80,7 +117,7 @@ def test_docs_table_of_contents_lists_only_the_ontologys_own_terms(tmp_path: Pat
 
 def test_docs_show_the_preferred_namespace_iri_not_its_prefix(tmp_path: Path) -> None:
     page = _docs_page(tmp_path)
-    entry = re.search(r'Preferred Namespace Uri</a>\s*</dt>\s*<dd>(.*?)</dd>', page, re.S)
+    entry = re.search(r"Preferred Namespace Uri</a>\s*</dt>\s*<dd>(.*?)</dd>", page, re.DOTALL)
     assert entry, "no Preferred Namespace Uri in the metadata"
     assert f'<a href="{SNK}">{SNK}</a>' in entry.group(1)
     assert "snk:" not in entry.group(1)
@@ -102,14 +139,23 @@ def test_dataset_description_counts_the_graph(bundle) -> None:  # type: ignore[n
     for path in bundle.graph_files():
         graph.parse(path)
     assert description.value(DATASET, VOID.triples).toPython() == len(graph)
-    assert description.value(DATASET, VOID.classes).toPython() == len(set(graph.objects(None, RDF.type)))
-    entities = {s for s in graph.subjects() if str(s).startswith("https://w3id.org/supernode-kg/id/")}
+    assert description.value(DATASET, VOID.classes).toPython() == len(
+        set(graph.objects(None, RDF.type))
+    )
+    entities = {
+        s for s in graph.subjects() if str(s).startswith("https://w3id.org/supernode-kg/id/")
+    }
     assert description.value(DATASET, VOID.entities).toPython() == len(entities)
-    assert description.value(DATASET, rdflib.DCTERMS.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert description.value(DATASET, rdflib.DCTERMS.license) == rdflib.URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
     assert description.value(DATASET, rdflib.DCTERMS.source) == rdflib.URIRef(
-        "https://w3id.org/supernode-kg/id/article/000_aceda881e32bca3b")
-    partitions = {description.value(p, VOID["class"]): description.value(p, VOID.entities).toPython()
-                  for p in description.objects(DATASET, VOID.classPartition)}
+        "https://w3id.org/supernode-kg/id/article/000_aceda881e32bca3b"
+    )
+    partitions = {
+        description.value(p, VOID["class"]): description.value(p, VOID.entities).toPython()
+        for p in description.objects(DATASET, VOID.classPartition)
+    }
     snk = rdflib.Namespace("https://w3id.org/supernode-kg/ontology#")
     assert partitions[snk.CloudServiceProvider] == 4
     assert partitions[snk.SupernodeSolution] == 5

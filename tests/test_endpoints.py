@@ -12,7 +12,6 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -22,8 +21,15 @@ from rdflib.query import Result
 from kg.catalog import Catalog
 from kg.sparql_text import query_form, strip_comments
 from tests.conftest import FIXTURES_DIR, VIRTUOSO_GRAPH, run_kg
-from tests.servers import (VIRTUOSO_PASSWORD, VIRTUOSO_USER, RecordingServer, Virtuoso, kg_serve, oxigraph_binary,
-                           oxigraph_server)
+from tests.servers import (
+    VIRTUOSO_PASSWORD,
+    VIRTUOSO_USER,
+    RecordingServer,
+    Virtuoso,
+    kg_serve,
+    oxigraph_binary,
+    oxigraph_server,
+)
 
 LOCAL_QUERIES = [q.name for q in Catalog.bundled() if "network" not in q.tags]
 
@@ -32,7 +38,11 @@ LOCAL_QUERIES = [q.name for q in Catalog.bundled() if "network" not in q.tags]
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
         if url is None:
-            reason = "not installed (pip install oxigraph)" if oxigraph_binary() is None else "it did not start"
+            reason = (
+                "not installed (pip install oxigraph)"
+                if oxigraph_binary() is None
+                else "it did not start"
+            )
             pytest.skip(f"no Oxigraph server: {reason}")
         yield url
 
@@ -62,7 +72,10 @@ def answer(name: str, *extra: str) -> object:
     if isinstance(results, ox.QueryBoolean):
         return bool(results)
     variables = results.variables
-    rows = [tuple(str(solution[v]) if solution[v] is not None else None for v in variables) for solution in results]
+    rows = [
+        tuple(str(solution[v]) if solution[v] is not None else None for v in variables)
+        for solution in results
+    ]
     ordered = re.search(r"\bORDER\s+BY\b", strip_comments(saved.text), re.IGNORECASE) is not None
     return (tuple(str(v) for v in variables), rows if ordered else Counter(rows))
 
@@ -70,14 +83,31 @@ def answer(name: str, *extra: str) -> object:
 def test_push_replaces_the_graph_and_verifies_it(oxigraph: str) -> None:
     store = f"{oxigraph}/store"
     graph = "https://w3id.org/supernode-kg/graph/test"
-    first = run_kg("push", "--endpoint", store, "--graph", graph, "--data", str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl"))
+    first = run_kg(
+        "push",
+        "--endpoint",
+        store,
+        "--graph",
+        graph,
+        "--data",
+        str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl"),
+    )
     assert first.exit_code == 0, first.stderr
-    assert first.stdout.startswith("Pushed 4 triples to graph <https://w3id.org/supernode-kg/graph/test>")
+    assert first.stdout.startswith(
+        "Pushed 4 triples to graph <https://w3id.org/supernode-kg/graph/test>"
+    )
     second = run_kg("push", "--endpoint", store, "--graph", graph)
     assert second.exit_code == 0, second.stderr
     assert "the store holds exactly the triples sent" in second.stdout
-    count = run_kg("query", "--file", str(FIXTURES_DIR / "queries" / "count-in-test-graph.rq"),
-                   "--endpoint", f"{oxigraph}/query", "--format", "csv")
+    count = run_kg(
+        "query",
+        "--file",
+        str(FIXTURES_DIR / "queries" / "count-in-test-graph.rq"),
+        "--endpoint",
+        f"{oxigraph}/query",
+        "--format",
+        "csv",
+    )
     assert count.exit_code == 0, count.stderr
     sent = int(second.stdout.split()[1])
     assert count.stdout.splitlines() == ["n", str(sent)]  # replaced, not added to
@@ -102,7 +132,9 @@ def test_every_saved_query_answers_the_same_embedded_on_kg_serve_oxigraph_and_vi
 @pytest.mark.parametrize("entity", ["英伟达", "snd:tencent", "eth-x"])
 def test_describe_at_virtuoso_gives_the_same_card(entity: str, virtuoso: Virtuoso) -> None:
     local = json.loads(run_kg("describe", entity, "--format", "json").stdout)
-    remote = run_kg("describe", entity, "--format", "json", "--endpoint", virtuoso.sparql(VIRTUOSO_GRAPH))
+    remote = run_kg(
+        "describe", entity, "--format", "json", "--endpoint", virtuoso.sparql(VIRTUOSO_GRAPH)
+    )
     assert remote.exit_code == 0, remote.stderr
     assert json.loads(remote.stdout) == local
 
@@ -110,11 +142,27 @@ def test_describe_at_virtuoso_gives_the_same_card(entity: str, virtuoso: Virtuos
 def test_push_to_virtuoso_needs_its_credentials(virtuoso: Virtuoso) -> None:
     graph = "https://w3id.org/supernode-kg/graph/test-credentials"
     data = str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")
-    wrong = run_kg("push", "--endpoint", virtuoso.graph_store, "--graph", graph, "--data", data,
-                   env={"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": "not-the-password"})
+    wrong = run_kg(
+        "push",
+        "--endpoint",
+        virtuoso.graph_store,
+        "--graph",
+        graph,
+        "--data",
+        data,
+        env={"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": "not-the-password"},
+    )
     assert wrong.exit_code == 2 and "HTTP 401" in wrong.stderr
-    right = run_kg("push", "--endpoint", virtuoso.graph_store, "--graph", graph, "--data", data,
-                   env={"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": VIRTUOSO_PASSWORD})
+    right = run_kg(
+        "push",
+        "--endpoint",
+        virtuoso.graph_store,
+        "--graph",
+        graph,
+        "--data",
+        data,
+        env={"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": VIRTUOSO_PASSWORD},
+    )
     assert right.exit_code == 0, right.stderr
     assert "the store holds exactly the triples sent" in right.stdout
 
@@ -127,12 +175,18 @@ def test_virtuoso_applies_a_failing_put_partly_not_as_one_transaction(virtuoso: 
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, url, VIRTUOSO_USER, VIRTUOSO_PASSWORD)
     opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
-    old = b"".join(b"<http://example.org/old/%d> <http://example.org/p> 1 .\n" % i for i in range(5))
-    new = (b"<http://example.org/new/1> <http://example.org/p> 2 .\n<http://example.org/new/2> <http://example.org/p> 2 .\n"
-           b'<http://example.org/new/3> <http://example.org/p> "unterminated .\n')
+    old = b"".join(
+        b"<http://example.org/old/%d> <http://example.org/p> 1 .\n" % i for i in range(5)
+    )
+    new = (
+        b"<http://example.org/new/1> <http://example.org/p> 2 .\n<http://example.org/new/2> <http://example.org/p> 2 .\n"
+        b'<http://example.org/new/3> <http://example.org/p> "unterminated .\n'
+    )
 
     def put(body: bytes) -> int:
-        request = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
+        request = urllib.request.Request(
+            url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"}
+        )
         try:
             with opener.open(request, timeout=30) as response:
                 return response.status
@@ -141,28 +195,58 @@ def test_virtuoso_applies_a_failing_put_partly_not_as_one_transaction(virtuoso: 
 
     assert put(old) in (200, 201, 204)
     assert put(new) == 500
-    with opener.open(urllib.request.Request(url, headers={"Accept": "application/n-triples"}), timeout=30) as response:
-        held = sorted(t.subject.value for t in (q.triple for q in ox.parse(response.read(), format=ox.RdfFormat.N_TRIPLES)))
+    with opener.open(
+        urllib.request.Request(url, headers={"Accept": "application/n-triples"}), timeout=30
+    ) as response:
+        held = sorted(
+            t.subject.value
+            for t in (q.triple for q in ox.parse(response.read(), format=ox.RdfFormat.N_TRIPLES))
+        )
     assert held == ["http://example.org/new/1", "http://example.org/new/2"]
 
 
 def test_service_query_runs_against_a_stand_in_wikidata() -> None:
     with kg_serve("--data", str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")) as stand_in:
-        run = run_kg("query", "wikidata-facts", "--param", f"wikidata={stand_in}", "--format", "csv")
+        run = run_kg(
+            "query", "wikidata-facts", "--param", f"wikidata={stand_in}", "--format", "csv"
+        )
     assert run.exit_code == 0, run.stderr
     rows = sorted(tuple(line.split(",")) for line in run.stdout.splitlines()[1:])
     wd = "http://www.wikidata.org/entity/"
-    assert rows == sorted([
-        # the stand-in knows Tencent's and NVIDIA's country, and Tencent's website
-        ("https://w3id.org/supernode-kg/id/nvidia", "NVIDIA", f"{wd}Q182477", f"{wd}Q30", "", ""),
-        ("https://w3id.org/supernode-kg/id/tencent", "Tencent", f"{wd}Q860580", f"{wd}Q148", "", "https://www.tencent.com/"),
-        # the other linked organizations, with nothing known to the stand-in
-        ("https://w3id.org/supernode-kg/id/alibaba", "Alibaba", f"{wd}Q1359568", "", "", ""),
-        ("https://w3id.org/supernode-kg/id/baidu", "Baidu", f"{wd}Q14772", "", "", ""),
-        ("https://w3id.org/supernode-kg/id/broadcom", "Broadcom", f"{wd}Q790060", "", "", ""),
-        ("https://w3id.org/supernode-kg/id/bytedance", "ByteDance", f"{wd}Q55606242", "", "", ""),
-        ("https://w3id.org/supernode-kg/id/huawei", "Huawei", f"{wd}Q160120", "", "", ""),
-    ])
+    assert rows == sorted(
+        [
+            # the stand-in knows Tencent's and NVIDIA's country, and Tencent's website
+            (
+                "https://w3id.org/supernode-kg/id/nvidia",
+                "NVIDIA",
+                f"{wd}Q182477",
+                f"{wd}Q30",
+                "",
+                "",
+            ),
+            (
+                "https://w3id.org/supernode-kg/id/tencent",
+                "Tencent",
+                f"{wd}Q860580",
+                f"{wd}Q148",
+                "",
+                "https://www.tencent.com/",
+            ),
+            # the other linked organizations, with nothing known to the stand-in
+            ("https://w3id.org/supernode-kg/id/alibaba", "Alibaba", f"{wd}Q1359568", "", "", ""),
+            ("https://w3id.org/supernode-kg/id/baidu", "Baidu", f"{wd}Q14772", "", "", ""),
+            ("https://w3id.org/supernode-kg/id/broadcom", "Broadcom", f"{wd}Q790060", "", "", ""),
+            (
+                "https://w3id.org/supernode-kg/id/bytedance",
+                "ByteDance",
+                f"{wd}Q55606242",
+                "",
+                "",
+                "",
+            ),
+            ("https://w3id.org/supernode-kg/id/huawei", "Huawei", f"{wd}Q160120", "", "", ""),
+        ]
+    )
 
 
 def test_wikidata_query_lists_exactly_the_linked_items(bundle) -> None:  # type: ignore[no-untyped-def]
@@ -178,8 +262,13 @@ def test_wikidata_query_lists_exactly_the_linked_items(bundle) -> None:  # type:
 # kg serve: the SPARQL 1.1 Protocol, read-only and hardened
 
 
-def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
-         method: str | None = None) -> tuple[int, str, bytes]:
+def http(
+    url: str,
+    *,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+) -> tuple[int, str, bytes]:
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -188,17 +277,24 @@ def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None 
         return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
-SELECT_SOLUTIONS = "SELECT ?s WHERE { ?s a <https://w3id.org/supernode-kg/ontology#SupernodeSolution> }"
+SELECT_SOLUTIONS = (
+    "SELECT ?s WHERE { ?s a <https://w3id.org/supernode-kg/ontology#SupernodeSolution> }"
+)
 
 
-@pytest.mark.parametrize(("accept", "media_type", "rdflib_format"), [
-    ("application/sparql-results+json", "application/sparql-results+json", "json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml", "xml"),
-    ("text/csv", "text/csv", "csv"),
-    ("text/tab-separated-values", "text/tab-separated-values", "tsv"),
-    ("text/html, */*;q=0.1", "application/sparql-results+json", "json"),
-])
-def test_serve_negotiates_select_formats(kg_server: str, accept: str, media_type: str, rdflib_format: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml", "xml"),
+        ("text/csv", "text/csv", "csv"),
+        ("text/tab-separated-values", "text/tab-separated-values", "tsv"),
+        ("text/html, */*;q=0.1", "application/sparql-results+json", "json"),
+    ],
+)
+def test_serve_negotiates_select_formats(
+    kg_server: str, accept: str, media_type: str, rdflib_format: str
+) -> None:
     url = f"{kg_server}?{urllib.parse.urlencode({'query': SELECT_SOLUTIONS})}"
     status, content_type, body = http(url, headers={"Accept": accept})
     assert status == 200
@@ -207,21 +303,33 @@ def test_serve_negotiates_select_formats(kg_server: str, accept: str, media_type
     assert len(result) == 5
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"),
-    ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-])
-def test_serve_negotiates_graph_formats_for_construct(kg_server: str, accept: str, rdflib_format: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_serve_negotiates_graph_formats_for_construct(
+    kg_server: str, accept: str, rdflib_format: str
+) -> None:
     query = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c . FILTER (?c = <https://w3id.org/supernode-kg/ontology#SupernodeSolution>) }"
-    status, content_type, body = http(kg_server, data=query.encode(),
-                                      headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    status, content_type, body = http(
+        kg_server,
+        data=query.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": accept},
+    )
     assert (status, content_type.split(";")[0]) == (200, accept)
     assert len(rdflib.Graph().parse(data=body, format=rdflib_format)) == 5
 
 
 def test_serve_accepts_form_encoded_post(kg_server: str) -> None:
     body = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
-    status, _, answer_body = http(kg_server, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, answer_body = http(
+        kg_server, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert status == 200
     assert json.loads(answer_body)["boolean"] is True
 
@@ -236,54 +344,99 @@ def test_serve_describes_itself(kg_server: str) -> None:
     assert (service, sd.supportedLanguage, sd.SPARQL11Query) in description
 
 
-@pytest.mark.parametrize(("request_kwargs"), [
-    {"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
-    {"data": b"update=DROP%20ALL", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
-    {"data": b"DELETE WHERE { ?s ?p ?o }", "headers": {"Content-Type": "application/sparql-query"}},
-], ids=["sparql-update", "form-update", "update-as-query"])
+@pytest.mark.parametrize(
+    ("request_kwargs"),
+    [
+        {"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
+        {
+            "data": b"update=DROP%20ALL",
+            "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+        },
+        {
+            "data": b"DELETE WHERE { ?s ?p ?o }",
+            "headers": {"Content-Type": "application/sparql-query"},
+        },
+    ],
+    ids=["sparql-update", "form-update", "update-as-query"],
+)
 def test_serve_refuses_updates(kg_server: str, request_kwargs: dict) -> None:  # type: ignore[type-arg]
     status, _, body = http(kg_server, **request_kwargs)
     assert status == 403, body
     assert b"read-only" in body
-    assert http(f"{kg_server}?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D")[0] == 200  # the data is still there
+    assert (
+        http(f"{kg_server}?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D")[0] == 200
+    )  # the data is still there
 
 
 def test_serve_refuses_update_parameter_and_put(kg_server: str) -> None:
     assert http(f"{kg_server}?update=DROP%20ALL")[0] == 403
-    assert http(kg_server, data=b"<a> <b> <c> .", method="PUT", headers={"Content-Type": "application/n-triples"})[0] == 405
+    assert (
+        http(
+            kg_server,
+            data=b"<a> <b> <c> .",
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )[0]
+        == 405
+    )
 
 
 def test_serve_refuses_service_to_a_host_not_allowed_before_connecting(kg_server: str) -> None:
-    with RecordingServer(content_type="application/sparql-results+json", body=b'{"head":{"vars":[]},"results":{"bindings":[]}}') as target:
+    with RecordingServer(
+        content_type="application/sparql-results+json",
+        body=b'{"head":{"vars":[]},"results":{"bindings":[]}}',
+    ) as target:
         query = f"SELECT * WHERE {{ SERVICE <{target.url}> {{ ?s ?p ?o }} }}"
-        status, _, body = http(kg_server, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
+        status, _, body = http(
+            kg_server, data=query.encode(), headers={"Content-Type": "application/sparql-query"}
+        )
         assert status == 403
         assert b"SERVICE to" in body and b"is not allowed" in body
         variable = "SELECT * WHERE { BIND (<http://x> AS ?e) SERVICE ?e { ?s ?p ?o } }"
-        assert http(kg_server, data=variable.encode(), headers={"Content-Type": "application/sparql-query"})[0] == 403
+        assert (
+            http(
+                kg_server,
+                data=variable.encode(),
+                headers={"Content-Type": "application/sparql-query"},
+            )[0]
+            == 403
+        )
         assert target.requests == []
 
 
 def test_serve_calls_an_allowed_service_host_and_port() -> None:
-    with kg_serve("--data", str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")) as stand_in, \
-            kg_serve("--allow-service", f"127.0.0.1:{urllib.parse.urlsplit(stand_in).port}") as server:
-        query = (f"SELECT ?c WHERE {{ SERVICE <{stand_in}> "
-                 "{ <http://www.wikidata.org/entity/Q860580> <http://www.wikidata.org/prop/direct/P17> ?c } }")
-        status, _, body = http(server, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
+    with (
+        kg_serve("--data", str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")) as stand_in,
+        kg_serve("--allow-service", f"127.0.0.1:{urllib.parse.urlsplit(stand_in).port}") as server,
+    ):
+        query = (
+            f"SELECT ?c WHERE {{ SERVICE <{stand_in}> "
+            "{ <http://www.wikidata.org/entity/Q860580> <http://www.wikidata.org/prop/direct/P17> ?c } }"
+        )
+        status, _, body = http(
+            server, data=query.encode(), headers={"Content-Type": "application/sparql-query"}
+        )
     assert status == 200, body
-    assert json.loads(body)["results"]["bindings"][0]["c"]["value"] == "http://www.wikidata.org/entity/Q148"
+    assert (
+        json.loads(body)["results"]["bindings"][0]["c"]["value"]
+        == "http://www.wikidata.org/entity/Q148"
+    )
 
 
 def test_serve_caps_the_request_body(kg_server: str) -> None:
     big = "ASK { ?s ?p ?o } #" + "x" * 30_000
-    status, _, body = http(kg_server, data=big.encode(), headers={"Content-Type": "application/sparql-query"})
+    status, _, body = http(
+        kg_server, data=big.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert status == 413
     assert b"over the 20000-byte limit" in body
 
 
 def test_serve_stops_a_query_over_the_time_cap_and_stays_up(kg_server: str) -> None:
     endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    status, _, body = http(kg_server, data=endless.encode(), headers={"Content-Type": "application/sparql-query"})
+    status, _, body = http(
+        kg_server, data=endless.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert status == 503
     assert b"ran longer than the 2 s limit" in body
     assert http(f"{kg_server}?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D")[0] == 200
@@ -302,7 +455,9 @@ def test_serve_answers_406_for_an_accept_it_cannot_meet(kg_server: str) -> None:
 
 
 def test_serve_reports_syntax_errors_as_400(kg_server: str) -> None:
-    status, _, body = http(f"{kg_server}?query=SELECT%20%3Fs%20WHERE%20%7B", headers={"Accept": "text/csv"})
+    status, _, body = http(
+        f"{kg_server}?query=SELECT%20%3Fs%20WHERE%20%7B", headers={"Accept": "text/csv"}
+    )
     assert status == 400
     assert body.startswith(b"SPARQL syntax error")
 
@@ -318,12 +473,18 @@ def assert_endpoint_error(run, fragment: str) -> None:  # type: ignore[no-untype
 
 
 def test_endpoint_unreachable() -> None:
-    assert_endpoint_error(run_kg("query", "solutions", "--endpoint", "http://127.0.0.1:9/sparql"), "cannot reach the endpoint")
+    assert_endpoint_error(
+        run_kg("query", "solutions", "--endpoint", "http://127.0.0.1:9/sparql"),
+        "cannot reach the endpoint",
+    )
 
 
 def test_endpoint_that_is_not_sparql() -> None:
     with RecordingServer() as server:
-        assert_endpoint_error(run_kg("query", "solutions", "--endpoint", server.url), "the answer is not SPARQL results (text/html)")
+        assert_endpoint_error(
+            run_kg("query", "solutions", "--endpoint", server.url),
+            "the answer is not SPARQL results (text/html)",
+        )
 
 
 def test_endpoint_http_error() -> None:
@@ -332,22 +493,38 @@ def test_endpoint_http_error() -> None:
 
 
 def test_endpoint_timeout() -> None:
-    with RecordingServer(delay=3, content_type="application/sparql-results+json", body=b"{}") as server:
-        assert_endpoint_error(run_kg("query", "solutions", "--endpoint", server.url, "--timeout", "1"), "no answer within 1 s")
+    with RecordingServer(
+        delay=3, content_type="application/sparql-results+json", body=b"{}"
+    ) as server:
+        assert_endpoint_error(
+            run_kg("query", "solutions", "--endpoint", server.url, "--timeout", "1"),
+            "no answer within 1 s",
+        )
 
 
 def test_endpoint_that_is_not_http() -> None:
-    assert_endpoint_error(run_kg("query", "solutions", "--endpoint", "ftp://example.org/sparql"), "not an http(s) URL")
+    assert_endpoint_error(
+        run_kg("query", "solutions", "--endpoint", "ftp://example.org/sparql"), "not an http(s) URL"
+    )
 
 
 def test_endpoint_basic_auth_comes_from_the_environment() -> None:
     expected = "Basic " + base64.b64encode(b"reader:s3cret").decode()
     body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}'
-    with RecordingServer(content_type="application/sparql-results+json", body=body, require_auth=expected) as server:
+    with RecordingServer(
+        content_type="application/sparql-results+json", body=body, require_auth=expected
+    ) as server:
         denied = run_kg("query", "solutions", "--endpoint", server.url)
         assert_endpoint_error(denied, "401")
-        allowed = run_kg("query", "solutions", "--endpoint", server.url, "--format", "csv",
-                         env={"KG_ENDPOINT_USER": "reader", "KG_ENDPOINT_PASSWORD": "s3cret"})
+        allowed = run_kg(
+            "query",
+            "solutions",
+            "--endpoint",
+            server.url,
+            "--format",
+            "csv",
+            env={"KG_ENDPOINT_USER": "reader", "KG_ENDPOINT_PASSWORD": "s3cret"},
+        )
         assert allowed.exit_code == 0, allowed.stderr
         assert allowed.stdout.splitlines() == ["x", "ok"]
 

@@ -27,8 +27,11 @@ def normal_oxigraph(term: object) -> object:
         return ("iri", term.value)
     if isinstance(term, ox.BlankNode):
         return ("blank",)
-    literal = rdflib.Literal(term.value, lang=term.language) if term.language else \
-        rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    literal = (
+        rdflib.Literal(term.value, lang=term.language)
+        if term.language
+        else rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    )
     return normal_rdflib(literal)
 
 
@@ -40,8 +43,15 @@ def normal_rdflib(term: object) -> object:
     if isinstance(term, rdflib.BNode):
         return ("blank",)
     assert isinstance(term, rdflib.Literal)
-    datatype = str(term.datatype or ("" if term.language else "http://www.w3.org/2001/XMLSchema#string"))
-    return ("literal", term.language or "", datatype, term.toPython() if term.datatype else str(term))
+    datatype = str(
+        term.datatype or ("" if term.language else "http://www.w3.org/2001/XMLSchema#string")
+    )
+    return (
+        "literal",
+        term.language or "",
+        datatype,
+        term.toPython() if term.datatype else str(term),
+    )
 
 
 def normal_triple(triple: tuple) -> tuple:  # type: ignore[type-arg]
@@ -58,13 +68,20 @@ def both_answers(paths: list[Path], name: str) -> tuple[Counter, Counter]:  # ty
             graph.parse(file, format="turtle")
     slow = graph.query(text)
     if isinstance(fast, ox.QueryTriples):
-        fast_graph = rdflib.Graph().parse(data=ox.serialize(list(fast), format=ox.RdfFormat.N_TRIPLES), format="nt")
-        return (Counter(normal_triple(t) for t in fast_graph), Counter(normal_triple(t) for t in slow.graph))
+        fast_graph = rdflib.Graph().parse(
+            data=ox.serialize(list(fast), format=ox.RdfFormat.N_TRIPLES), format="nt"
+        )
+        return (
+            Counter(normal_triple(t) for t in fast_graph),
+            Counter(normal_triple(t) for t in slow.graph),
+        )
     if isinstance(fast, ox.QueryBoolean):
         return Counter([bool(fast)]), Counter([bool(slow.askAnswer)])
     variables = [v.value for v in fast.variables]
     fast_rows = Counter(tuple(normal_oxigraph(s[v]) for v in variables) for s in fast)
-    slow_rows = Counter(tuple(normal_rdflib(row.get(rdflib.Variable(v))) for v in variables) for row in slow)
+    slow_rows = Counter(
+        tuple(normal_rdflib(row.get(rdflib.Variable(v))) for v in variables) for row in slow
+    )
     return fast_rows, slow_rows
 
 
@@ -80,6 +97,8 @@ def synthetic_10k(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("name", [q.name for q in LOCAL])
-def test_saved_query_same_on_pyoxigraph_and_rdflib_synthetic_10k(name: str, synthetic_10k: Path) -> None:
+def test_saved_query_same_on_pyoxigraph_and_rdflib_synthetic_10k(
+    name: str, synthetic_10k: Path
+) -> None:
     fast, slow = both_answers([*bundled().ontology_files(), synthetic_10k], name)
     assert fast == slow

@@ -27,29 +27,37 @@ def bundled_rdflib_graph(bundle) -> rdflib.Graph:  # type: ignore[no-untyped-def
 
 
 @pytest.mark.parametrize("output_format", list(RDFLIB_FORMATS))
-def test_export_round_trips_isomorphically(output_format: str, tmp_path: Path, bundled_rdflib_graph: rdflib.Graph) -> None:
+def test_export_round_trips_isomorphically(
+    output_format: str, tmp_path: Path, bundled_rdflib_graph: rdflib.Graph
+) -> None:
     target = tmp_path / f"graph.{output_format}"
     run = run_kg("export", "--format", output_format, "--out", str(target))
     assert run.exit_code == 0, run.stderr
     assert run.stderr.strip() == f"wrote {target}"
     exported = rdflib.Graph().parse(target, format=RDFLIB_FORMATS[output_format])
     assert len(exported) == len(bundled_rdflib_graph)
-    assert any(isinstance(s, rdflib.BNode) for s in exported.subjects())  # blank nodes made the trip
+    assert any(
+        isinstance(s, rdflib.BNode) for s in exported.subjects()
+    )  # blank nodes made the trip
     assert isomorphic(exported, bundled_rdflib_graph)
 
 
 def test_export_keeps_literals_exactly_as_written(tmp_path: Path) -> None:
     source = tmp_path / "spellings.ttl"
     source.write_text(
-        '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
-        '<urn:x> <urn:share> 0.30 ; <urn:n> "05"^^xsd:int , "5"^^xsd:positiveInteger .\n', encoding="utf-8")
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<urn:x> <urn:share> 0.30 ; <urn:n> "05"^^xsd:int , "5"^^xsd:positiveInteger .\n',
+        encoding="utf-8",
+    )
     run = run_kg("export", "--format", "ntriples", "--data", str(source))
     assert run.exit_code == 0, run.stderr
-    assert sorted(run.stdout.splitlines()) == sorted([
-        '<urn:x> <urn:share> "0.30"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
-        '<urn:x> <urn:n> "05"^^<http://www.w3.org/2001/XMLSchema#int> .',
-        '<urn:x> <urn:n> "5"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .',
-    ])
+    assert sorted(run.stdout.splitlines()) == sorted(
+        [
+            '<urn:x> <urn:share> "0.30"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+            '<urn:x> <urn:n> "05"^^<http://www.w3.org/2001/XMLSchema#int> .',
+            '<urn:x> <urn:n> "5"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .',
+        ]
+    )
 
 
 def test_turtle_export_is_the_same_bytes_whatever_the_file_order(bundle) -> None:  # type: ignore[no-untyped-def]
@@ -63,12 +71,18 @@ def test_turtle_export_is_the_same_bytes_whatever_the_file_order(bundle) -> None
 
 def test_junit_report_has_a_failing_case_per_shape_and_focus_node(bundle) -> None:  # type: ignore[no-untyped-def]
     broken = FIXTURES_DIR / "broken" / "procurement-mix.ttl"
-    run = run_kg("validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "junit")
+    run = run_kg(
+        "validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "junit"
+    )
     assert run.exit_code == 1
     suite = ET.fromstring(run.stdout).find("testsuite")
     assert suite is not None
     failures = [case for case in suite.iter("testcase") if case.find("failure") is not None]
-    expected_rows = (FIXTURES_DIR / "broken" / "procurement-mix.expected.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    expected_rows = (
+        (FIXTURES_DIR / "broken" / "procurement-mix.expected.tsv")
+        .read_text(encoding="utf-8")
+        .splitlines()[1:]
+    )
     assert {(c.get("classname"), c.get("name")) for c in failures} == {
         (row.split("\t")[1], row.split("\t")[0]) for row in expected_rows
     }
@@ -85,7 +99,9 @@ def test_junit_report_of_conforming_data_has_no_failure() -> None:
 
 def test_github_annotations_point_at_the_line_defining_the_focus_node(bundle) -> None:  # type: ignore[no-untyped-def]
     broken = FIXTURES_DIR / "broken" / "procurement-mix.ttl"
-    run = run_kg("validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "github")
+    run = run_kg(
+        "validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "github"
+    )
     assert run.exit_code == 1
     lines = run.stdout.splitlines()
     assert len(lines) == 10
@@ -98,7 +114,9 @@ def test_github_annotations_point_at_the_line_defining_the_focus_node(bundle) ->
 
 
 def test_pre_commit_hook_validates_another_repository(tmp_path: Path) -> None:
-    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which(
+        "pre-commit"
+    )
     git = shutil.which("git")
     if pre_commit is None or git is None:
         pytest.skip("pre-commit or git is not installed")
@@ -109,12 +127,23 @@ def test_pre_commit_hook_validates_another_repository(tmp_path: Path) -> None:
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         "<urn:s:NamedThing> a sh:NodeShape ; sh:targetClass <urn:c:Thing> ;\n"
         "  sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:minCount 1 ] .\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     data = repo / "data" / "things.ttl"
-    data.write_text("<urn:t:1> a <urn:c:Thing> ; <http://www.w3.org/2000/01/rdf-schema#label> \"one\" .\n", encoding="utf-8")
-    env = {"HOME": str(tmp_path), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
-           "PRE_COMMIT_HOME": str(tmp_path / "cache"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    data.write_text(
+        '<urn:t:1> a <urn:c:Thing> ; <http://www.w3.org/2000/01/rdf-schema#label> "one" .\n',
+        encoding="utf-8",
+    )
+    env = {
+        "HOME": str(tmp_path),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
     subprocess.run([git, "init", "-q", str(repo)], check=True, env=env)
     subprocess.run([git, "-C", str(repo), "add", "-A"], check=True, env=env)
 
@@ -125,20 +154,38 @@ def test_pre_commit_hook_validates_another_repository(tmp_path: Path) -> None:
         f"    rev: {_head(REPO_ROOT)}\n"
         "    hooks:\n"
         "      - id: kg-validate\n"
-        "        args: [--data, data/, --shapes, shapes/, --no-ontology]\n", encoding="utf-8")
+        "        args: [--data, data/, --shapes, shapes/, --no-ontology]\n",
+        encoding="utf-8",
+    )
     subprocess.run([git, "-C", str(repo), "add", "-A"], check=True, env=env)
-    passing = subprocess.run([pre_commit, "run", "--all-files"], cwd=repo, capture_output=True, text=True, env=env, timeout=900)
+    passing = subprocess.run(
+        [pre_commit, "run", "--all-files"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     assert passing.returncode == 0, passing.stdout + passing.stderr
     data.write_text("<urn:t:1> a <urn:c:Thing> .\n", encoding="utf-8")
     subprocess.run([git, "-C", str(repo), "add", "-A"], check=True, env=env)
-    failing = subprocess.run([pre_commit, "run", "--all-files"], cwd=repo, capture_output=True, text=True, env=env, timeout=900)
+    failing = subprocess.run(
+        [pre_commit, "run", "--all-files"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "Does not conform: 1 violation." in failing.stdout
     assert "urn:t:1" in failing.stdout
 
 
 def _head(repo: Path) -> str:
-    done = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip("this checkout is not a git repository")
     return done.stdout.strip()

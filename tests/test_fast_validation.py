@@ -15,8 +15,15 @@ BROKEN = sorted((FIXTURES_DIR / "broken").glob("*.ttl"))
 
 def results(outcome: ValidationOutcome) -> set[tuple[str, str, str, str]]:
     """(focus node, path, constraint component, source shape); blank focus nodes as []."""
-    return {("[]" if v.focus_node.startswith("_:") else v.focus_node, v.path, v.constraint, v.source_shape)
-            for v in outcome.violations}
+    return {
+        (
+            "[]" if v.focus_node.startswith("_:") else v.focus_node,
+            v.path,
+            v.constraint,
+            v.source_shape,
+        )
+        for v in outcome.violations
+    }
 
 
 def test_both_engines_agree_on_the_bundled_data() -> None:
@@ -30,7 +37,9 @@ def test_both_engines_agree_on_the_bundled_data() -> None:
 def test_both_engines_report_the_same_violations_on_each_broken_fixture(fixture: Path) -> None:
     data = [bundled().data_dir, fixture]
     fast, reference = validate(data=data, engine="fast"), validate(data=data, engine="pyshacl")
-    if fast.engine != "fast":  # a literal the store would rewrite (claim.ttl writes 3.0): pySHACL answers
+    if (
+        fast.engine != "fast"
+    ):  # a literal the store would rewrite (claim.ttl writes 3.0): pySHACL answers
         assert "literals not in canonical form" in fast.engine_note
     assert not fast.conforms and not reference.conforms
     assert results(fast) == results(reference)
@@ -43,10 +52,13 @@ def test_unsupported_shapes_fall_back_to_pyshacl_and_say_so(tmp_path: Path) -> N
         "@prefix snk: <https://w3id.org/supernode-kg/ontology#> .\n"
         "<urn:s:Short> a sh:NodeShape ; sh:targetClass snk:Region ;\n"
         "  sh:closed true ; sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) .\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     run = run_kg("validate", "--shapes", str(shapes))
     assert run.exit_code == 1
-    assert run.stderr.startswith("note: the fast engine does not support <urn:s:Short> uses sh:closed")
+    assert run.stderr.startswith(
+        "note: the fast engine does not support <urn:s:Short> uses sh:closed"
+    )
     assert "snd:china" in run.stdout
 
 
@@ -54,7 +66,9 @@ def test_engine_option_chooses_pyshacl() -> None:
     broken = FIXTURES_DIR / "rdf" / "mix-not-adding-up.ttl"
     outputs = []
     for engine in ("fast", "pyshacl"):
-        run = run_kg("validate", "--engine", engine, "--data", str(bundled().data_dir), "--data", str(broken))
+        run = run_kg(
+            "validate", "--engine", engine, "--data", str(bundled().data_dir), "--data", str(broken)
+        )
         assert run.exit_code == 1
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1]
@@ -64,7 +78,9 @@ def test_fast_engine_turtle_report_is_a_standard_shacl_report() -> None:
     import rdflib
 
     broken = FIXTURES_DIR / "broken" / "claim.ttl"
-    run = run_kg("validate", "--data", str(bundled().data_dir), "--data", str(broken), "--format", "turtle")
+    run = run_kg(
+        "validate", "--data", str(bundled().data_dir), "--data", str(broken), "--format", "turtle"
+    )
     assert run.exit_code == 1
     report = rdflib.Graph().parse(data=run.stdout, format="turtle")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -79,7 +95,9 @@ def test_fast_engine_turtle_report_is_a_standard_shacl_report() -> None:
         assert report.value(result, sh.resultSeverity) == sh.Violation
 
 
-def test_forked_query_workers_give_the_results_of_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_forked_query_workers_give_the_results_of_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     data = [bundled().data_dir, FIXTURES_DIR / "broken" / "partnership.ttl"]
     outcomes = []
     for workers in ("1", "3"):
@@ -87,4 +105,6 @@ def test_forked_query_workers_give_the_results_of_one_process(monkeypatch: pytes
         outcomes.append(validate(data=data, engine="fast"))
     assert outcomes[0].engine == outcomes[1].engine == "fast"
     assert outcomes[0].violations == outcomes[1].violations != []
-    assert outcomes[0].report_turtle().count("sh:result ") == outcomes[1].report_turtle().count("sh:result ")
+    assert outcomes[0].report_turtle().count("sh:result ") == outcomes[1].report_turtle().count(
+        "sh:result "
+    )

@@ -18,13 +18,17 @@ from kg.catalog import Catalog
 from tests.conftest import FIXTURES_DIR, KgRun, run_kg
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "0")) or None
-FUZZ = settings(max_examples=EXAMPLES or 60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=EXAMPLES or 60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 SEED_TURTLE = (FIXTURES_DIR / "rdf" / "mix-not-adding-up.ttl").read_text(encoding="utf-8")
 SAVED = list(Catalog.bundled())
 LOCAL = [q for q in SAVED if "network" not in q.tags]
 
 # Characters that matter to Turtle and SPARQL, and some that do not belong at all.
-SYNTAX = st.sampled_from(list('<>"\'.;,[](){}@^:#?$_-\\ \n\t') + ["\x00", "é", "超", "\U0001F600", "\ud800"])
+SYNTAX = st.sampled_from(
+    [*"<>\"'.;,[](){}@^:#?$_-\\ \n\t", "\x00", "é", "超", "\U0001f600", "\ud800"]
+)
 NOISE = st.text(alphabet=st.one_of(SYNTAX, st.characters(codec="utf-8")), max_size=12)
 
 
@@ -80,7 +84,9 @@ def test_validate_survives_mutated_turtle(text: str) -> None:
 def test_query_survives_mutated_queries(text: str) -> None:
     path = write_temporary(text, ".rq")
     try:
-        assert_clean_outcome(run_kg("query", "--file", str(path), "--format", "csv", "--timeout", "20"), (0, 2))
+        assert_clean_outcome(
+            run_kg("query", "--file", str(path), "--format", "csv", "--timeout", "20"), (0, 2)
+        )
     finally:
         path.unlink()
 
@@ -89,10 +95,35 @@ PARAMETERIZED = [(q.name, p.name) for q in SAVED for p in q.parameters if "netwo
 
 
 @settings(FUZZ, max_examples=EXAMPLES or 120)
-@given(st.sampled_from(PARAMETERIZED), st.one_of(NOISE, st.text(max_size=200), st.sampled_from([
-    'x" } ; DROP ALL ; #', "<http://a> . ?s ?p ?o", "snd:tencent", "snd:", ":", "https://w3id.org/supernode-kg/id/tencent",
-    "10", "-1", "1e9", "2025-09-16", "http://a b", "urn:x", "a:b:c", "\ud800",
-])))
-def test_query_survives_any_parameter_value(query_and_parameter: tuple[str, str], value: str) -> None:
+@given(
+    st.sampled_from(PARAMETERIZED),
+    st.one_of(
+        NOISE,
+        st.text(max_size=200),
+        st.sampled_from(
+            [
+                'x" } ; DROP ALL ; #',
+                "<http://a> . ?s ?p ?o",
+                "snd:tencent",
+                "snd:",
+                ":",
+                "https://w3id.org/supernode-kg/id/tencent",
+                "10",
+                "-1",
+                "1e9",
+                "2025-09-16",
+                "http://a b",
+                "urn:x",
+                "a:b:c",
+                "\ud800",
+            ]
+        ),
+    ),
+)
+def test_query_survives_any_parameter_value(
+    query_and_parameter: tuple[str, str], value: str
+) -> None:
     query, parameter = query_and_parameter
-    assert_clean_outcome(run_kg("query", query, "--param", f"{parameter}={value}", "--format", "tsv"), (0, 2))
+    assert_clean_outcome(
+        run_kg("query", query, "--param", f"{parameter}={value}", "--format", "tsv"), (0, 2)
+    )

@@ -23,11 +23,15 @@ from kg.parameters import bind_parameters
 from kg.query import bound_query_text, run_query
 from kg.sparql_text import query_form
 from kg.validation import validate
+from tests.answers import comparable_answer
 from tests.jena import jena_classpath, jena_missing, run_jena
 from tests.test_shapes_catch_broken_data import BLANK_NODE, FIXTURES
-from tests.answers import comparable_answer
 
-SAVED = [q for q in [*Catalog.bundled(), *Catalog(bundled().queries_dir / "entity")] if "network" not in q.tags]
+SAVED = [
+    q
+    for q in [*Catalog.bundled(), *Catalog(bundled().queries_dir / "entity")]
+    if "network" not in q.tags
+]
 SAVED_IDS = [str(q.path.relative_to(bundled().queries_dir)) for q in SAVED]
 CASES = [None, *FIXTURES]
 CASE_IDS = ["bundled", *(p.stem for p in FIXTURES)]
@@ -55,20 +59,42 @@ def jena_answers(classpath: str, tmp_path_factory: pytest.TempPathFactory) -> di
     def job(saved: SavedQuery, index: int) -> Callable[[], object]:
         def run() -> object:
             query = folder / f"{index}.rq"  # defaults bound as RDF terms, as `kg query` binds them
-            query.write_text(bound_query_text(saved.text, bind_parameters(saved, {})), encoding="utf-8")
+            query.write_text(
+                bound_query_text(saved.text, bind_parameters(saved, {})), encoding="utf-8"
+            )
             graph_form = query_form(saved.text) in ("CONSTRUCT", "DESCRIBE")
-            out = run_jena(classpath, "arq.sparql", "--data", str(graph), "--query", str(query),
-                           "--results", "ntriples" if graph_form else "json").stdout
+            out = run_jena(
+                classpath,
+                "arq.sparql",
+                "--data",
+                str(graph),
+                "--query",
+                str(query),
+                "--results",
+                "ntriples" if graph_form else "json",
+            ).stdout
             if graph_form:
-                return comparable_answer([q.triple for q in ox.parse(out, format=ox.RdfFormat.N_TRIPLES)], saved.text)
-            return comparable_answer(ox.parse_query_results(out, format=ox.QueryResultsFormat.JSON), saved.text)
+                return comparable_answer(
+                    [q.triple for q in ox.parse(out, format=ox.RdfFormat.N_TRIPLES)], saved.text
+                )
+            return comparable_answer(
+                ox.parse_query_results(out, format=ox.QueryResultsFormat.JSON), saved.text
+            )
+
         return run
 
-    return in_parallel({saved_id: job(saved, i) for i, (saved_id, saved) in enumerate(zip(SAVED_IDS, SAVED))})
+    return in_parallel(
+        {
+            saved_id: job(saved, i)
+            for i, (saved_id, saved) in enumerate(zip(SAVED_IDS, SAVED, strict=True))
+        }
+    )
 
 
 @pytest.mark.parametrize("saved", SAVED, ids=SAVED_IDS)
-def test_saved_query_gives_the_same_rows_on_jena_arq_as_on_kg(saved: SavedQuery, jena_answers: dict[str, object]) -> None:
+def test_saved_query_gives_the_same_rows_on_jena_arq_as_on_kg(
+    saved: SavedQuery, jena_answers: dict[str, object]
+) -> None:
     text = bound_query_text(saved.text, bind_parameters(saved, {}))
     ours = comparable_answer(run_query(load_bundled_graph(), text), saved.text)
     assert jena_answers[str(saved.path.relative_to(bundled().queries_dir))] == ours
@@ -76,12 +102,17 @@ def test_saved_query_gives_the_same_rows_on_jena_arq_as_on_kg(saved: SavedQuery,
 
 def focus_nodes_in_report(report: rdflib.Graph) -> tuple[bool, set[str]]:
     (conforms,) = report.objects(None, SH.conforms)
-    focus = {BLANK_NODE if isinstance(node, rdflib.BNode) else str(node) for node in report.objects(None, SH.focusNode)}
+    focus = {
+        BLANK_NODE if isinstance(node, rdflib.BNode) else str(node)
+        for node in report.objects(None, SH.focusNode)
+    }
     return bool(conforms.toPython()), focus
 
 
 @pytest.fixture(scope="module")
-def jena_shacl_verdicts(classpath: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def jena_shacl_verdicts(
+    classpath: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("shacl")
     # Jena's shacl validate takes one shapes file: the bundled shapes files, merged losslessly
     shapes = [str(write_export(bundled().shapes_files(), "turtle", folder / "shapes.ttl"))]
@@ -89,13 +120,21 @@ def jena_shacl_verdicts(classpath: str, tmp_path_factory: pytest.TempPathFactory
     def job(case: Path | None, case_id: str) -> Callable[[], object]:
         def run() -> object:
             # the export keeps every literal as written, which sh:datatype and sh:pattern need
-            data = write_export([*bundled().graph_files(), *([case] if case else [])], "ntriples",
-                                folder / f"{case_id}.nt")
-            out = run_jena(classpath, "shacl.shacl", "validate", "--shapes", shapes[0], "--data", str(data)).stdout
+            data = write_export(
+                [*bundled().graph_files(), *([case] if case else [])],
+                "ntriples",
+                folder / f"{case_id}.nt",
+            )
+            out = run_jena(
+                classpath, "shacl.shacl", "validate", "--shapes", shapes[0], "--data", str(data)
+            ).stdout
             return focus_nodes_in_report(rdflib.Graph().parse(data=out, format="turtle"))
+
         return run
 
-    return in_parallel({case_id: job(case, case_id) for case, case_id in zip(CASES, CASE_IDS)})
+    return in_parallel(
+        {case_id: job(case, case_id) for case, case_id in zip(CASES, CASE_IDS, strict=True)}
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)

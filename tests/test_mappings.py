@@ -33,14 +33,18 @@ def verified() -> dict[str, dict[str, str]]:
     path = SHARED_DIR / "wikidata-qids.tsv"
     if not path.exists():
         pytest.skip("../shared/wikidata-qids.tsv is not beside this checkout")
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
     return {row["id"]: row for row in csv.DictReader(lines, delimiter="\t")}
 
 
 def test_mapping_turtle_is_what_the_script_makes_of_the_mapping_set(script: ModuleType) -> None:
     expected = script.turtle(script.read_mapping_set(script.BUNDLED_TSV))
     written = script.BUNDLED_OUT.read_text(encoding="utf-8")
-    assert written == expected, "data/ttl/wikidata-mappings.ttl drifted: run python scripts/mappings_to_turtle.py"
+    assert written == expected, (
+        "data/ttl/wikidata-mappings.ttl drifted: run python scripts/mappings_to_turtle.py"
+    )
 
 
 def test_every_mapping_is_to_a_verified_id_with_its_label_and_the_right_predicate(
@@ -59,14 +63,23 @@ def test_every_mapping_is_to_a_verified_id_with_its_label_and_the_right_predicat
         assert row["author_label"] and row["mapping_date"], row
 
 
-def test_every_verified_organization_is_mapped(script: ModuleType, verified: dict[str, dict[str, str]]) -> None:
-    mapped = {row["object_id"].partition(":")[2] for row in script.read_mapping_set(script.BUNDLED_TSV).rows}
+def test_every_verified_organization_is_mapped(
+    script: ModuleType, verified: dict[str, dict[str, str]]
+) -> None:
+    mapped = {
+        row["object_id"].partition(":")[2]
+        for row in script.read_mapping_set(script.BUNDLED_TSV).rows
+    }
     organizations = {qid for qid, item in verified.items() if item["kind"] == "organization"}
-    assert organizations <= mapped, f"verified organizations without a mapping: {sorted(organizations - mapped)}"
+    assert organizations <= mapped, (
+        f"verified organizations without a mapping: {sorted(organizations - mapped)}"
+    )
 
 
 def test_a_mapping_without_author_or_date_is_refused(script: ModuleType, tmp_path: Path) -> None:
-    text = script.BUNDLED_TSV.read_text(encoding="utf-8").replace("\tsupernode-kg developers\t2026-11-27\t", "\t\t\t", 1)
+    text = script.BUNDLED_TSV.read_text(encoding="utf-8").replace(
+        "\tsupernode-kg developers\t2026-11-27\t", "\t\t\t", 1
+    )
     broken = tmp_path / "broken.sssom.tsv"
     broken.write_text(text, encoding="utf-8")
     with pytest.raises(script.MappingSetError, match="author_label, mapping_date"):
@@ -77,7 +90,9 @@ def test_a_changed_qid_fails_validation_naming_both_ids(tmp_path: Path) -> None:
     data = tmp_path / "ttl"
     shutil.copytree(bundled().data_dir, data)
     entities = data / "entities.ttl"
-    entities.write_text(entities.read_text(encoding="utf-8").replace("wd:Q860580", "wd:Q95"), encoding="utf-8")
+    entities.write_text(
+        entities.read_text(encoding="utf-8").replace("wd:Q860580", "wd:Q95"), encoding="utf-8"
+    )
 
     run = run_kg("validate", "--data", str(data))
 

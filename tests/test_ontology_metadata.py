@@ -14,7 +14,14 @@ from kg.bundle import bundled
 
 SNK = rdflib.Namespace("https://w3id.org/supernode-kg/ontology#")
 ONTOLOGY = rdflib.URIRef("https://w3id.org/supernode-kg/ontology")
-VALUE_CLASSES = ("Modality", "SolutionStatus", "MarketPosition", "ApplicationFocus", "Direction", "DemandLevel")
+VALUE_CLASSES = (
+    "Modality",
+    "SolutionStatus",
+    "MarketPosition",
+    "ApplicationFocus",
+    "Direction",
+    "DemandLevel",
+)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -27,9 +34,21 @@ def ontology() -> rdflib.Graph:
 
 
 def terms(graph: rdflib.Graph) -> list[rdflib.URIRef]:
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual, SKOS.ConceptScheme)
-    return sorted({t for kind in kinds for t in graph.subjects(RDF.type, kind)
-                   if isinstance(t, rdflib.URIRef) and t.startswith(str(SNK))})
+    kinds = (
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.NamedIndividual,
+        SKOS.ConceptScheme,
+    )
+    return sorted(
+        {
+            t
+            for kind in kinds
+            for t in graph.subjects(RDF.type, kind)
+            if isinstance(t, rdflib.URIRef) and t.startswith(str(SNK))
+        }
+    )
 
 
 def test_every_term_has_an_english_and_a_chinese_definition(ontology: rdflib.Graph) -> None:
@@ -53,7 +72,9 @@ def test_ontology_has_creator_contributor_and_modified_date(ontology: rdflib.Gra
 
 
 @pytest.mark.parametrize("name", VALUE_CLASSES)
-def test_each_value_set_is_a_skos_concept_scheme_of_exactly_its_individuals(ontology: rdflib.Graph, name: str) -> None:
+def test_each_value_set_is_a_skos_concept_scheme_of_exactly_its_individuals(
+    ontology: rdflib.Graph, name: str
+) -> None:
     scheme = SNK[name + "Scheme"]
     assert (scheme, RDF.type, SKOS.ConceptScheme) in ontology
     members = set(ontology.subjects(RDF.type, SNK[name]))

@@ -22,8 +22,14 @@ def limited_memory() -> None:
 
 
 def kg_in_a_box(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=limited_memory, env={**os.environ, "KG_NO_CACHE": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limited_memory,
+        env={**os.environ, "KG_NO_CACHE": "1"},
+    )
 
 
 def refused(done: subprocess.CompletedProcess[str], path: Path | str, rule: str) -> None:
@@ -54,7 +60,11 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 def test_billion_laughs_rdf_xml_is_refused(tmp_path: Path) -> None:
     bomb = tmp_path / "laughs.rdf"
     bomb.write_text(BILLION_LAUGHS, encoding="utf-8")
-    refused(kg_in_a_box("validate", "--data", str(bomb), "--engine", "pyshacl"), bomb, "refers to another entity")
+    refused(
+        kg_in_a_box("validate", "--data", str(bomb), "--engine", "pyshacl"),
+        bomb,
+        "refers to another entity",
+    )
 
 
 def test_plain_dtd_entities_still_work(tmp_path: Path) -> None:
@@ -64,56 +74,95 @@ def test_plain_dtd_entities_still_work(tmp_path: Path) -> None:
         '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ex "http://example.org/"> ]>\n'
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="&ex;a"><rdf:type rdf:resource="&ex;B"/></rdf:Description></rdf:RDF>\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     done = kg_in_a_box("export", "--format", "ntriples", "--data", str(ontology))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/B> .\n"
+    assert (
+        done.stdout
+        == "<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/B> .\n"
+    )
 
 
 def test_external_entities_are_refused(tmp_path: Path) -> None:
     leak = tmp_path / "leak.rdf"
-    leak.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>\n'
-                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n', encoding="utf-8")
+    leak.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+        encoding="utf-8",
+    )
     refused(kg_in_a_box("export", "--data", str(leak)), leak, "outside entity")
 
 
 def test_deeply_nested_json_ld_is_refused(tmp_path: Path) -> None:
     depth = 50_000
     bomb = tmp_path / "deep.jsonld"
-    bomb.write_text('{"@context": {"p": "http://p/"}, "@id": "http://a", ' + '"p": {' * depth + '"@id": "http://b"'
-                    + "}" * depth + "}", encoding="utf-8")
-    refused(kg_in_a_box("query", "--file", str(ASK), "--data", str(bomb)), bomb, f"nested more than {MAX_NESTING} levels")
+    bomb.write_text(
+        '{"@context": {"p": "http://p/"}, "@id": "http://a", '
+        + '"p": {' * depth
+        + '"@id": "http://b"'
+        + "}" * depth
+        + "}",
+        encoding="utf-8",
+    )
+    refused(
+        kg_in_a_box("query", "--file", str(ASK), "--data", str(bomb)),
+        bomb,
+        f"nested more than {MAX_NESTING} levels",
+    )
 
 
 def test_deeply_nested_rdf_xml_is_refused(tmp_path: Path) -> None:
     depth = 100_000
     bomb = tmp_path / "deep.rdf"
-    bomb.write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:p="http://p/">'
-                    + "<rdf:Description><p:q>" * depth + "</p:q></rdf:Description>" * depth + "</rdf:RDF>",
-                    encoding="utf-8")
-    refused(kg_in_a_box("export", "--data", str(bomb)), f"{bomb}:1", f"nested more than {MAX_NESTING} levels")
+    bomb.write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:p="http://p/">'
+        + "<rdf:Description><p:q>" * depth
+        + "</p:q></rdf:Description>" * depth
+        + "</rdf:RDF>",
+        encoding="utf-8",
+    )
+    refused(
+        kg_in_a_box("export", "--data", str(bomb)),
+        f"{bomb}:1",
+        f"nested more than {MAX_NESTING} levels",
+    )
 
 
 def test_a_query_of_nested_braces_is_refused_not_a_crash(tmp_path: Path) -> None:
     query = tmp_path / "braces.rq"
     query.write_text("SELECT * WHERE " + "{" * 100_000 + "}" * 100_000, encoding="utf-8")  # 200 KB
-    refused(kg_in_a_box("query", "--file", str(query)), query, f"more than kg's limit of {MAX_QUERY_NESTING}")
+    refused(
+        kg_in_a_box("query", "--file", str(query)),
+        query,
+        f"more than kg's limit of {MAX_QUERY_NESTING}",
+    )
 
 
 def test_a_query_file_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     fifo = tmp_path / "query.rq"
     os.mkfifo(fifo)
-    refused(kg_in_a_box("query", "--file", str(fifo), timeout=20), fifo, "not a regular file (a FIFO)")
+    refused(
+        kg_in_a_box("query", "--file", str(fifo), timeout=20), fifo, "not a regular file (a FIFO)"
+    )
 
 
 def test_dev_zero_as_a_query_file_is_refused() -> None:
-    refused(kg_in_a_box("query", "--file", "/dev/zero", timeout=20), "/dev/zero", "not a regular file (a character device)")
+    refused(
+        kg_in_a_box("query", "--file", "/dev/zero", timeout=20),
+        "/dev/zero",
+        "not a regular file (a character device)",
+    )
 
 
 def test_a_data_file_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "data.ttl"
     os.mkfifo(fifo)
-    refused(kg_in_a_box("query", "--file", str(ASK), "--data", str(fifo), timeout=20), fifo, "not a regular file")
+    refused(
+        kg_in_a_box("query", "--file", str(ASK), "--data", str(fifo), timeout=20),
+        fifo,
+        "not a regular file",
+    )
 
 
 def test_a_query_file_over_the_size_cap_is_refused(tmp_path: Path) -> None:

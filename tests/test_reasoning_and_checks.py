@@ -19,7 +19,9 @@ def test_reason_bundled_graph_is_consistent_and_infers_roles_and_projections() -
     lines = run.stdout.splitlines()
     assert "Consistent." in lines
     assert "  snd:tencent: snk:SolutionProvider" in lines  # offers ETH-X
-    assert "  snd:nvidia: snk:Manufacturer, snk:SolutionProvider" in lines  # makes cards, offers NVL72
+    assert (
+        "  snd:nvidia: snk:Manufacturer, snk:SolutionProvider" in lines
+    )  # makes cards, offers NVL72
     assert "  snc:p06-domestic-card-share-projection: snk:Projection" in lines  # modality projected
     assert "  snc:p04-bytedance-ethernet-plan: snk:Plan" in lines
     assert not any("Unsatisfiable" in line for line in lines)
@@ -30,7 +32,10 @@ def test_reason_reports_an_individual_in_two_disjoint_classes(graph_args: list[s
     run = run_kg("reason", *graph_args, "--data", str(fixture))
     assert run.exit_code == 1, run.stdout + run.stderr
     assert "Inconsistent:" in run.stdout
-    assert "snt:company-and-product is a snk:Organization and a snk:Product, which are declared disjoint" in run.stdout
+    assert (
+        "snt:company-and-product is a snk:Organization and a snk:Product, which are declared disjoint"
+        in run.stdout
+    )
 
 
 def test_reason_reports_an_unsatisfiable_class(graph_args: list[str]) -> None:
@@ -58,8 +63,19 @@ def test_check_bundled_graph_passes_every_check() -> None:
 def test_each_check_catches_its_fixture_and_only_it(name: str, bundle) -> None:  # type: ignore[no-untyped-def]
     fixture = FIXTURES_DIR / "checks" / f"{name}.ttl"
     assert fixture.exists(), f"no fixture for check {name}"
-    run = run_kg("check", "--data", str(bundle.ontology_dir), "--data", str(bundle.data_dir),
-                 "--data", str(bundle.shapes_dir), "--data", str(fixture))
+    run = run_kg(
+        "check",
+        "--data",
+        str(bundle.ontology_dir),
+        "--data",
+        str(bundle.data_dir),
+        "--data",
+        str(bundle.shapes_dir),
+        "--data",
+        str(fixture),
+    )
     assert run.exit_code == 1, run.stdout
-    failed = [line.split()[1].rstrip(":") for line in run.stdout.splitlines() if line.startswith("FAIL")]
+    failed = [
+        line.split()[1].rstrip(":") for line in run.stdout.splitlines() if line.startswith("FAIL")
+    ]
     assert failed == [name]

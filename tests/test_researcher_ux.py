@@ -4,10 +4,8 @@ one clear line when a federated query cannot reach its endpoint."""
 
 from __future__ import annotations
 
-import csv
 import gzip
 import http.server
-import io
 import json
 import threading
 from collections.abc import Iterator
@@ -31,6 +29,7 @@ def one_line_error(run, *fragments: str) -> str:  # type: ignore[no-untyped-def]
 
 # 1. Queries can be explored -------------------------------------------------------------------
 
+
 def test_queries_name_shows_description_parameters_with_defaults_and_the_sparql() -> None:
     run = run_kg("queries", "partners")
     assert run.exit_code == 0, run.stderr
@@ -44,8 +43,14 @@ def test_queries_name_shows_description_parameters_with_defaults_and_the_sparql(
 
 def test_queries_name_as_json_marks_a_defaulted_parameter_optional() -> None:
     data = json.loads(run_kg("queries", "partners", "--format", "json").stdout)
-    assert data["parameters"] == [{"name": "org", "type": "IRI", "optional": True,
-                                   "default": "https://w3id.org/supernode-kg/id/tencent"}]
+    assert data["parameters"] == [
+        {
+            "name": "org",
+            "type": "IRI",
+            "optional": True,
+            "default": "https://w3id.org/supernode-kg/id/tencent",
+        }
+    ]
     assert "SELECT" in data["text"]
 
 
@@ -62,10 +67,13 @@ def test_queries_lists_a_parameter_with_a_default_as_optional() -> None:
 
 # 2. Labels and local names are accepted where an entity is named ------------------------------
 
+
 def test_an_iri_parameter_takes_a_label_in_either_language() -> None:
     by_name = run_kg("query", "partners", "--param", "org=snd:broadcom", "--format", "csv").stdout
     assert run_kg("query", "partners", "--param", "org=博通", "--format", "csv").stdout == by_name
-    assert run_kg("query", "partners", "--param", "org=broadcom", "--format", "csv").stdout == by_name
+    assert (
+        run_kg("query", "partners", "--param", "org=broadcom", "--format", "csv").stdout == by_name
+    )
     assert by_name.count("\n") > 1
 
 
@@ -87,10 +95,20 @@ CLAIM = "snc:p06-nvidia-compliant-card-restriction"
 
 def test_a_claim_card_shows_quote_paragraph_dates_and_activity() -> None:
     text = run_kg("describe", CLAIM).stdout
-    assert "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d" in text
-    for label, value in [("paragraph marker", "6"), ("as of", "2025-09-28"), ("start date", "2025-09-16"),
-                         ("restricted activity", "purchasing")]:
-        assert any(line.split()[: len(label.split())] == label.split() and value in line for line in text.splitlines()), label
+    assert (
+        "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d"
+        in text
+    )
+    for label, value in [
+        ("paragraph marker", "6"),
+        ("as of", "2025-09-28"),
+        ("start date", "2025-09-16"),
+        ("restricted activity", "purchasing"),
+    ]:
+        assert any(
+            line.split()[: len(label.split())] == label.split() and value in line
+            for line in text.splitlines()
+        ), label
 
 
 def test_a_claim_card_in_json_carries_its_literals_with_datatypes() -> None:
@@ -131,7 +149,9 @@ def test_an_ad_hoc_query_s_own_prefix_wins(tmp_path: Path) -> None:
 
 
 def test_a_syntax_error_in_an_ad_hoc_query_keeps_its_line_number() -> None:
-    one_line_error(run_kg("query", "--query", "SELECT ?s\nWHERE { ?s snk:x }"), "SPARQL syntax error", "2:")
+    one_line_error(
+        run_kg("query", "--query", "SELECT ?s\nWHERE { ?s snk:x }"), "SPARQL syntax error", "2:"
+    )
 
 
 def test_every_query_prints_a_namespace_the_same_way() -> None:
@@ -147,7 +167,9 @@ def test_file_dash_reads_the_query_from_standard_input() -> None:
 
 
 def test_query_option_takes_the_query_text() -> None:
-    run = run_kg("query", "--query", "SELECT (COUNT(*) AS ?n) { ?s a snk:ProcurementMix }", "--format", "csv")
+    run = run_kg(
+        "query", "--query", "SELECT (COUNT(*) AS ?n) { ?s a snk:ProcurementMix }", "--format", "csv"
+    )
     assert run.stdout.splitlines() == ["n", "2"]
 
 
@@ -157,34 +179,66 @@ def test_two_query_sources_are_refused() -> None:
 
 def test_gzip_and_n_quads_files_are_read(tmp_path: Path) -> None:
     quads = tmp_path / "q.nq.gz"
-    quads.write_bytes(gzip.compress(b'<urn:a> <urn:p> "in a graph" <urn:g> .\n<urn:b> <urn:p> "default" .\n'))
-    run = run_kg("query", "--query", "SELECT ?o { ?s <urn:p> ?o } ORDER BY ?o", "--data", str(quads), "--format", "csv")
-    assert run.stdout.splitlines() == ["o", "default", "in a graph"]  # named graphs in the default graph
-    run = run_kg("query", "--query", "SELECT ?g { GRAPH ?g { ?s ?p ?o } }", "--data", str(quads), "--format", "csv")
+    quads.write_bytes(
+        gzip.compress(b'<urn:a> <urn:p> "in a graph" <urn:g> .\n<urn:b> <urn:p> "default" .\n')
+    )
+    run = run_kg(
+        "query",
+        "--query",
+        "SELECT ?o { ?s <urn:p> ?o } ORDER BY ?o",
+        "--data",
+        str(quads),
+        "--format",
+        "csv",
+    )
+    assert run.stdout.splitlines() == [
+        "o",
+        "default",
+        "in a graph",
+    ]  # named graphs in the default graph
+    run = run_kg(
+        "query",
+        "--query",
+        "SELECT ?g { GRAPH ?g { ?s ?p ?o } }",
+        "--data",
+        str(quads),
+        "--format",
+        "csv",
+    )
     assert run.stdout.splitlines() == ["g", "urn:g"]
 
 
 def test_a_gzip_file_that_inflates_past_the_limit_is_refused(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.nt.gz"
     bomb.write_bytes(gzip.compress(b"#" * 200_000))
-    one_line_error(run_kg("query", "solutions", "--data", str(bomb), env={"KG_MAX_RDF_BYTES": "100000"}),
-                   "bomb.nt.gz", "once decompressed")
+    one_line_error(
+        run_kg("query", "solutions", "--data", str(bomb), env={"KG_MAX_RDF_BYTES": "100000"}),
+        "bomb.nt.gz",
+        "once decompressed",
+    )
 
 
 def test_a_url_as_data_says_kg_reads_files_and_shows_the_url_as_typed() -> None:
-    line = one_line_error(run_kg("query", "solutions", "--data", "https://example.org/x.ttl"), "https://example.org/x.ttl")
+    line = one_line_error(
+        run_kg("query", "solutions", "--data", "https://example.org/x.ttl"),
+        "https://example.org/x.ttl",
+    )
     assert "not URLs" in line and "https:/example.org" not in line
 
 
 def test_select_star_keeps_the_query_s_variable_order() -> None:
     query = "SELECT * { ?zebra a snk:ProcurementMix ; snk:buyer ?apple ; snk:ratioNotation ?mango }"
-    assert run_kg("query", "--query", query, "--format", "csv").stdout.splitlines()[0] == "zebra,apple,mango"
+    assert (
+        run_kg("query", "--query", query, "--format", "csv").stdout.splitlines()[0]
+        == "zebra,apple,mango"
+    )
     assert run_kg("query", "--query", query).stdout.split()[:3] == ["zebra", "apple", "mango"]
     head = json.loads(run_kg("query", "--query", query, "--format", "json").stdout)["head"]["vars"]
     assert head == ["zebra", "apple", "mango"]
 
 
 # 5. Output ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("output_format", ["json", "xml", "csv", "tsv"])
 def test_every_results_format_ends_with_a_newline(output_format: str) -> None:
@@ -202,9 +256,11 @@ def test_json_ld_is_compacted_with_the_project_prefixes() -> None:
     alibaba = next(node for node in document["@graph"] if node["@id"] == "snd:alibaba")
     assert alibaba["snk:offers"] == [{"@id": "snd:panjiu"}]
     graph = rdflib.Graph().parse(data=run.stdout, format="json-ld")
-    assert (rdflib.URIRef("https://w3id.org/supernode-kg/id/alibaba"),
-            rdflib.URIRef("https://w3id.org/supernode-kg/ontology#offers"),
-            rdflib.URIRef("https://w3id.org/supernode-kg/id/panjiu")) in graph
+    assert (
+        rdflib.URIRef("https://w3id.org/supernode-kg/id/alibaba"),
+        rdflib.URIRef("https://w3id.org/supernode-kg/ontology#offers"),
+        rdflib.URIRef("https://w3id.org/supernode-kg/id/panjiu"),
+    ) in graph
 
 
 def test_expanded_prints_one_record_per_row_with_whole_values() -> None:
@@ -214,7 +270,9 @@ def test_expanded_prints_one_record_per_row_with_whole_values() -> None:
     assert lines[0].startswith("-[ RECORD 1 ]")
     assert all(len(line) <= 80 for line in lines)
     assert "…" not in run.stdout
-    joined = " ".join(line.split("| ", 1)[1] for line in lines if line.startswith(("quote", " ")) and "| " in line)
+    joined = " ".join(
+        line.split("| ", 1)[1] for line in lines if line.startswith(("quote", " ")) and "| " in line
+    )
     assert "ByteDance" in joined and lines[-1].endswith("rows)")
 
 
@@ -226,33 +284,47 @@ def test_wrap_keeps_long_cells_whole_within_the_width() -> None:
 
 
 def test_a_click_usage_error_is_one_line() -> None:
-    line = one_line_error(run_kg("queries", "partners", "extra"), "unexpected extra argument", "kg queries --help")
+    line = one_line_error(
+        run_kg("queries", "partners", "extra"), "unexpected extra argument", "kg queries --help"
+    )
     assert line.startswith("kg: error:")
     one_line_error(run_kg("query", "solutions", "--format", "yaml"), "--format")
 
 
 # 6. Federation ----------------------------------------------------------------------------------
 
+
 def test_a_service_host_that_cannot_be_reached_is_named_in_one_line() -> None:
-    one_line_error(run_kg("query", "wikidata-facts", "--param", "wikidata=http://kg-offline-test.invalid/sparql"),
-                   "SERVICE kg-offline-test.invalid", "cannot")
+    one_line_error(
+        run_kg(
+            "query", "wikidata-facts", "--param", "wikidata=http://kg-offline-test.invalid/sparql"
+        ),
+        "SERVICE kg-offline-test.invalid",
+        "cannot",
+    )
 
 
 def test_the_wikidata_parameter_must_be_an_endpoint_url() -> None:
-    one_line_error(run_kg("query", "wikidata-facts", "--param", "wikidata=wd:Q860580"),
-                   "--param wikidata", "URL of a SPARQL endpoint", "'wd:Q860580'")
+    one_line_error(
+        run_kg("query", "wikidata-facts", "--param", "wikidata=wd:Q860580"),
+        "--param wikidata",
+        "URL of a SPARQL endpoint",
+        "'wd:Q860580'",
+    )
 
 
 class _CutOff(http.server.BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("content-length") or 0))
         self.do_GET()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.end_headers()
-        self.wfile.write(b'{"head":{"vars":["item"]},"results":{"bindings":[{"item":{"type":"uri","value":"http://x/1"}},{"ite')
+        self.wfile.write(
+            b'{"head":{"vars":["item"]},"results":{"bindings":[{"item":{"type":"uri","value":"http://x/1"}},{"ite'
+        )
 
     def log_message(self, *args: object) -> None:
         pass
@@ -270,12 +342,17 @@ def cut_off_endpoint() -> Iterator[str]:
 
 
 def test_a_service_answer_cut_off_mid_stream_is_one_line(cut_off_endpoint: str) -> None:
-    one_line_error(run_kg("query", "wikidata-facts", "--param", f"wikidata={cut_off_endpoint}"),
-                   "SERVICE 127.0.0.1", "cut off")
+    one_line_error(
+        run_kg("query", "wikidata-facts", "--param", f"wikidata={cut_off_endpoint}"),
+        "SERVICE 127.0.0.1",
+        "cut off",
+    )
 
 
 def test_an_endpoint_answer_cut_off_mid_stream_is_one_line(cut_off_endpoint: str) -> None:
-    one_line_error(run_kg("query", "solutions", "--endpoint", cut_off_endpoint), cut_off_endpoint, "cut off")
+    one_line_error(
+        run_kg("query", "solutions", "--endpoint", cut_off_endpoint), cut_off_endpoint, "cut off"
+    )
 
 
 def test_a_chinese_word_finds_the_products_it_names() -> None:

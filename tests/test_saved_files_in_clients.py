@@ -29,10 +29,10 @@ from kg.catalog import read_saved_query
 from kg.graph import load_bundled_graph
 from kg.query import run_query
 from kg.sparql_text import query_form, strip_comments
+from tests.answers import comparable_answer
 from tests.conftest import run_kg
 from tests.jena import jena_classpath, jena_missing, run_jena
 from tests.servers import kg_serve, oxigraph_server
-from tests.answers import comparable_answer
 
 QUERY_FILES = sorted(bundled().queries_dir.rglob("*.rq"))
 QUERY_IDS = [str(p.relative_to(bundled().queries_dir)) for p in QUERY_FILES]
@@ -67,7 +67,9 @@ def test_no_comment_line_holds_a_word_sparqlwrapper_takes_for_a_keyword(path: Pa
 # Each saved file, read from disk and sent unchanged, through three clients to two servers
 
 SERVED = [p for p in QUERY_FILES if p.parent == bundled().queries_dir or p.parent.name == "entity"]
-SERVED = [p for p in SERVED if "network" not in read_saved_query(p).tags]  # SERVICE ?_wikidata_iri needs binding
+SERVED = [
+    p for p in SERVED if "network" not in read_saved_query(p).tags
+]  # SERVICE ?_wikidata_iri needs binding
 SERVED_IDS = [str(p.relative_to(bundled().queries_dir)) for p in SERVED]
 
 
@@ -82,7 +84,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         yield {"kg serve": served, "oxigraph": f"{oxigraph}/query"}
 
 
-def parse_answer(body: bytes, graph_form: bool, rdf_format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> object:
+def parse_answer(
+    body: bytes, graph_form: bool, rdf_format: ox.RdfFormat = ox.RdfFormat.TURTLE
+) -> object:
     if graph_form:
         return [q.triple for q in ox.parse(body, format=rdf_format)]
     return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
@@ -102,7 +106,9 @@ def with_rdflib_sparqlstore(url: str, text: str) -> object:
         return {" ".join(term.n3() for term in triple) for triple in result.graph}  # type: ignore[union-attr]
     if result.type == "ASK":
         return bool(result.askAnswer)
-    rows = [tuple(row[v].n3() if row[v] is not None else None for v in result.vars) for row in result]  # type: ignore[index]
+    rows = [
+        tuple(row[v].n3() if row[v] is not None else None for v in result.vars) for row in result
+    ]  # type: ignore[index]
     ordered = re.search(r"\bORDER\s+BY\b", strip_comments(text), re.IGNORECASE) is not None
     return tuple(str(v) for v in result.vars), rows if ordered else Counter(rows)  # type: ignore[union-attr]
 
@@ -143,9 +149,20 @@ def test_saved_file_verbatim_in_jena_rsparql_gives_the_embedded_rows_on_both_ser
     graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
     embedded = comparable_answer(_embedded(text), text)
     for name, url in servers.items():
-        out = run_jena(jena, "arq.rsparql", "--service", url, "--query", str(path),
-                       "--results", "ntriples" if graph_form else "json").stdout
-        assert comparable_answer(parse_answer(out, graph_form, ox.RdfFormat.N_TRIPLES), text) == embedded, name
+        out = run_jena(
+            jena,
+            "arq.rsparql",
+            "--service",
+            url,
+            "--query",
+            str(path),
+            "--results",
+            "ntriples" if graph_form else "json",
+        ).stdout
+        assert (
+            comparable_answer(parse_answer(out, graph_form, ox.RdfFormat.N_TRIPLES), text)
+            == embedded
+        ), name
 
 
 def _embedded(text: str) -> object:

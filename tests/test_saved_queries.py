@@ -23,8 +23,8 @@ WD = "http://www.wikidata.org/entity/"
 
 def short(value: str) -> str:
     for prefix, namespace in (("snc:", SNC), ("snd:", SND), ("wd:", WD)):
-        if value.startswith(namespace) and "/" not in value[len(namespace):]:
-            return prefix + value[len(namespace):]
+        if value.startswith(namespace) and "/" not in value[len(namespace) :]:
+            return prefix + value[len(namespace) :]
     return value
 
 
@@ -45,13 +45,23 @@ def select(name: str, *columns: str, params: tuple[str, ...] = ()) -> list[tuple
 def test_solutions_lists_each_solution_with_provider_and_status() -> None:
     # [4] Tencent's ETH-X, NV's NVL72, Huawei's Ascend CM384, Alibaba's Panjiu: promoted or
     # with customers; ByteDance plans an Ethernet solution, not yet promoted.
-    assert sorted(select("solutions", "solution", "provider", "status", "modality", "paragraph")) == sorted([
-        ("snd:eth-x", "snd:tencent", "being promoted or has customers", "reported", "4"),
-        ("snd:nvl72", "snd:nvidia", "being promoted or has customers", "reported", "4"),
-        ("snd:cm384", "snd:huawei", "being promoted or has customers", "reported", "4"),
-        ("snd:panjiu", "snd:alibaba", "being promoted or has customers", "reported", "4"),
-        ("snd:bytedance-ethernet-solution", "snd:bytedance", "planned, not yet promoted", "planned", "4"),
-    ])
+    assert sorted(
+        select("solutions", "solution", "provider", "status", "modality", "paragraph")
+    ) == sorted(
+        [
+            ("snd:eth-x", "snd:tencent", "being promoted or has customers", "reported", "4"),
+            ("snd:nvl72", "snd:nvidia", "being promoted or has customers", "reported", "4"),
+            ("snd:cm384", "snd:huawei", "being promoted or has customers", "reported", "4"),
+            ("snd:panjiu", "snd:alibaba", "being promoted or has customers", "reported", "4"),
+            (
+                "snd:bytedance-ethernet-solution",
+                "snd:bytedance",
+                "planned, not yet promoted",
+                "planned",
+                "4",
+            ),
+        ]
+    )
 
 
 def test_partners_of_tencent_are_broadcom_bringing_tomahawk_and_amphenol() -> None:
@@ -71,11 +81,21 @@ def test_partners_takes_the_organization_as_a_parameter() -> None:
 def test_switch_silicon_names_supplier_and_customer() -> None:
     # [4] ByteDance's solution is based on Broadcom's Tomahawk; [5] ETH-X uses Tomahawk and
     # PCIe switches (whose maker the article does not name).
-    assert sorted(select("switch-silicon", "chip", "chipType", "supplier", "solution", "customer")) == sorted([
-        ("snd:tomahawk", "Ethernet switch ASIC", "snd:broadcom", "snd:eth-x", "snd:tencent"),
-        ("snd:tomahawk", "Ethernet switch ASIC", "snd:broadcom", "snd:bytedance-ethernet-solution", "snd:bytedance"),
-        ("snd:pcie-switch", "PCIe switch", "", "snd:eth-x", "snd:tencent"),
-    ])
+    assert sorted(
+        select("switch-silicon", "chip", "chipType", "supplier", "solution", "customer")
+    ) == sorted(
+        [
+            ("snd:tomahawk", "Ethernet switch ASIC", "snd:broadcom", "snd:eth-x", "snd:tencent"),
+            (
+                "snd:tomahawk",
+                "Ethernet switch ASIC",
+                "snd:broadcom",
+                "snd:bytedance-ethernet-solution",
+                "snd:bytedance",
+            ),
+            ("snd:pcie-switch", "PCIe switch", "", "snd:eth-x", "snd:tencent"),
+        ]
+    )
 
 
 def test_procurement_mix_is_three_to_seven_for_alibaba_and_seven_to_three_for_bytedance() -> None:
@@ -95,19 +115,43 @@ def test_ecosystem_gives_shares_and_dates_as_typed_values() -> None:
     run = run_kg("query", "ecosystem", "--format", "json")
     assert run.exit_code == 0, run.stderr
     rows = json.loads(run.stdout)["results"]["bindings"]
-    decimal, date = "http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#date"
-    buys = sorted((short(r["source"]["value"]), short(r["target"]["value"]), r["share"]["datatype"],
-                   float(r["share"]["value"]), r["ratio"]["value"]) for r in rows if r["relation"]["value"] == "buys")
-    assert buys == sorted([
-        ("snd:alibaba", "snd:nvidia-card", decimal, 0.3, "3:7"),
-        ("snd:alibaba", "snd:domestic-card", decimal, 0.7, "3:7"),
-        ("snd:bytedance", "snd:nvidia-card", decimal, 0.7, "7:3"),
-        ("snd:bytedance", "snd:domestic-card", decimal, 0.3, "7:3"),
-    ])
-    restricted = sorted((short(r["source"]["value"]), short(r["target"]["value"]), r["since"]["datatype"],
-                         r["since"]["value"]) for r in rows if r["relation"]["value"] == "restricted from buying")
-    assert restricted == [(bound, "snd:nvidia-compliant-card", date, "2025-09-16")
-                          for bound in ("snd:alibaba", "snd:baidu", "snd:tencent")]
+    decimal, date = (
+        "http://www.w3.org/2001/XMLSchema#decimal",
+        "http://www.w3.org/2001/XMLSchema#date",
+    )
+    buys = sorted(
+        (
+            short(r["source"]["value"]),
+            short(r["target"]["value"]),
+            r["share"]["datatype"],
+            float(r["share"]["value"]),
+            r["ratio"]["value"],
+        )
+        for r in rows
+        if r["relation"]["value"] == "buys"
+    )
+    assert buys == sorted(
+        [
+            ("snd:alibaba", "snd:nvidia-card", decimal, 0.3, "3:7"),
+            ("snd:alibaba", "snd:domestic-card", decimal, 0.7, "3:7"),
+            ("snd:bytedance", "snd:nvidia-card", decimal, 0.7, "7:3"),
+            ("snd:bytedance", "snd:domestic-card", decimal, 0.3, "7:3"),
+        ]
+    )
+    restricted = sorted(
+        (
+            short(r["source"]["value"]),
+            short(r["target"]["value"]),
+            r["since"]["datatype"],
+            r["since"]["value"],
+        )
+        for r in rows
+        if r["relation"]["value"] == "restricted from buying"
+    )
+    assert restricted == [
+        (bound, "snd:nvidia-compliant-card", date, "2025-09-16")
+        for bound in ("snd:alibaba", "snd:baidu", "snd:tencent")
+    ]
     assert all("note" not in r for r in rows)
 
 
@@ -121,7 +165,16 @@ def test_restriction_starts_16_september_2025_and_binds_csps_including_bat() -> 
 
 
 def test_projections_have_their_horizons() -> None:
-    rows = select("projections", "claim", "horizonYear", "horizon", "shareMin", "shareMax", "firstParagraph", "lastParagraph")
+    rows = select(
+        "projections",
+        "claim",
+        "horizonYear",
+        "horizon",
+        "shareMin",
+        "shareMax",
+        "firstParagraph",
+        "lastParagraph",
+    )
     normalized = {
         (c, y, h, float(lo) if lo else None, float(hi) if hi else None, int(first), int(last))
         for c, y, h, lo, hi, first, last in rows
@@ -142,7 +195,9 @@ def test_projections_have_their_horizons() -> None:
 
 
 def test_claims_about_tencent_in_article_order() -> None:
-    rows = select("claims-about", "claim", "firstParagraph", "lastParagraph", params=(f"entity={SND}tencent",))
+    rows = select(
+        "claims-about", "claim", "firstParagraph", "lastParagraph", params=(f"entity={SND}tencent",)
+    )
     assert rows == [
         ("snc:p04-eth-x-offering", "4", "4"),
         ("snc:p05-eth-x-partnership", "5", "5"),
@@ -173,40 +228,55 @@ def test_claims_lists_every_statement_and_filters_by_paragraph() -> None:
         ("snc:p09-domestic-ecosystem-advances-2027", 9, 10),
     }
     in_paragraph_8 = select("claims", "claim", params=("paragraph=8",))
-    assert in_paragraph_8 == [("snc:p08-inspur-competitive",), ("snc:p08-second-third-place-unclear",)]
+    assert in_paragraph_8 == [
+        ("snc:p08-inspur-competitive",),
+        ("snc:p08-second-third-place-unclear",),
+    ]
     in_paragraph_10 = {c for (c,) in select("claims", "claim", params=("paragraph=10",))}
     assert "snc:p09-domestic-ecosystem-lags" in in_paragraph_10 and len(in_paragraph_10) == 7
 
 
 def test_market_positions() -> None:
     rows = select("market-positions", "holder", "position", "market", "aspect", "rank")
-    assert sorted(rows) == sorted([
-        ("snd:supernode", "no significant share yet", "", "", ""),  # [6]
-        ("snd:inspur", "dominant", "traditional AI server market", "", ""),  # [6]
-        ("snd:h3c", "dominant", "traditional AI server market", "", ""),
-        ("snd:major-internet-companies", "small share", "overseas market", "", ""),  # [6]
-        ("snd:alibaba", "small share", "overseas market", "", ""),
-        ("snd:tencent", "small share", "overseas market", "", ""),
-        ("snd:inspur", "competitive", "", "cost and pricing", ""),  # [8]
-        ("snd:server-suppliers", "unclear", "", "", "2"),  # [8] second and third places
-        ("snd:server-suppliers", "unclear", "", "", "3"),
-        ("snd:mainstream-suppliers", "not actively participating", "second-tier internet company segment", "", ""),  # [9]
-    ])
+    assert sorted(rows) == sorted(
+        [
+            ("snd:supernode", "no significant share yet", "", "", ""),  # [6]
+            ("snd:inspur", "dominant", "traditional AI server market", "", ""),  # [6]
+            ("snd:h3c", "dominant", "traditional AI server market", "", ""),
+            ("snd:major-internet-companies", "small share", "overseas market", "", ""),  # [6]
+            ("snd:alibaba", "small share", "overseas market", "", ""),
+            ("snd:tencent", "small share", "overseas market", "", ""),
+            ("snd:inspur", "competitive", "", "cost and pricing", ""),  # [8]
+            ("snd:server-suppliers", "unclear", "", "", "2"),  # [8] second and third places
+            ("snd:server-suppliers", "unclear", "", "", "3"),
+            (
+                "snd:mainstream-suppliers",
+                "not actively participating",
+                "second-tier internet company segment",
+                "",
+                "",
+            ),  # [9]
+        ]
+    )
 
 
 def test_application_focus_training_for_cm384_inference_for_eth_x() -> None:
     # [5] CM384: training and large model computation; ETH-X: inference. [4] ByteDance: large models.
-    assert sorted(select("application-focus", "solution", "focus")) == sorted([
-        ("snd:cm384", "training"),
-        ("snd:cm384", "large model computation"),
-        ("snd:eth-x", "inference"),
-        ("snd:bytedance-ethernet-solution", "large model computation"),
-    ])
+    assert sorted(select("application-focus", "solution", "focus")) == sorted(
+        [
+            ("snd:cm384", "training"),
+            ("snd:cm384", "large model computation"),
+            ("snd:eth-x", "inference"),
+            ("snd:bytedance-ethernet-solution", "large model computation"),
+        ]
+    )
 
 
 def test_margins_ai_servers_higher_than_general_servers() -> None:
     # [11] major manufacturers achieving higher gross margins compared to general servers
-    assert select("margins", "productLabel", "direction", "comparedWithLabel", "metric", "paragraph") == [
+    assert select(
+        "margins", "productLabel", "direction", "comparedWithLabel", "metric", "paragraph"
+    ) == [
         ("AI servers", "higher", "general servers", "gross margin", "11"),
     ]
 
@@ -250,7 +320,9 @@ def test_saved_query_has_grlc_header(name: str) -> None:
     assert saved.tags, f"{name}: no '#+ tags:'"
     for parameter in saved.parameters:
         if not parameter.optional:
-            assert parameter.name in saved.defaults, f"{name}: required parameter {parameter.name} has no default"
+            assert parameter.name in saved.defaults, (
+                f"{name}: required parameter {parameter.name} has no default"
+            )
 
 
 def test_every_iri_a_query_returns_has_the_labels_the_data_promises() -> None:
@@ -259,8 +331,16 @@ def test_every_iri_a_query_returns_has_the_labels_the_data_promises() -> None:
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     snk = "https://w3id.org/supernode-kg/ontology#"
-    bilingual_roles = {ox.NamedNode(snk + r) for r in (
-        "CloudServiceProvider", "ChipVendor", "SwitchSiliconVendor", "ConnectorVendor", "ServerVendor")}
+    bilingual_roles = {
+        ox.NamedNode(snk + r)
+        for r in (
+            "CloudServiceProvider",
+            "ChipVendor",
+            "SwitchSiliconVendor",
+            "ConnectorVendor",
+            "ServerVendor",
+        )
+    }
     checked = 0
     for saved in Catalog.bundled():
         if "network" in saved.tags:
@@ -270,14 +350,22 @@ def test_every_iri_a_query_returns_has_the_labels_the_data_promises() -> None:
             continue
         for solution in results:
             for term in (solution[v] for v in results.variables):
-                if not isinstance(term, ox.NamedNode) or not term.value.startswith(SND) or term.value.startswith(SNC):
+                if (
+                    not isinstance(term, ox.NamedNode)
+                    or not term.value.startswith(SND)
+                    or term.value.startswith(SNC)
+                ):
                     continue
                 if term.value.startswith(SND + "article/"):
                     continue
-                languages = {q.object.language for q in graph.store.quads_for_pattern(term, label, None)}
+                languages = {
+                    q.object.language for q in graph.store.quads_for_pattern(term, label, None)
+                }
                 types = {q.object for q in graph.store.quads_for_pattern(term, rdf_type, None)}
                 if types & bilingual_roles:
-                    assert {"en", "zh"} <= languages, f"{term.value} ({saved.name}) lacks an en or zh label"
+                    assert {"en", "zh"} <= languages, (
+                        f"{term.value} ({saved.name}) lacks an en or zh label"
+                    )
                 elif ox.NamedNode(snk + "MediaOutlet") in types:
                     assert "zh" in languages, f"{term.value} ({saved.name}) lacks its zh label"
                 else:

@@ -58,8 +58,12 @@ class Listener:
                 conn.settimeout(2)
                 with contextlib.suppress(OSError):
                     conn.recv(65536)
-                    conn.sendall(b"HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\nContent-Length: "
-                                 + str(len(self.SECRET)).encode() + b"\r\nConnection: close\r\n\r\n" + self.SECRET)
+                    conn.sendall(
+                        b"HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\nContent-Length: "
+                        + str(len(self.SECRET)).encode()
+                        + b"\r\nConnection: close\r\n\r\n"
+                        + self.SECRET
+                    )
 
     def __enter__(self) -> Listener:
         self._thread.start()
@@ -72,9 +76,14 @@ class Listener:
 @contextlib.contextmanager
 def endpoint(files: list[Path] | None = None, **settings: object) -> Iterator[SparqlEndpoint]:
     """`kg serve` in this process on 127.0.0.1, port 0, with the given settings."""
-    server = SparqlEndpoint(EndpointSettings(files=files or bundled().graph_files(), host="127.0.0.1", port=0,
-                                             **settings))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    server = SparqlEndpoint(
+        EndpointSettings(
+            files=files or bundled().graph_files(), host="127.0.0.1", port=0, **settings
+        )
+    )  # type: ignore[arg-type]
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield server
@@ -83,8 +92,9 @@ def endpoint(files: list[Path] | None = None, **settings: object) -> Iterator[Sp
         server.server_close()
 
 
-def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-         timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+def fetch(
+    url: str, data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 30
+) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -99,7 +109,9 @@ def post_query(url: str, query: str, timeout: float = 30) -> tuple[int, dict[str
 
 def raw_exchange(port: int, data: bytes, source: str = "127.0.0.1", wait: float = 5.0) -> bytes:
     """Send raw bytes from ``source``; return what the server answers before closing."""
-    with socket.create_connection(("127.0.0.1", port), timeout=wait, source_address=(source, 0)) as sock:
+    with socket.create_connection(
+        ("127.0.0.1", port), timeout=wait, source_address=(source, 0)
+    ) as sock:
         sock.sendall(data)
         chunks = []
         with contextlib.suppress(OSError):
@@ -118,10 +130,14 @@ def server() -> Iterator[SparqlEndpoint]:
 # Issue 15, item 1: SERVICE
 
 
-def test_service_bypass_with_an_escaped_hash_in_a_local_name_is_refused(server: SparqlEndpoint) -> None:
+def test_service_bypass_with_an_escaped_hash_in_a_local_name_is_refused(
+    server: SparqlEndpoint,
+) -> None:
     with Listener() as listener:
-        query = (r"PREFIX ex: <http://x/> SELECT ?leak WHERE { OPTIONAL { ?s ex:a\# ?o } "
-                 f"SERVICE <http://localhost:{listener.port}/sparql> {{ ?leak ?y ?z }} }}")
+        query = (
+            r"PREFIX ex: <http://x/> SELECT ?leak WHERE { OPTIONAL { ?s ex:a\# ?o } "
+            f"SERVICE <http://localhost:{listener.port}/sparql> {{ ?leak ?y ?z }} }}"
+        )
         status, _, body = post_query(server.url, query)
         time.sleep(0.2)
         assert status in (400, 403), body
@@ -130,8 +146,10 @@ def test_service_bypass_with_an_escaped_hash_in_a_local_name_is_refused(server: 
 
 def test_service_bypass_with_an_escaped_prefix_iri_is_refused() -> None:
     with Listener() as listener, kg_serve("--allow-service", "127.0.0.1") as url:
-        query = (f"PREFIX e: <http://localhost:{listener.port}/\\u0073parql> "
-                 "SELECT * WHERE { SERVICE e: { ?s ?p ?o } FILTER (?s != <http://127.0.0.1/x>) }")
+        query = (
+            f"PREFIX e: <http://localhost:{listener.port}/\\u0073parql> "
+            "SELECT * WHERE { SERVICE e: { ?s ?p ?o } FILTER (?s != <http://127.0.0.1/x>) }"
+        )
         status, _, body = post_query(url, query)
         time.sleep(0.2)
         assert status == 403, body
@@ -140,15 +158,26 @@ def test_service_bypass_with_an_escaped_prefix_iri_is_refused() -> None:
 
 
 def test_allow_service_names_a_port_and_other_ports_stay_closed() -> None:
-    with kg_serve("--data", str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")) as stand_in, Listener() as other:
+    with (
+        kg_serve("--data", str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")) as stand_in,
+        Listener() as other,
+    ):
         port = urllib.parse.urlsplit(stand_in).port
         with kg_serve("--allow-service", f"127.0.0.1:{port}") as url:
-            allowed = (f"SELECT ?c WHERE {{ SERVICE <{stand_in}> {{ <http://www.wikidata.org/entity/Q860580> "
-                       "<http://www.wikidata.org/prop/direct/P17> ?c } }")
+            allowed = (
+                f"SELECT ?c WHERE {{ SERVICE <{stand_in}> {{ <http://www.wikidata.org/entity/Q860580> "
+                "<http://www.wikidata.org/prop/direct/P17> ?c } }"
+            )
             status, _, body = post_query(url, allowed)
             assert status == 200, body
-            assert json.loads(body)["results"]["bindings"][0]["c"]["value"] == "http://www.wikidata.org/entity/Q148"
-            status, _, body = post_query(url, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{other.port}/s> {{ ?s ?p ?o }} }}")
+            assert (
+                json.loads(body)["results"]["bindings"][0]["c"]["value"]
+                == "http://www.wikidata.org/entity/Q148"
+            )
+            status, _, body = post_query(
+                url,
+                f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{other.port}/s> {{ ?s ?p ?o }} }}",
+            )
             time.sleep(0.2)
             assert status == 403, body
             assert other.contacted == 0
@@ -158,18 +187,34 @@ def test_a_bare_allowed_host_means_its_default_port_only() -> None:
     from kg.serve_config import parse_allowed_service
     from kg.service_policy import check_services
 
-    allowed = frozenset({parse_allowed_service("Example.org"), parse_allowed_service("127.0.0.1:8080")})
+    allowed = frozenset(
+        {parse_allowed_service("Example.org"), parse_allowed_service("127.0.0.1:8080")}
+    )
     assert check_services("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", allowed)
-    assert check_services("SELECT * { SERVICE <https://example.org:443/sparql> { ?s ?p ?o } }", allowed)
-    assert check_services("SELECT * { SERVICE <http://127.0.0.1:8080/sparql> { ?s ?p ?o } }", allowed)
-    for refused in ("http://example.org:8080/", "http://127.0.0.1/", "http://localhost:8080/",
-                    "http://user@example.org/", "ftp://example.org/"):
+    assert check_services(
+        "SELECT * { SERVICE <https://example.org:443/sparql> { ?s ?p ?o } }", allowed
+    )
+    assert check_services(
+        "SELECT * { SERVICE <http://127.0.0.1:8080/sparql> { ?s ?p ?o } }", allowed
+    )
+    for refused in (
+        "http://example.org:8080/",
+        "http://127.0.0.1/",
+        "http://localhost:8080/",
+        "http://user@example.org/",
+        "ftp://example.org/",
+    ):
         with pytest.raises(Exception, match="not allowed"):
             check_services(f"SELECT * {{ SERVICE <{refused}> {{ ?s ?p ?o }} }}", allowed)
     with pytest.raises(Exception, match="variable"):
-        check_services("SELECT * { BIND (<http://example.org/> AS ?e) SERVICE ?e { ?s ?p ?o } }", allowed)
+        check_services(
+            "SELECT * { BIND (<http://example.org/> AS ?e) SERVICE ?e { ?s ?p ?o } }", allowed
+        )
     with pytest.raises(Exception, match="not allowed"):  # inside EXISTS and a sub-query too
-        check_services("SELECT * { FILTER EXISTS { { SELECT * { SERVICE <http://evil/> { ?s ?p ?o } } } } }", allowed)
+        check_services(
+            "SELECT * { FILTER EXISTS { { SELECT * { SERVICE <http://evil/> { ?s ?p ?o } } } } }",
+            allowed,
+        )
 
 
 def test_service_failures_are_one_generic_line_that_does_not_echo_the_remote() -> None:
@@ -178,36 +223,57 @@ def test_service_failures_are_one_generic_line_that_does_not_echo_the_remote() -
         closed.bind(("127.0.0.1", 0))
         closed_port = closed.getsockname()[1]
         closed.close()  # nothing listens there: the connection is refused
-        with kg_serve("--allow-service", f"127.0.0.1:{listener.port}", "--allow-service", f"127.0.0.1:{closed_port}") as url:
-            answers = [post_query(url, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/s> {{ ?s ?p ?o }} }}")
-                       for port in (listener.port, closed_port)]
+        with kg_serve(
+            "--allow-service",
+            f"127.0.0.1:{listener.port}",
+            "--allow-service",
+            f"127.0.0.1:{closed_port}",
+        ) as url:
+            answers = [
+                post_query(
+                    url, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/s> {{ ?s ?p ?o }} }}"
+                )
+                for port in (listener.port, closed_port)
+            ]
     assert listener.contacted == 1
     (status_a, _, body_a), (status_b, _, body_b) = answers
     assert (status_a, body_a) == (status_b, body_b)
     assert status_a == 502
     assert body_a.count(b"\n") == 1
-    assert Listener.SECRET not in body_a and b"refused" not in body_a.lower() and b"500" not in body_a
+    assert (
+        Listener.SECRET not in body_a and b"refused" not in body_a.lower() and b"500" not in body_a
+    )
 
 
 def test_no_cors_header_unless_an_origin_is_given(server: SparqlEndpoint) -> None:
-    _, headers, _ = fetch(f"{server.url}?query={urllib.parse.quote(ASK_ANYTHING)}", headers={"Origin": "https://evil.example"})
+    _, headers, _ = fetch(
+        f"{server.url}?query={urllib.parse.quote(ASK_ANYTHING)}",
+        headers={"Origin": "https://evil.example"},
+    )
     assert "Access-Control-Allow-Origin" not in headers
     with kg_serve("--cors", "https://app.example") as url:
-        _, headers, _ = fetch(f"{url}?query={urllib.parse.quote(ASK_ANYTHING)}", headers={"Origin": "https://app.example"})
+        _, headers, _ = fetch(
+            f"{url}?query={urllib.parse.quote(ASK_ANYTHING)}",
+            headers={"Origin": "https://app.example"},
+        )
     assert headers.get("Access-Control-Allow-Origin") == "https://app.example"
 
 
 def test_without_an_allow_list_a_worker_cannot_reach_the_network() -> None:
-    code = ("import socket, sys\n"
-            "from kg.query_workers import isolate_network\n"
-            "if not isolate_network(): sys.exit(3)\n"
-            "try:\n"
-            f"    socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=2)\n"
-            "except OSError:\n"
-            "    sys.exit(0)\n"
-            "sys.exit(1)\n")
+    code = (
+        "import socket, sys\n"
+        "from kg.query_workers import isolate_network\n"
+        "if not isolate_network(): sys.exit(3)\n"
+        "try:\n"
+        "    socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=2)\n"
+        "except OSError:\n"
+        "    sys.exit(0)\n"
+        "sys.exit(1)\n"
+    )
     with Listener() as listener:
-        result = subprocess.run([sys.executable, "-c", code, str(listener.port)], capture_output=True, timeout=30)
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(listener.port)], capture_output=True, timeout=30
+        )
         if result.returncode == 3:
             pytest.skip("no network namespaces here (the SERVICE check alone holds)")
         assert result.returncode == 0, result.stderr
@@ -222,8 +288,11 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
 
 
 def small_graph(path: Path, triples: int = 300) -> Path:
-    path.write_text("\n".join(f"<http://x/s{i}> <http://x/p> <http://x/o{i % 17}> ." for i in range(triples)) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(f"<http://x/s{i}> <http://x/p> <http://x/o{i % 17}> ." for i in range(triples))
+        + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -238,7 +307,9 @@ def test_worker_pool_recovers_after_a_failed_restart(tmp_path: Path) -> None:
         assert status == 503 and b"internal error" not in body, body  # busy while it cannot restart
         data.write_bytes(good)
         deadline = time.monotonic() + 15
-        while (status := post_query(server.url, ASK_ANYTHING)[0]) != 200 and time.monotonic() < deadline:
+        while (
+            status := post_query(server.url, ASK_ANYTHING)[0]
+        ) != 200 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert status == 200
 
@@ -248,7 +319,9 @@ def test_worker_pool_recovers_after_a_failed_restart(tmp_path: Path) -> None:
 
 
 def test_listen_backlog_holds_a_burst_of_connections() -> None:
-    server = SparqlEndpoint(EndpointSettings(files=bundled().graph_files(), host="127.0.0.1", port=0))
+    server = SparqlEndpoint(
+        EndpointSettings(files=bundled().graph_files(), host="127.0.0.1", port=0)
+    )
     sockets = []
     try:  # nothing accepts yet: every connection waits in the backlog
         for _ in range(200):
@@ -264,7 +337,10 @@ def test_listen_backlog_holds_a_burst_of_connections() -> None:
 
 
 def test_a_slow_header_sender_is_disconnected() -> None:
-    with endpoint(read_timeout=1) as server, socket.create_connection(server.server_address, timeout=5) as sock:
+    with (
+        endpoint(read_timeout=1) as server,
+        socket.create_connection(server.server_address, timeout=5) as sock,
+    ):
         started = time.monotonic()
         sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         answer = b""
@@ -285,8 +361,12 @@ def test_a_slow_header_sender_is_disconnected() -> None:
 def test_a_slow_body_sender_is_disconnected() -> None:
     with endpoint(read_timeout=1) as server:
         started = time.monotonic()
-        answer = raw_exchange(server.server_address[1], b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                              b"Content-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK", wait=5)
+        answer = raw_exchange(
+            server.server_address[1],
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK",
+            wait=5,
+        )
         assert time.monotonic() - started < 4
         assert answer.startswith(b"HTTP/1.1 408")
 
@@ -309,12 +389,20 @@ def test_connections_per_client_and_in_total_are_capped_with_503() -> None:
         held = [socket.create_connection(address, timeout=5) for _ in range(3)]
         try:
             time.sleep(0.2)
-            answer = raw_exchange(address[1], b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = raw_exchange(
+                address[1], b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
+            )
             assert answer.startswith(b"HTTP/1.1 503") and b"busy" in answer
-            held += [socket.create_connection(address, timeout=5, source_address=("127.0.0.2", 0)) for _ in range(2)]
+            held += [
+                socket.create_connection(address, timeout=5, source_address=("127.0.0.2", 0))
+                for _ in range(2)
+            ]
             time.sleep(0.2)
-            answer = raw_exchange(address[1], b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n",
-                                  source="127.0.0.3")
+            answer = raw_exchange(
+                address[1],
+                b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n",
+                source="127.0.0.3",
+            )
             assert answer.startswith(b"HTTP/1.1 503") and b"busy" in answer
         finally:
             for sock in held:
@@ -333,15 +421,22 @@ def test_a_worker_over_its_memory_cap_gives_a_clean_error_and_is_replaced(tmp_pa
         assert b"MB of memory" in body and body.count(b"\n") == 1
         assert time.monotonic() - started < 20
         deadline = time.monotonic() + 10
-        while (status := post_query(server.url, ASK_ANYTHING)[0]) != 200 and time.monotonic() < deadline:
+        while (
+            status := post_query(server.url, ASK_ANYTHING)[0]
+        ) != 200 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert status == 200
 
 
 def test_entity_cards_run_in_the_workers_under_the_time_cap(tmp_path: Path) -> None:
     data = tmp_path / "many-labels.ttl"
-    data.write_text("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + "".join(
-        f'<http://x/e{i}> a <http://x/C> ; rdfs:label "thing {i}" .\n' for i in range(40_000)), encoding="utf-8")
+    data.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        + "".join(
+            f'<http://x/e{i}> a <http://x/C> ; rdfs:label "thing {i}" .\n' for i in range(40_000)
+        ),
+        encoding="utf-8",
+    )
     with endpoint([data], timeout=0.3, workers=1) as server:
         base = server.url.removesuffix("sparql")
         started = time.monotonic()

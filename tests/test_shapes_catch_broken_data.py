@@ -59,11 +59,19 @@ SPARQL_CONSTRAINT_PROOFS: dict[str, tuple[str, Row]] = {
     ),
     "snsh:QuoteInParagraphShape-quoteInText": (
         "provenance",
-        Row("snt:claim-quoting-words-not-in-the-article", "snsh:QuoteInParagraphShape", SPARQL_COMPONENT),
+        Row(
+            "snt:claim-quoting-words-not-in-the-article",
+            "snsh:QuoteInParagraphShape",
+            SPARQL_COMPONENT,
+        ),
     ),
     "snsh:SentenceMarkersShape-allMarkersCited": (
         "provenance",
-        Row("snt:claim-citing-part-of-its-sentence-markers", "snsh:SentenceMarkersShape", SPARQL_COMPONENT),
+        Row(
+            "snt:claim-citing-part-of-its-sentence-markers",
+            "snsh:SentenceMarkersShape",
+            SPARQL_COMPONENT,
+        ),
     ),
     "snsh:AsOfShape-publicationDate": (
         "provenance",
@@ -86,11 +94,25 @@ SPARQL_CONSTRAINT_PROOFS: dict[str, tuple[str, Row]] = {
 #: Predicates of a node shape that are not constraints of its own (targets, properties, text).
 #: A node shape with any other predicate (sh:nodeKind, sh:or, sh:sparql, ...) reports results
 #: under its own name, so a fixture must break it directly.
-NODE_SHAPE_NON_CONSTRAINTS = frozenset({
-    RDF.type, RDFS.comment, RDFS.label, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
-    SH.targetObjectsOf, SH.property, SH.message, SH.severity, SH.deactivated, SH.name,
-    SH.description, SH.order, SH.group,
-})
+NODE_SHAPE_NON_CONSTRAINTS = frozenset(
+    {
+        RDF.type,
+        RDFS.comment,
+        RDFS.label,
+        SH.targetClass,
+        SH.targetNode,
+        SH.targetSubjectsOf,
+        SH.targetObjectsOf,
+        SH.property,
+        SH.message,
+        SH.severity,
+        SH.deactivated,
+        SH.name,
+        SH.description,
+        SH.order,
+        SH.group,
+    }
+)
 
 
 def expected_file(fixture: Path) -> Path:
@@ -202,13 +224,15 @@ def shape_inventory() -> ShapeInventory:
 def test_every_shape_has_a_broken_fixture() -> None:
     inventory = shape_inventory()
     orphans = sorted(
-        p.name for p in BROKEN_DIR.glob("*" + EXPECTED_SUFFIX)
+        p.name
+        for p in BROKEN_DIR.glob("*" + EXPECTED_SUFFIX)
         if not p.with_name(p.name.removesuffix(EXPECTED_SUFFIX) + ".ttl").is_file()
     )
     assert not orphans, f"expected-violation files without a fixture: {orphans}"
     expected_by_fixture = {
         fixture.stem: read_expected(expected_file(fixture))
-        for fixture in FIXTURES if expected_file(fixture).is_file()
+        for fixture in FIXTURES
+        if expected_file(fixture).is_file()
     }
     covered = {row.source_shape for rows in expected_by_fixture.values() for row in rows}
     unknown = sorted(covered - set(inventory.node_shapes) - inventory.property_shapes)
@@ -233,8 +257,7 @@ def test_every_shape_has_a_broken_fixture() -> None:
             continue
         fixture_stem, row = SPARQL_CONSTRAINT_PROOFS[constraint]
         holders = [
-            s for s in inventory.node_shapes
-            if constraint in inventory.objects(s, SH.sparql)
+            s for s in inventory.node_shapes if constraint in inventory.objects(s, SH.sparql)
         ]
         assert holders == [row.source_shape], (
             f"{constraint} is held by {holders}, but its proof row names {row.source_shape}"

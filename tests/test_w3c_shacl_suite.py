@@ -23,12 +23,18 @@ TESTS = suite_tests()
 
 #: (engine, test) -> why that engine does not pass it.
 KNOWN_FAILURES = {
-    ("pyshacl", "core/property/uniqueLang-002"):
-        "pySHACL 0.40 treats sh:uniqueLang \"1\"^^xsd:boolean as true; only the term true switches it on",
-    ("pyshacl", "sparql/pre-binding/shapesGraph-001"):
-        "pySHACL 0.40 does not support $shapesGraph (it says so, and kg exits 2 with that line)",
-    ("fast", "sparql/pre-binding/shapesGraph-001"):
-        "$shapesGraph is not compiled; the fast engine hands the shapes to pySHACL, which refuses it",
+    (
+        "pyshacl",
+        "core/property/uniqueLang-002",
+    ): 'pySHACL 0.40 treats sh:uniqueLang "1"^^xsd:boolean as true; only the term true switches it on',
+    (
+        "pyshacl",
+        "sparql/pre-binding/shapesGraph-001",
+    ): "pySHACL 0.40 does not support $shapesGraph (it says so, and kg exits 2 with that line)",
+    (
+        "fast",
+        "sparql/pre-binding/shapesGraph-001",
+    ): "$shapesGraph is not compiled; the fast engine hands the shapes to pySHACL, which refuses it",
 }
 
 
@@ -43,18 +49,32 @@ def test_the_suite_is_all_there() -> None:
 def _cases() -> list[object]:
     """Every (test, engine); a known failure is a strict xfail: it runs, and passing it fails."""
     return [
-        pytest.param(test, engine, id=f"{engine}:{test.name}",
-                     marks=[pytest.mark.xfail(reason=KNOWN_FAILURES[(engine, test.name)], strict=True)]
-                     if (engine, test.name) in KNOWN_FAILURES else [])
-        for engine in ("fast", "pyshacl") for test in TESTS
+        pytest.param(
+            test,
+            engine,
+            id=f"{engine}:{test.name}",
+            marks=[pytest.mark.xfail(reason=KNOWN_FAILURES[(engine, test.name)], strict=True)]
+            if (engine, test.name) in KNOWN_FAILURES
+            else [],
+        )
+        for engine in ("fast", "pyshacl")
+        for test in TESTS
     ]
 
 
 @pytest.mark.parametrize(("test", "engine"), _cases())
 def test_w3c_shacl(test: SuiteTest, engine: str) -> None:
     if test.expects_failure:
-        run = run_kg("validate", "--engine", engine, "--no-ontology", "--data", str(test.data_file),
-                     "--shapes", str(test.shapes_file))
+        run = run_kg(
+            "validate",
+            "--engine",
+            engine,
+            "--no-ontology",
+            "--data",
+            str(test.data_file),
+            "--shapes",
+            str(test.shapes_file),
+        )
         assert run.exit_code == 2, run.stdout
         assert run.stderr.count("\n") == 1 and run.stderr.startswith("kg: error: "), run.stderr
         assert "SPARQL constraint" in run.stderr or "shape" in run.stderr
@@ -72,7 +92,9 @@ def test_the_fast_engine_answers_most_of_the_suite_itself() -> None:
     answered = 0
     for test in TESTS:
         try:
-            outcome = validate(data=[test.data_file], shapes=[test.shapes_file], ontology=[], engine="fast")
+            outcome = validate(
+                data=[test.data_file], shapes=[test.shapes_file], ontology=[], engine="fast"
+            )
         except KgError:
             continue
         answered += outcome.engine == "fast"

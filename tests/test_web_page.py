@@ -15,7 +15,11 @@ from tests.servers import kg_serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-SCREENSHOT_DIR = Path(os.environ.get("KG_SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
+SCREENSHOT_DIR = Path(
+    os.environ.get(
+        "KG_SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "build" / "screenshots"
+    )
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +32,27 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     downloads = tmp_path_factory.mktemp("downloads")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1500,1100", f"--user-data-dir={tmp_path_factory.mktemp('profile')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1500,1100",
+        f"--user-data-dir={tmp_path_factory.mktemp('profile')}",
+    ):
         options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     driver.downloads = downloads  # type: ignore[attr-defined]
     try:
         yield driver
@@ -59,12 +76,16 @@ def wait_for(condition, seconds: float = 20.0):  # type: ignore[no-untyped-def]
     raise AssertionError("timed out waiting for the page")
 
 
-def test_pick_a_saved_query_run_it_read_labels_open_a_card_and_download(browser, page_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_pick_a_saved_query_run_it_read_labels_open_a_card_and_download(
+    browser, page_url: str
+) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     browser.get(page_url)
-    wait_for(lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    wait_for(
+        lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true"
+    )
     Select(browser.find_element(By.ID, "saved")).select_by_value("procurement-mix")
     assert "NVIDIA : domestic cards" in browser.find_element(By.ID, "description").text
     assert "PREFIX snk:" in browser.find_element(By.ID, "editor").get_attribute("value")
@@ -72,12 +93,28 @@ def test_pick_a_saved_query_run_it_read_labels_open_a_card_and_download(browser,
     wait_for(lambda: "4 rows" in browser.find_element(By.ID, "status").text)
     rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
     cells = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in rows]
-    assert [row[0] for row in cells] == ["Alibaba", "Alibaba", "ByteDance", "ByteDance"]  # IRIs shown as labels
+    assert [row[0] for row in cells] == [
+        "Alibaba",
+        "Alibaba",
+        "ByteDance",
+        "ByteDance",
+    ]  # IRIs shown as labels
     assert [row[2] for row in cells] == ["3:7", "3:7", "7:3", "7:3"]
-    assert [row[3] for row in cells] == ["NVIDIA cards", "domestic cards", "NVIDIA cards", "domestic cards"]
+    assert [row[3] for row in cells] == [
+        "NVIDIA cards",
+        "domestic cards",
+        "NVIDIA cards",
+        "domestic cards",
+    ]
 
     rows[0].find_element(By.TAG_NAME, "a").click()  # the buyer's card
-    card = wait_for(lambda: browser.find_element(By.ID, "card").text if "阿里巴巴" in browser.find_element(By.ID, "card").text else "")
+    card = wait_for(
+        lambda: (
+            browser.find_element(By.ID, "card").text
+            if "阿里巴巴" in browser.find_element(By.ID, "card").text
+            else ""
+        )
+    )
     assert card.startswith("Alibaba")
     assert "http://www.wikidata.org/entity/Q1359568" in card
     assert "a current ratio of NV to domestic cards at 3:7 for Alibaba" in card
@@ -98,16 +135,27 @@ def test_the_editor_runs_an_ad_hoc_query_and_shows_errors(browser, page_url: str
     from selenium.webdriver.common.by import By
 
     browser.get(page_url)
-    wait_for(lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    wait_for(
+        lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true"
+    )
     browser.find_element(By.ID, "run").click()  # the prefilled query: organizations and names
     wait_for(lambda: "rows" in browser.find_element(By.ID, "status").text)
-    names = {row.find_elements(By.TAG_NAME, "td")[1].text for row in browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")}
+    names = {
+        row.find_elements(By.TAG_NAME, "td")[1].text
+        for row in browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
+    }
     assert {"Tencent", "Broadcom", "Inspur"} <= names
     editor = browser.find_element(By.ID, "editor")
     editor.clear()
     editor.send_keys("SELECT ?s WHERE { ?s ?p }")
     browser.find_element(By.ID, "run").click()
-    status = wait_for(lambda: browser.find_element(By.ID, "status").text if "error" in (browser.find_element(By.ID, "status").get_attribute("class") or "") else "")
+    status = wait_for(
+        lambda: (
+            browser.find_element(By.ID, "status").text
+            if "error" in (browser.find_element(By.ID, "status").get_attribute("class") or "")
+            else ""
+        )
+    )
     assert status.startswith("SPARQL syntax error")
 
 
@@ -131,15 +179,21 @@ return out.slice(0, 10);
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
-def test_no_element_overflows_its_card_on_a_laptop_or_a_phone(browser, page_url: str, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+def test_no_element_overflows_its_card_on_a_laptop_or_a_phone(
+    browser, page_url: str, width: int, height: int
+) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
     try:
         browser.get(page_url)
-        wait_for(lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+        wait_for(
+            lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true"
+        )
         Select(browser.find_element(By.ID, "saved")).select_by_value("claims")
         browser.find_element(By.ID, "run").click()
         wait_for(lambda: "31 rows" in browser.find_element(By.ID, "status").text)
@@ -150,19 +204,39 @@ def test_no_element_overflows_its_card_on_a_laptop_or_a_phone(browser, page_url:
         if width >= 1000:  # no card open: the results use the page's width
             assert results["width"] > width * 0.85
 
-        link = browser.find_element(By.CSS_SELECTOR, "#results tbody a[title$='p06-nvidia-compliant-card-restriction']")
+        link = browser.find_element(
+            By.CSS_SELECTOR, "#results tbody a[title$='p06-nvidia-compliant-card-restriction']"
+        )
         link.click()
-        card = wait_for(lambda: browser.find_element(By.ID, "card").text if "start date" in browser.find_element(By.ID, "card").text else "")
-        assert "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d" in card
+        card = wait_for(
+            lambda: (
+                browser.find_element(By.ID, "card").text
+                if "start date" in browser.find_element(By.ID, "card").text
+                else ""
+            )
+        )
+        assert (
+            "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d"
+            in card
+        )
         assert "2025-09-16" in card
         assert browser.execute_script(OVERFLOWS) == []
         if width < 500:  # on a phone the card comes below the results, and the page scrolls to it
-            top = browser.execute_script("return document.getElementById('card').getBoundingClientRect().top")
+            top = browser.execute_script(
+                "return document.getElementById('card').getBoundingClientRect().top"
+            )
             assert -5 < top < height - 200
         browser.execute_script("window.scrollTo(0, 0)")
         full = browser.execute_script("return document.documentElement.scrollHeight")
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                {"width": width, "height": min(full, 1800), "deviceScaleFactor": 1, "mobile": width < 500})
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": width,
+                "height": min(full, 1800),
+                "deviceScaleFactor": 1,
+                "mobile": width < 500,
+            },
+        )
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOT_DIR / f"query-page-{width}x{height}.png"
         browser.save_screenshot(str(shot))
@@ -175,8 +249,10 @@ def test_api_queries_name_runs_a_saved_query_and_unknown_names_are_404(page_url:
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(f"{page_url}api/queries/partners?org=https%3A%2F%2Fw3id.org%2Fsupernode-kg%2Fid%2Fbroadcom",
-                                     headers={"Accept": "text/csv"})
+    request = urllib.request.Request(
+        f"{page_url}api/queries/partners?org=https%3A%2F%2Fw3id.org%2Fsupernode-kg%2Fid%2Fbroadcom",
+        headers={"Accept": "text/csv"},
+    )
     with urllib.request.urlopen(request, timeout=20) as response:
         assert response.read().decode("utf-8").startswith("partner,partnerLabel")
     with pytest.raises(urllib.error.HTTPError) as missing:
@@ -190,35 +266,58 @@ def test_api_queries_name_runs_a_saved_query_and_unknown_names_are_404(page_url:
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
-def test_a_saved_query_that_declares_a_chart_shows_it_with_its_results(browser, page_url: str, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+def test_a_saved_query_that_declares_a_chart_shows_it_with_its_results(
+    browser, page_url: str, width: int, height: int
+) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
     try:
         browser.get(page_url)
-        wait_for(lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+        wait_for(
+            lambda: browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true"
+        )
         assert not browser.find_element(By.ID, "chart").is_displayed()
         Select(browser.find_element(By.ID, "saved")).select_by_value("procurement-mix")
         browser.find_element(By.ID, "run").click()
         wait_for(lambda: "4 rows" in browser.find_element(By.ID, "status").text)
         image = browser.find_element(By.ID, "chart-image")
-        wait_for(lambda: browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image))
+        wait_for(
+            lambda: browser.execute_script(
+                "return arguments[0].complete && arguments[0].naturalWidth", image
+            )
+        )
         assert image.get_attribute("src").endswith("/api/charts/procurement-mix")
         assert image.get_attribute("alt").startswith("Chart: Procurement mix")
         assert image.rect["width"] >= min(500, width - 60)  # as wide as the card allows
-        assert browser.find_element(By.ID, "chart-link").get_attribute("href") == image.get_attribute("src")
+        assert browser.find_element(By.ID, "chart-link").get_attribute(
+            "href"
+        ) == image.get_attribute("src")
         caption_shown = "open it full size" in browser.find_element(By.ID, "chart").text
-        assert caption_shown == (width < 500)  # on a phone the fitted chart is small: tap to open it
+        assert caption_shown == (
+            width < 500
+        )  # on a phone the fitted chart is small: tap to open it
         assert browser.execute_script(OVERFLOWS) == []
         full = browser.execute_script("return document.documentElement.scrollHeight")
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                {"width": width, "height": min(full, 1800), "deviceScaleFactor": 1, "mobile": width < 500})
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": width,
+                "height": min(full, 1800),
+                "deviceScaleFactor": 1,
+                "mobile": width < 500,
+            },
+        )
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(SCREENSHOT_DIR / f"query-page-chart-{width}x{height}.png"))
 
-        Select(browser.find_element(By.ID, "saved")).select_by_value("")  # an ad-hoc query has no chart
+        Select(browser.find_element(By.ID, "saved")).select_by_value(
+            ""
+        )  # an ad-hoc query has no chart
         browser.find_element(By.ID, "run").click()
         wait_for(lambda: not browser.find_element(By.ID, "chart").is_displayed())
     finally:
@@ -237,4 +336,7 @@ def test_api_charts_name_is_the_chart_as_svg_and_unknown_names_are_404(page_url:
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(f"{page_url}api/charts/pie", timeout=20)
     assert missing.value.code == 404
-    assert missing.value.read().decode("utf-8").strip() == "no chart named 'pie'; GET /api/queries names each query's chart"
+    assert (
+        missing.value.read().decode("utf-8").strip()
+        == "no chart named 'pie'; GET /api/queries names each query's chart"
+    )

@@ -69,13 +69,30 @@ def _read_manifest(manifest: Path, root: Path, found: list[SuiteTest]) -> None:
             shapes_file = _path_of(graph.value(action, SHT.shapesGraph))
             name = str(_path_of(entry).relative_to(root.resolve()))
             if result == SHT.Failure:
-                found.append(SuiteTest(name, str(graph.value(entry, rdflib.RDFS.label) or ""), data_file,
-                                       shapes_file, True, None, Counter()))
+                found.append(
+                    SuiteTest(
+                        name,
+                        str(graph.value(entry, rdflib.RDFS.label) or ""),
+                        data_file,
+                        shapes_file,
+                        True,
+                        None,
+                        Counter(),
+                    )
+                )
                 continue
             conforms = graph.value(result, SH.conforms)
-            found.append(SuiteTest(name, str(graph.value(entry, rdflib.RDFS.label) or ""), data_file, shapes_file,
-                                   False, bool(conforms.toPython()) if conforms is not None else None,
-                                   report_results(graph, result)))
+            found.append(
+                SuiteTest(
+                    name,
+                    str(graph.value(entry, rdflib.RDFS.label) or ""),
+                    data_file,
+                    shapes_file,
+                    False,
+                    bool(conforms.toPython()) if conforms is not None else None,
+                    report_results(graph, result),
+                )
+            )
 
 
 def _path_of(iri: rdflib.term.Node | None) -> Path:
@@ -88,14 +105,16 @@ def report_results(graph: rdflib.Graph, report: rdflib.term.Node) -> Counter[Res
     """The results of one validation report, as comparable keys (a multiset)."""
     keys: Counter[ResultKey] = Counter()
     for result in graph.objects(report, SH.result):
-        keys[(
-            _show(graph, graph.value(result, SH.focusNode)),
-            _show_path(graph, graph.value(result, SH.resultPath)),
-            _show(graph, graph.value(result, SH.value)),
-            _show(graph, graph.value(result, SH.resultSeverity)),
-            _show(graph, graph.value(result, SH.sourceConstraintComponent)),
-            _show(graph, graph.value(result, SH.sourceShape)),
-        )] += 1
+        keys[
+            (
+                _show(graph, graph.value(result, SH.focusNode)),
+                _show_path(graph, graph.value(result, SH.resultPath)),
+                _show(graph, graph.value(result, SH.value)),
+                _show(graph, graph.value(result, SH.resultSeverity)),
+                _show(graph, graph.value(result, SH.sourceConstraintComponent)),
+                _show(graph, graph.value(result, SH.sourceShape)),
+            )
+        ] += 1
     return keys
 
 
@@ -117,7 +136,13 @@ def _show_path(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str:
         return str(path)
     if graph.value(path, rdflib.RDF.first) is not None:
         return "(" + " / ".join(_show_path(graph, item) for item in Collection(graph, path)) + ")"
-    for kind in ("inversePath", "alternativePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath"):
+    for kind in (
+        "inversePath",
+        "alternativePath",
+        "zeroOrMorePath",
+        "oneOrMorePath",
+        "zeroOrOnePath",
+    ):
         inner = graph.value(path, SH[kind])
         if inner is not None:
             return f"{kind}({_show_path(graph, inner)})"
