@@ -680,10 +680,16 @@ def push_command(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["turtle", "ntriples", "jsonld", "xml"]),
+    type=click.Choice(["turtle", "ntriples", "jsonld", "xml", "trig", "nquads"]),
     default="turtle",
     show_default=True,
-    help="The RDF syntax to write.",
+    help="The RDF syntax to write (trig and nquads: the triples in the default graph, or with --nanopubs).",
+)
+@click.option(
+    "--nanopubs",
+    is_flag=True,
+    help="Write each claim as a nanopublication: head, assertion, provenance and pubinfo graphs "
+    "(needs --format trig or nquads).",
 )
 @click.option(
     "--data",
@@ -698,22 +704,25 @@ def push_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (through a temporary file and a rename); standard output by default.",
 )
-def export_command(output_format: str, paths: tuple[Path, ...], out_file: Path | None) -> None:
+def export_command(
+    output_format: str, nanopubs: bool, paths: tuple[Path, ...], out_file: Path | None
+) -> None:
     """Write the merged graph, losslessly and deterministically (same graph, same bytes).
 
     \b
     Examples:
       kg export --format ntriples > supernode.nt
       kg export --format jsonld --out supernode.jsonld
+      kg export --format trig --nanopubs --out supernode-nanopubs.trig
     """
     from kg.bundle import bundled
     from kg.export import export_graph, write_export
 
     files = list(paths) or bundled().graph_files()
     if out_file is None:
-        click.echo(export_graph(files, output_format).decode("utf-8"), nl=False)
+        click.echo(export_graph(files, output_format, nanopubs=nanopubs).decode("utf-8"), nl=False)
     else:
-        written = write_export(files, output_format, out_file)
+        written = write_export(files, output_format, out_file, nanopubs=nanopubs)
         click.echo(f"wrote {written}", err=True)
 
 

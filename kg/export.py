@@ -2,7 +2,8 @@
 
 Every triple is written exactly as it was read (no literal is canonicalized), blank nodes are
 renamed by RDF canonicalization (RDFC-1.0) and triples are sorted, so the same graph always
-gives the same bytes and data changes review as small diffs.
+gives the same bytes and data changes review as small diffs. TriG and N-Quads hold the triples
+in the default graph, or, with ``nanopubs``, each claim as a nanopublication (:mod:`kg.nanopubs`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import KgError
 from kg.graph import file_quads
 from kg.output import refuse_special_target, write_atomically
 
@@ -21,17 +23,34 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
     "xml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
 }
 
 
-def export_graph(paths: Sequence[str | os.PathLike[str]], output_format: str) -> bytes:
-    """The triples of ``paths``, merged, in ``output_format``; prefixes from the files (Turtle).
+def export_graph(
+    paths: Sequence[str | os.PathLike[str]], output_format: str, *, nanopubs: bool = False
+) -> bytes:
+    """The triples of ``paths``, merged, in ``output_format``; prefixes from the files (Turtle,
+    TriG). With ``nanopubs``, each claim as a nanopublication (TriG or N-Quads only).
+
+    Raises:
+        KgError: ``nanopubs`` with a format that has no named graphs.
 
     Example:
         >>> from kg.bundle import bundled
         >>> export_graph(bundled().graph_files(), "ntriples") == export_graph(bundled().graph_files(), "ntriples")
         True
     """
+    if nanopubs:
+        from kg.nanopubs import GRAPH_FORMATS, export_nanopublications
+
+        if output_format not in GRAPH_FORMATS:
+            raise KgError(
+                f"--nanopubs writes named graphs, which {output_format} cannot hold: "
+                "give --format trig or --format nquads"
+            )
+        return export_nanopublications(paths, output_format)
     prefixes: dict[str, str] = {}
     dataset = ox.Dataset()
     for quad in file_quads(paths, prefixes):
@@ -41,19 +60,26 @@ def export_graph(paths: Sequence[str | os.PathLike[str]], output_format: str) ->
     rdf_format = EXPORT_FORMATS[output_format]
     used = (
         {p: ns for p, ns in sorted(prefixes.items()) if p}
-        if rdf_format == ox.RdfFormat.TURTLE
+        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
         else None
     )
+    if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        return ox.serialize(quads, format=rdf_format, prefixes=used) or b""
     return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
 
 
 def write_export(
-    paths: Sequence[str | os.PathLike[str]], output_format: str, out: str | os.PathLike[str]
+    paths: Sequence[str | os.PathLike[str]],
+    output_format: str,
+    out: str | os.PathLike[str],
+    *,
+    nanopubs: bool = False,
 ) -> Path:
     """Export to a file, through a temporary file and a rename (never a half-written file);
     a target that is not a regular file is refused before any work is done."""
     refuse_special_target(Path(out))
-    return write_atomically(out, export_graph(paths, output_format))
+    return write_atomically(out, export_graph(paths, output_format, nanopubs=nanopubs))
 
 
 def _sort_key(triple: ox.Triple) -> tuple[int, str, str, int, str]:

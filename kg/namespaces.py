@@ -27,12 +27,15 @@ SKOS: Final = "http://www.w3.org/2004/02/skos/core#"
 PROV: Final = "http://www.w3.org/ns/prov#"
 DCTERMS: Final = "http://purl.org/dc/terms/"
 OA: Final = "http://www.w3.org/ns/oa#"
+DCAT: Final = "http://www.w3.org/ns/dcat#"
+NP: Final = "http://www.nanopub.org/nschema#"
 
 # supernode-kg
 SNK: Final = "https://w3id.org/supernode-kg/ontology#"
 SND: Final = "https://w3id.org/supernode-kg/id/"
 SYNTH: Final = "https://w3id.org/supernode-kg/id/synth/"
 PROJECT_HOME: Final = "https://w3id.org/supernode-kg"
+NANOPUBS: Final = "https://w3id.org/supernode-kg/np/"
 
 # terms used often enough to name
 RDF_TYPE: Final = RDF + "type"
