@@ -56,10 +56,11 @@ GRAPH_FILE = "synthetic.ttl"
 EXPECTED_FILE = "expected-violations.tsv"
 EXPECTED_HEADER = ("focus_node", "source_shape", "constraint", "focus_iri")
 
-#: Where new entities and the copies of broken cases live (flat, so each has a prefixed name).
+#: Where new entities and the copies of broken cases live (flat, so each has a prefixed name;
+#: an article's nodes, in folders, are written as full IRIs).
 ENTITY_NS = SYNTH + "entity/"
 BROKEN_NS = SYNTH + "broken/"
-SYNTH_PREFIXES = {"synth": SYNTH, "synent": ENTITY_NS, "synbroken": BROKEN_NS}
+SYNTH_PREFIXES = {"synent": ENTITY_NS, "synbroken": BROKEN_NS}
 
 #: The chance that an article's entity is one seen before (when its pool has any).
 REUSE = 0.8
@@ -80,8 +81,6 @@ UNFAITHFUL = ox.Literal("unfaithful", datatype=ox.NamedNode("urn:x-supernode-kg:
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Node = ox.NamedNode | ox.BlankNode
-#: A template triple to copy: (subject, predicate, object); a label's object is (language, base).
-LabelOf = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -282,8 +281,9 @@ class _Template:
 
     Attributes:
         entities: the template's entities, sorted, each with the name of its class (for IRIs).
-        descriptions: each entity's triples (with the blank nodes they reach).
-        body: the triples of the per-article nodes.
+        descriptions: each entity's triples (with the blank nodes they reach), labels aside.
+        entity_labels: each entity's labels to rewrite: predicate, language, base text.
+        body: the triples of the per-article nodes, labels aside.
         labels: label triples to rewrite: subject, predicate, language, base text.
         per_article: the per-article IRIs, each with its path under the article's namespace.
         blank_nodes: the blank nodes of the template (renamed in every copy).
@@ -397,7 +397,7 @@ def _read_template(bundle: Bundle) -> _Template:
     for entity in entities:
         entities[entity] = _local_name(next(iter(classes(entity)), "Entity"))
         plain, labels = split_labels(entity, reach(entity))
-        descriptions[entity] = plain
+        descriptions[entity] = list(dict.fromkeys(plain))
         entity_labels[entity] = [(p, language, base) for _, p, language, base in labels]
 
     body: list[ox.Triple] = []
@@ -406,6 +406,8 @@ def _read_template(bundle: Bundle) -> _Template:
         plain, labels = split_labels(node, reach(node))
         body += plain
         body_labels += labels
+    body = list(dict.fromkeys(body))  # a blank node two nodes reach is written once
+    body_labels = list(dict.fromkeys(body_labels))
     copied = [*body, *itertools.chain.from_iterable(descriptions.values())]
     blank_nodes = sorted(
         {
@@ -745,7 +747,7 @@ class _World:
                         continue
                     if term in mapping:
                         renamed[term] = mapping[term]
-                    elif _is_template_iri(term) or term.value.startswith(SND):
+                    elif term.value.startswith(SND):  # the case's own nodes
                         local = term.value[len(SND) :].replace("/", "-")
                         renamed[term] = ox.NamedNode(f"{BROKEN_NS}{case.name}-{number}-{local}")
             for index, blank in enumerate(case.blank_nodes):
