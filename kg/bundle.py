@@ -55,10 +55,8 @@ class Bundle:
     def broken_dir(self) -> Path:
         """The broken-data cases (``tests/fixtures/broken`` in a checkout, ``broken/`` in a wheel):
         each ``<case>.ttl`` with the ``<case>.expected.tsv`` violations it must produce."""
-        installed = self.root / "broken"
-        if installed.is_dir():
-            return installed
-        return self.root / "tests" / "fixtures" / "broken"
+        checkout = self.root / "tests" / "fixtures" / "broken"
+        return checkout if checkout.is_dir() else self.root / "broken"
 
     def ontology_files(self) -> list[Path]:
         return sorted(self.ontology_dir.glob("*.ttl"))

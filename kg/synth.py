@@ -501,8 +501,8 @@ def _read_broken_cases(bundle: Bundle, template: _Template) -> list[_Case]:
     paths = bundle.broken_cases()
     if not paths:
         raise KgError(
-            f"{bundle.broken_dir}: no broken-data cases (*.ttl) to inject; synth --violations "
-            "needs tests/fixtures/broken (in a wheel, kg/bundled/broken)"
+            f"{bundle.broken_dir}: no broken-data cases (*.ttl) to inject; --violations needs "
+            "the cases of tests/fixtures/broken (a wheel carries them in kg/bundled/broken)"
         )
     cases = []
     for path in paths:
