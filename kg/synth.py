@@ -282,7 +282,7 @@ class _Template:
     Attributes:
         entities: the template's entities, sorted, each with the name of its class (for IRIs).
         descriptions: each entity's triples (with the blank nodes they reach), labels aside.
-        entity_labels: each entity's labels to rewrite: predicate, language, base text.
+        entity_labels: each entity's labels to rewrite: subject, predicate, language, base text.
         body: the triples of the per-article nodes, labels aside.
         labels: label triples to rewrite: subject, predicate, language, base text.
         per_article: the per-article IRIs, each with its path under the article's namespace.
@@ -294,7 +294,7 @@ class _Template:
 
     entities: dict[ox.NamedNode, str]
     descriptions: dict[ox.NamedNode, list[ox.Triple]]
-    entity_labels: dict[ox.NamedNode, list[tuple[ox.NamedNode, str, str]]]
+    entity_labels: dict[ox.NamedNode, list[tuple[Node, ox.NamedNode, str, str]]]
     body: list[ox.Triple]
     labels: list[tuple[Node, ox.NamedNode, str, str]]
     per_article: dict[ox.NamedNode, str]
@@ -393,12 +393,12 @@ def _read_template(bundle: Bundle) -> _Template:
         return plain, labels
 
     descriptions: dict[ox.NamedNode, list[ox.Triple]] = {}
-    entity_labels: dict[ox.NamedNode, list[tuple[ox.NamedNode, str, str]]] = {}
+    entity_labels: dict[ox.NamedNode, list[tuple[Node, ox.NamedNode, str, str]]] = {}
     for entity in entities:
         entities[entity] = _local_name(next(iter(classes(entity)), "Entity"))
         plain, labels = split_labels(entity, reach(entity))
         descriptions[entity] = list(dict.fromkeys(plain))
-        entity_labels[entity] = [(p, language, base) for _, p, language, base in labels]
+        entity_labels[entity] = list(dict.fromkeys(labels))
 
     body: list[ox.Triple] = []
     body_labels: list[tuple[Node, ox.NamedNode, str, str]] = []
@@ -655,8 +655,8 @@ class _World:
         for number in itertools.count(1):
             forced = number <= self.violations
             cast, new = self.cast()
-            yield from self.entity_blocks(cast, new, forced)
             days = -self.rng.randrange(DAYS)
+            # The article's nodes too: an entity that names one names this article's copy.
             mapping: dict[Term, Term] = dict(cast)
             for node, path in self.template.per_article.items():
                 mapping[node] = ox.NamedNode(f"{SYNTH}a{number}/{path}")
@@ -664,6 +664,7 @@ class _World:
                 mapping[blank] = ox.BlankNode(f"a{number}b{index}")
             for date in self.template.dates:
                 mapping[date] = _shifted(date, days)
+            yield from self.entity_blocks(mapping, new, forced)
             triples = _copy(self.template.body, mapping)
             triples += [
                 ox.Triple(
@@ -692,7 +693,7 @@ class _World:
         return cast, new
 
     def entity_blocks(
-        self, cast: dict[Term, Term], new: list[ox.NamedNode], forced: bool
+        self, mapping: dict[Term, Term], new: list[ox.NamedNode], forced: bool
     ) -> Iterator[_Block]:
         """The new entities' descriptions, each block with the new entities it names."""
         waiting = set(new)
@@ -708,7 +709,7 @@ class _World:
                     continue
                 waiting.discard(current)
                 count += 1
-                triples += self.describe(current, cast)
+                triples += self.describe(current, mapping)
                 todo += [
                     t.object
                     for t in self.template.descriptions[current]
@@ -716,21 +717,21 @@ class _World:
                 ]
             yield _Block(triples, forced, entities=count)
 
-    def describe(self, entity: ox.NamedNode, cast: dict[Term, Term]) -> list[ox.Triple]:
+    def describe(self, entity: ox.NamedNode, article: dict[Term, Term]) -> list[ox.Triple]:
         """A new copy of a template entity's description, its labels numbered as its IRI."""
-        player = cast[entity]
+        player = article[entity]
         assert isinstance(player, ox.NamedNode)
         number = player.value.rsplit("-", 1)[1]
-        mapping = cast
+        mapping = article
         if self.template.blank_nodes:
-            mapping = dict(cast)
+            mapping = dict(article)
             tag = re.sub(r"[^A-Za-z0-9]", "", player.value[len(ENTITY_NS) :])
             for index, blank in enumerate(self.template.blank_nodes):
                 mapping[blank] = ox.BlankNode(f"e{tag}b{index}")
         triples = _copy(self.template.descriptions[entity], mapping)
         triples += [
-            ox.Triple(player, p, ox.Literal(f"{base} {number}", language=lang or None))
-            for p, lang, base in self.template.entity_labels[entity]
+            ox.Triple(_get(mapping, s), p, ox.Literal(f"{base} {number}", language=lang or None))
+            for s, p, lang, base in self.template.entity_labels[entity]
         ]
         return triples
 

@@ -25,6 +25,7 @@ from kg.synth import (
 from kg.validation import validate
 
 SNK = "https://w3id.org/supernode-kg/ontology#"
+SND = "https://w3id.org/supernode-kg/id/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 EQUIVALENT_CLASS = ox.NamedNode("http://www.w3.org/2002/07/owl#equivalentClass")
@@ -155,6 +156,14 @@ def test_synthetic_nodes_live_under_synth_and_carry_no_wikidata_link(
     assert not [t for t in triples if t.predicate.value in WIKIDATA_LINKS]
     for report in (small, broken):
         assert b"wikidata.org" not in report.path.read_bytes()
+        # Every node of the bundled data is renamed: no triple names one.
+        leaks = {
+            name(term)
+            for t in read_triples(report.path)
+            for term in (t.subject, t.object)
+            if name(term).startswith(SND) and not name(term).startswith(SYNTH)
+        }
+        assert not leaks
 
 
 def test_later_articles_name_entities_that_earlier_ones_introduced(small: SynthReport) -> None:
