@@ -495,7 +495,9 @@ class _Case:
 
 
 def _read_broken_cases(bundle: Bundle, template: _Template) -> list[_Case]:
-    """Every broken case of the bundle, without the nodes synthetic data must not hold."""
+    """Every broken case of the bundle, without the nodes synthetic data must not hold: the
+    case's triples about a node that name a Wikidata IRI (or hold a Wikidata ID as text) or a
+    literal no store keeps, the case's own nodes that name those, and their expected rows."""
     from kg.literal_fidelity import typed_literals
 
     paths = bundle.broken_cases()
@@ -504,6 +506,7 @@ def _read_broken_cases(bundle: Bundle, template: _Template) -> list[_Case]:
             f"{bundle.broken_dir}: no broken-data cases (*.ttl) to inject; --violations needs "
             "the cases of tests/fixtures/broken (a wheel carries them in kg/bundled/broken)"
         )
+    template_nodes = {*template.entities, *template.per_article}
     cases = []
     for path in paths:
         prefixes: dict[str, str] = {}
@@ -527,11 +530,12 @@ def _read_broken_cases(bundle: Bundle, template: _Template) -> list[_Case]:
             if any(_is_wikidata(t.subject) or _is_wikidata(t.object) for t in group)
             or any(t.object == UNFAITHFUL for t in group)
         }
-        while True:  # nodes that name a dropped node go too
+        while True:  # the case's nodes that name a dropped node of the case go too
+            own = dropped - template_nodes
             more = {
                 node
                 for node, group in groups.items()
-                if node not in dropped and any(t.object in dropped for t in group)
+                if node not in dropped and any(t.object in own for t in group)
             }
             if not more:
                 break
