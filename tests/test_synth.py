@@ -246,6 +246,18 @@ def test_violations_without_broken_cases_are_refused_in_one_line(tmp_path: Path)
     assert not (tmp_path / "out" / "synthetic.ttl").exists()
 
 
+def test_a_wheel_finds_the_broken_cases_in_its_bundle(broken: SynthReport, tmp_path: Path) -> None:
+    """A wheel carries tests/fixtures/broken as kg/bundled/broken (pyproject's force-include)."""
+    bundle = copy_bundle(tmp_path / "bundled")
+    shutil.copytree(bundled().broken_dir, tmp_path / "bundled" / "broken")
+    assert bundle.broken_dir == tmp_path / "bundled" / "broken"
+    assert [p.name for p in bundle.broken_cases()] == [p.name for p in bundled().broken_cases()]
+    report = generate(SMALL, seed=1, out_dir=tmp_path / "out", violations=2, bundle=bundle)
+    assert report.path.read_bytes() == broken.path.read_bytes()
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8")
+    assert '"tests/fixtures/broken" = "kg/bundled/broken"' in pyproject
+
+
 @pytest.mark.parametrize(("triples", "violations"), [(0, 0), (100, -1)])
 def test_counts_out_of_range_are_refused(triples: int, violations: int, tmp_path: Path) -> None:
     with pytest.raises(KgError, match="synth: the number of"):
