@@ -51,6 +51,13 @@ class Bundle:
     def queries_dir(self) -> Path:
         return self.root / "queries"
 
+    @property
+    def broken_dir(self) -> Path:
+        """The broken-data cases (``tests/fixtures/broken`` in a checkout, ``broken/`` in a wheel):
+        each ``<case>.ttl`` with the ``<case>.expected.tsv`` violations it must produce."""
+        checkout = self.root / "tests" / "fixtures" / "broken"
+        return checkout if checkout.is_dir() else self.root / "broken"
+
     def ontology_files(self) -> list[Path]:
         return sorted(self.ontology_dir.glob("*.ttl"))
 
@@ -59,6 +66,10 @@ class Bundle:
 
     def shapes_files(self) -> list[Path]:
         return sorted(self.shapes_dir.glob("*.ttl"))
+
+    def broken_cases(self) -> list[Path]:
+        """The broken-data cases' Turtle files, sorted (empty when the folder is missing)."""
+        return sorted(self.broken_dir.glob("*.ttl"))
 
     def graph_files(self) -> list[Path]:
         """The files of the bundled graph: the ontology and the data, in a stable order."""

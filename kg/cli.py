@@ -495,11 +495,12 @@ def chart_command(name: str, out_file: Path, data_paths: tuple[Path, ...]) -> No
     default=0,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Inject this many violations of each kind the shapes catch.",
+    help="Inject this many copies of each broken-data case (tests/fixtures/broken); "
+    "expected-violations.tsv lists what validation must report.",
 )
 def synth_command(triples: int, seed: int, out_dir: Path, violations: int) -> None:
-    """Write a synthetic graph in the supernode ontology, shaped like the bundled data, for
-    benchmarks and tests; it conforms to the shapes unless --violations is given.
+    """Write a synthetic graph for benchmarks and tests: renamed copies of the bundled article
+    and its entities; it conforms to the shapes unless --violations is given.
 
     \b
     Examples:
