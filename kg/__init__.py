@@ -1,5 +1,94 @@
-"""supernode-kg: a knowledge graph of the AI supernode server market and the tools to ask it."""
+"""supernode-kg: a knowledge graph of the AI supernode server market and the tools to ask it.
+
+From Python::
+
+    import kg
+    kg.query("partners", org="腾讯").to_pandas()
+
+Every public name (:mod:`kg.api`) is imported on first use, so ``import kg`` (and the ``kg``
+command, which imports this package first) stays as fast as importing nothing.
+"""
 
 from __future__ import annotations
 
+import sys
+import types
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from kg.api import (
+        IRI,
+        BlankNode,
+        Graph,
+        KgError,
+        LangString,
+        ParameterInfo,
+        QueryInfo,
+        Results,
+        TypedLiteral,
+        ValidationReport,
+        check,
+        describe,
+        export,
+        load,
+        push,
+        queries,
+        query,
+        reason,
+        validate,
+    )
+
+__all__ = [
+    "IRI",
+    "BlankNode",
+    "Graph",
+    "KgError",
+    "LangString",
+    "ParameterInfo",
+    "QueryInfo",
+    "Results",
+    "TypedLiteral",
+    "ValidationReport",
+    "__version__",
+    "check",
+    "describe",
+    "export",
+    "load",
+    "push",
+    "queries",
+    "query",
+    "reason",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> object:
+    """Import :mod:`kg.api` when one of its names is first asked for."""
+    if name in __all__:
+        import importlib
+
+        value = getattr(importlib.import_module("kg.api"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
+
+
+class _Package(types.ModuleType):
+    """The ``kg`` package, whose functions ``query``, ``describe`` and ``export`` share their
+    names with submodules: importing ``kg.query`` must not replace ``kg.query()`` on the
+    package (Python binds a submodule to its package's attribute of the same name). The
+    submodules stay importable as always (``from kg.query import run_query``)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in __all__ and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

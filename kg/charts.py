@@ -98,7 +98,7 @@ def chart_spec(name: str, graph: LoadedGraph) -> dict[str, Any]:
     settings = _settings(template)
     saved = Catalog.bundled().get(settings["query"])
     wanted = settings.get("rowsWith", [])
-    rows = [row for row in select_rows(saved, graph=graph) if all(v in row for v in wanted)]
+    rows = [row for row in select_rows(saved, source=graph) if all(v in row for v in wanted)]
     if not rows:
         raise KgError(
             f"chart {name}: the saved query {saved.name} finds nothing to draw in this graph"
@@ -214,7 +214,7 @@ def _sources(claims: set[str], graph: LoadedGraph) -> dict[str, dict[str, Any]]:
     ``claim-sources``; the outlet by its English label where it has one, else its first."""
     found: dict[str, dict[str, Any]] = {}
     labels: dict[str, dict[str, str]] = {}
-    for row in select_rows(Catalog.bundled().get("claim-sources"), graph=graph):
+    for row in select_rows(Catalog.bundled().get("claim-sources"), source=graph):
         claim = row["claim"].value  # type: ignore[union-attr]
         if claim not in claims:
             continue

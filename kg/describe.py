@@ -11,9 +11,8 @@ import pyoxigraph as ox
 from kg.bundle import bundled
 from kg.catalog import Catalog
 from kg.errors import KgError
-from kg.graph import LoadedGraph
-from kg.query import select_rows
 from kg.results import compact_iri
+from kg.sources import Source, choose_source
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
@@ -69,6 +68,8 @@ class EntityCard:
     outgoing: list[Relation] = field(default_factory=list)
     incoming: list[Relation] = field(default_factory=list)
     claims: list[ClaimSummary] = field(default_factory=list)
+    #: the prefixes the card shows names with (not part of its JSON)
+    prefixes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -77,22 +78,24 @@ class EntityCard:
                 return self.labels[language][0]
         return next((values[0] for values in self.labels.values() if values), self.iri)
 
+    def text(self) -> str:
+        """The card as `kg describe` prints it."""
+        return render_card(self)
+
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, **asdict(self)}
+        fields = asdict(self)
+        del fields["prefixes"]
+        return {"name": self.name, **fields}
 
 
 def _entity_queries() -> Catalog:
     return Catalog(bundled().queries_dir / "entity")
 
 
-def resolve_entity(
-    text: str,
-    prefixes: dict[str, str],
-    *,
-    graph: LoadedGraph | None = None,
-    endpoint: str | None = None,
-) -> str:
+def resolve_entity(text: str, prefixes: dict[str, str], source: object = None) -> str:
     """Turn an IRI, a prefixed name or a label (English or Chinese, any case) into an IRI.
+
+    ``source`` is where to look labels up: anything :func:`kg.sources.choose_source` takes.
 
     Raises:
         KgError: nothing matches; or a label matches several entities (they are listed).
@@ -105,9 +108,8 @@ def resolve_entity(
     curie = _CURIE.match(value)
     if curie and (curie.group(1) or "") in prefixes:
         return prefixes[curie.group(1) or ""] + (curie.group(2) or "")
-    rows = select_rows(
-        _entity_queries().get("lookup"), {"text": value}, graph=graph, endpoint=endpoint
-    )
+    where = choose_source(source)
+    rows = where.select_rows(_entity_queries().get("lookup"), {"text": value})
     exact = sorted({r["entity"].value for r in rows if _true(r.get("exact"))})
     partial = sorted({r["entity"].value for r in rows})
     by_local_name: list[str] = []
@@ -115,12 +117,7 @@ def resolve_entity(
         by_local_name = sorted(
             {
                 r["entity"].value
-                for r in select_rows(
-                    _entity_queries().get("local-name"),
-                    {"text": value},
-                    graph=graph,
-                    endpoint=endpoint,
-                )
+                for r in where.select_rows(_entity_queries().get("local-name"), {"text": value})
             }
         )
     candidates = exact or by_local_name or partial
@@ -135,9 +132,8 @@ def resolve_entity(
 
 def describe(
     text: str,
+    source: object = None,
     *,
-    graph: LoadedGraph | None = None,
-    endpoint: str | None = None,
     prefixes: dict[str, str] | None = None,
     inferred: dict[str, list[str]] | None = None,
 ) -> EntityCard:
@@ -145,19 +141,25 @@ def describe(
 
     Args:
         text: an IRI, a prefixed name (``snd:tencent``) or a label (``腾讯``, ``tencent``).
-        graph: the loaded graph to ask; or ``endpoint``, a SPARQL endpoint URL.
-        prefixes: prefixes for prefixed names and display (the graph's by default).
+        source: where to ask, anything :func:`kg.sources.choose_source` takes (a loaded graph,
+            an endpoint URL, ...); the bundled graph by default.
+        prefixes: prefixes for prefixed names and display: by default the graph's, or at an
+            endpoint those the card's own queries declare.
         inferred: individual IRI -> classes a reasoner added (from :mod:`kg.reasoning`).
 
     Raises:
         KgError: the entity cannot be resolved, or is not described in the graph.
     """
-    prefixes = dict(prefixes if prefixes is not None else (graph.prefixes if graph else {}))
-    iri = resolve_entity(text, prefixes, graph=graph, endpoint=endpoint)
+    where: Source = choose_source(source)
+    if prefixes is None:
+        # At an endpoint, the prefixes the card's own queries declare (parsing the bundled
+        # graph only for its prefixes would be wasted work).
+        prefixes = where.prefixes or Catalog.bundled().get("claims-about").prefixes
+    prefixes = dict(prefixes)
+    iri = resolve_entity(text, prefixes, where)
     queries = _entity_queries()
-    ask = {"graph": graph, "endpoint": endpoint}
-    card = EntityCard(iri=iri)
-    for row in select_rows(queries.get("facts"), {"entity": iri}, **ask):
+    card = EntityCard(iri=iri, prefixes=prefixes)
+    for row in where.select_rows(queries.get("facts"), {"entity": iri}):
         prop, value = row["property"].value, row["value"]
         if prop == RDFS_LABEL and isinstance(value, ox.Literal):
             card.labels.setdefault(value.language or "", []).append(value.value)
@@ -169,7 +171,7 @@ def describe(
             card.types.append(Relation(prop, "type", value.value, _text(row.get("valueLabel"))))
         elif isinstance(value, ox.NamedNode) and value.value.startswith(WIKIDATA):
             card.wikidata.append(value.value)
-    for row in select_rows(queries.get("literals"), {"entity": iri}, **ask):
+    for row in where.select_rows(queries.get("literals"), {"entity": iri}):
         literal = row["value"]
         assert isinstance(literal, ox.Literal)
         card.values.append(
@@ -182,12 +184,12 @@ def describe(
             )
         )
     card.outgoing = _labelled(
-        select_rows(queries.get("outgoing"), {"entity": iri}, **ask), "value", "valueLabel"
+        where.select_rows(queries.get("outgoing"), {"entity": iri}), "value", "valueLabel"
     )
     card.incoming = _labelled(
-        select_rows(queries.get("incoming"), {"entity": iri}, **ask), "subject", "subjectLabel"
+        where.select_rows(queries.get("incoming"), {"entity": iri}), "subject", "subjectLabel"
     )
-    for row in select_rows(Catalog.bundled().get("claims-about"), {"entity": iri}, **ask):
+    for row in where.select_rows(Catalog.bundled().get("claims-about"), {"entity": iri}):
         card.claims.append(
             ClaimSummary(
                 claim=row["claim"].value,
@@ -208,8 +210,10 @@ def describe(
     return card
 
 
-def render_card(card: EntityCard, prefixes: dict[str, str]) -> str:
-    """The card as text for a terminal."""
+def render_card(card: EntityCard, prefixes: dict[str, str] | None = None) -> str:
+    """The card as text for a terminal (names shortened with ``prefixes``, the card's own by
+    default)."""
+    prefixes = card.prefixes if prefixes is None else prefixes
 
     def name(iri: str, label: str) -> str:
         short = compact_iri(iri, prefixes)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -17,14 +19,19 @@ QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 def choose_query(
-    name: str | None = None, *, file: str | os.PathLike[str] | None = None, text: str | None = None
+    name: str | None = None,
+    *,
+    file: str | os.PathLike[str] | None = None,
+    text: str | None = None,
+    text_name: str = "--query",
 ) -> SavedQuery:
     """The query `kg query` runs: a saved query by ``name``, a ``file`` (``-`` for standard
     input) or inline ``text``; exactly one of them.
 
     Ad-hoc queries (a file or text) get the project's prefixes predeclared, as Wikidata Query
     Service does (see :func:`kg.prefixes.with_project_prefixes`); saved queries must declare
-    their own, so that they run unchanged at any endpoint.
+    their own, so that they run unchanged at any endpoint. ``text_name`` is what error
+    messages call inline text.
 
     Raises:
         KgError: none or several of them given; the query cannot be read (see
@@ -45,7 +52,7 @@ def choose_query(
     if name is not None:
         return Catalog.bundled().get(name)
     if text is not None:
-        saved = query_from_text(text, "--query")
+        saved = query_from_text(text, text_name)
     elif str(file) == "-":
         saved = read_query_stream(sys.stdin.buffer, "-")
     else:
@@ -194,6 +201,82 @@ def _is_query_syntax_error(error: SyntaxError) -> bool:
     return str(error.msg or error).startswith("error at ")
 
 
+@dataclass(frozen=True)
+class ResultDocument:
+    """Every result of one query, read to the end and kept exactly (each literal as the
+    engine or endpoint gave it): SPARQL 1.1 Results JSON for SELECT and ASK, N-Triples for
+    CONSTRUCT and DESCRIBE. Reading to the end makes a ``SERVICE`` that fails midway fail here.
+
+    Attributes:
+        kind: ``solutions`` (SELECT), ``boolean`` (ASK) or ``triples`` (CONSTRUCT, DESCRIBE).
+        data: the document.
+    """
+
+    kind: str
+    data: bytes
+
+    def parsed(self) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+        """The results again as pyoxigraph objects (each call reads the document afresh)."""
+        if self.kind == "triples":
+            return [quad.triple for quad in ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)]
+        parsed = ox.parse_query_results(self.data, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(parsed, ox.QuerySolutions | ox.QueryBoolean)
+        return parsed
+
+
+def result_document(results: object, text: str, source: str = "query") -> ResultDocument:
+    """Read ``results`` (pyoxigraph's, or a list of triples from an endpoint) to the end.
+
+    Raises:
+        KgError: a ``SERVICE`` call fails while the results are read (see :func:`service_error`).
+    """
+    try:
+        if isinstance(results, ox.QueryTriples | list):
+            data = ox.serialize(list(results), format=ox.RdfFormat.N_TRIPLES) or b""
+            return ResultDocument("triples", data)
+        if isinstance(results, ox.QueryBoolean):
+            data = results.serialize(format=ox.QueryResultsFormat.JSON) or b""
+            return ResultDocument("boolean", data)
+        if isinstance(results, ox.QuerySolutions):
+            data = results.serialize(format=ox.QueryResultsFormat.JSON) or b""
+            return ResultDocument("solutions", data)
+    except (OSError, RuntimeError, SyntaxError) as error:  # a SERVICE answer failing as read
+        raise service_error(text, error, source) from None
+    raise KgError(f"{source}: cannot read results of type {type(results).__name__}")
+
+
+def evaluate(
+    graph: LoadedGraph,
+    text: str,
+    bindings: Mapping[str, object] | None = None,
+    *,
+    source: str = "query",
+    timeout: float | None = None,
+) -> ResultDocument:
+    """Run a query on ``graph`` and read all its results (see :class:`ResultDocument`).
+
+    With a ``timeout``, the work happens in a forked child process that is killed when the
+    time is up: pyoxigraph cannot interrupt a running query, and a signal does not reach it.
+
+    Raises:
+        KgError: as :func:`run_query`; or the query ran past ``timeout`` seconds.
+    """
+
+    def work() -> ResultDocument:
+        results = run_query(graph, text, bindings, source=source)
+        return result_document(results, bound_query_text(text, bindings), source)
+
+    if timeout is None or not hasattr(os, "fork"):
+        return work()
+
+    def work_as_text() -> str:  # what the child process sends back
+        document = work()
+        return f"{document.kind}\n{document.data.decode('utf-8')}"
+
+    kind, _, data = _in_child_process(work_as_text, timeout, source).partition("\n")
+    return ResultDocument(kind, data.encode("utf-8"))
+
+
 def answer_text(
     graph: LoadedGraph,
     text: str,
@@ -207,28 +290,15 @@ def answer_text(
 ) -> str:
     """Run a query and render its results as text (see :func:`kg.results.render`).
 
-    With a ``timeout``, the work happens in a forked child process that is killed when the
-    time is up: pyoxigraph cannot interrupt a running query, and a signal does not reach it.
+    Kept for ``benchmarks/tasks.py``; code that asks from Python calls ``kg.query(...)``.
 
     Raises:
-        KgError: as :func:`run_query`; or the query ran past ``timeout`` seconds.
+        KgError: as :func:`evaluate`.
     """
     from kg.results import render
 
-    def work() -> str:
-        results = run_query(graph, text, bindings, source=source)
-        try:
-            return render(results, output_format, prefixes, layout=layout)
-        except (
-            OSError,
-            RuntimeError,
-            SyntaxError,
-        ) as error:  # a SERVICE answer failing as it is read
-            raise service_error(bound_query_text(text, bindings), error, source) from None
-
-    if timeout is None or not hasattr(os, "fork"):
-        return work()
-    return _in_child_process(work, timeout, source)
+    document = evaluate(graph, text, bindings, source=source, timeout=timeout)
+    return render(document.parsed(), output_format, prefixes, layout=layout)
 
 
 def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> str:
@@ -279,30 +349,21 @@ def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> s
 def select_rows(
     saved: SavedQuery,
     values: Mapping[str, str] | None = None,
-    *,
-    graph: LoadedGraph | None = None,
-    endpoint: str | None = None,
-    timeout: float = 30.0,
-) -> list[dict[str, object]]:
-    """Run a saved SELECT query on a loaded graph or at an endpoint; return its rows as
-    dicts of variable name -> pyoxigraph term (unbound variables left out).
+    source: object = None,
+) -> list[dict[str, Any]]:
+    """Run a saved SELECT query; return its rows as dicts of variable name -> pyoxigraph term
+    (unbound variables left out).
+
+    Args:
+        saved: the query.
+        values: parameter name -> value, as ``--param`` takes them.
+        source: where to ask, anything :func:`kg.sources.choose_source` takes (a loaded graph,
+            an endpoint URL, ...); the bundled graph by default.
 
     Raises:
         KgError: as :func:`run_query` or :func:`kg.remote.query_endpoint`; or the query is
             not a SELECT.
     """
-    from kg.parameters import bind_parameters
+    from kg.sources import choose_source
 
-    bindings = bind_parameters(saved, values or {})
-    if endpoint:
-        from kg.remote import query_endpoint
-
-        results = query_endpoint(endpoint, bound_query_text(saved.text, bindings), timeout=timeout)
-    else:
-        if graph is None:
-            raise KgError("select_rows needs a graph or an endpoint")
-        results = run_query(graph, saved.text, bindings, source=str(saved.path))
-    if not isinstance(results, ox.QuerySolutions):
-        raise KgError(f"{saved.path}: expected a SELECT query")
-    names = [v.value for v in results.variables]
-    return [{n: solution[n] for n in names if solution[n] is not None} for solution in results]
+    return choose_source(source).select_rows(saved, values)

@@ -74,7 +74,7 @@ def ecosystem(graph: LoadedGraph) -> tuple[dict[str, Node], list[Edge]]:
     """The nodes and edges of the ecosystem, from the saved query ``ecosystem``."""
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
-    for row in select_rows(Catalog.bundled().get("ecosystem"), graph=graph):
+    for row in select_rows(Catalog.bundled().get("ecosystem"), source=graph):
         for end in ("source", "target"):
             iri = row[end].value  # type: ignore[union-attr]
             if iri not in nodes:

@@ -104,7 +104,7 @@ def api_describe(graph: LoadedGraph, entity: str) -> dict[str, object]:
     if not entity:
         raise EndpointError(HTTPStatus.BAD_REQUEST, "give ?entity=IRI, prefixed name or label")
     try:
-        return describe(entity, graph=graph, prefixes=graph.prefixes).to_json()
+        return describe(entity, graph, prefixes=graph.prefixes).to_json()
     except KgError as error:
         raise EndpointError(HTTPStatus.NOT_FOUND, error.message) from None
 

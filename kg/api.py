@@ -1,0 +1,675 @@
+"""The Python API: load the graph, run saved or ad-hoc queries, validate, check, reason,
+describe, export and push, from a notebook or a script. ``import kg`` exports every name here.
+
+Each call wraps the module that does the work (:mod:`kg.query`, :mod:`kg.validation`, ...),
+and the ``kg`` command is a thin layer over these calls. Errors are :class:`kg.KgError`, with
+the one-line messages the command prints.
+
+Example:
+    >>> import kg
+    >>> kg.query("partners", org="腾讯").rows[0][0]
+    IRI('https://w3id.org/supernode-kg/id/tencent')
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import EXIT_FINDING, EXIT_OK, KgError
+from kg.values import IRI, BlankNode, LangString, TypedLiteral, Value, python_value
+
+if TYPE_CHECKING:
+    import pandas
+    import pyoxigraph as ox
+
+    from kg.catalog import SavedQuery
+    from kg.checks import CheckOutcome
+    from kg.describe import EntityCard
+    from kg.graph import LoadedGraph
+    from kg.query import ResultDocument
+    from kg.reasoning import ReasoningOutcome
+    from kg.remote import PushOutcome
+    from kg.validation import ValidationOutcome, Violation
+
+__all__ = [
+    "IRI",
+    "BlankNode",
+    "Graph",
+    "KgError",
+    "LangString",
+    "ParameterInfo",
+    "QueryInfo",
+    "Results",
+    "TypedLiteral",
+    "ValidationReport",
+    "check",
+    "describe",
+    "export",
+    "load",
+    "push",
+    "queries",
+    "query",
+    "reason",
+    "validate",
+]
+
+#: Files or folders: one path, or several.
+Paths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+
+_SAVED_QUERY_NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
+_PANDAS_HINT = "pip install 'supernode-kg[pandas]'"
+
+
+def _path_list(paths: Paths | None) -> list[str | os.PathLike[str]] | None:
+    if paths is None:
+        return None
+    if isinstance(paths, str | os.PathLike):
+        return [paths]
+    return list(paths)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+class Graph:
+    """A graph loaded into memory (an Oxigraph store), to ask many queries without reloading.
+
+    The store keeps literals by value: ``"05"^^xsd:int`` reads back as ``5`` (an
+    ``xsd:integer``). :func:`validate` and :func:`export` read the files themselves and see
+    every literal as written.
+
+    Attributes:
+        loaded: the :class:`kg.graph.LoadedGraph` (store, files, prefixes).
+    """
+
+    def __init__(self, loaded: LoadedGraph) -> None:
+        self._loaded = loaded
+
+    @property
+    def loaded(self) -> LoadedGraph:
+        return self._loaded
+
+    @property
+    def files(self) -> list[Path]:
+        """The files read, in order."""
+        return list(self._loaded.files)
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """Prefix -> namespace, as the Turtle files declare them."""
+        return dict(self._loaded.prefixes)
+
+    def __len__(self) -> int:
+        return len(self._loaded)
+
+    def __repr__(self) -> str:
+        return f"<kg.Graph: {len(self)} triples from {len(self._loaded.files)} files>"
+
+    def query(
+        self,
+        name_or_text: str | os.PathLike[str],
+        *,
+        timeout: float | None = None,
+        params: Mapping[str, object] | None = None,
+        **more_params: object,
+    ) -> Results:
+        """Run a query on this graph: ``kg.query(name_or_text, graph, ...)``."""
+        return query(name_or_text, self, timeout=timeout, params=params, **more_params)
+
+
+def load(*paths: str | os.PathLike[str], ontology: bool = True, use_cache: bool = True) -> Graph:
+    """Load RDF files or folders into memory, to query them many times.
+
+    Args:
+        paths: files or folders (``.ttl .nt .nq .trig .rdf .jsonld``, each also ``.gz``); the
+            bundled data when none are given.
+        ontology: also load the bundled ontology (so queries see its classes and labels).
+        use_cache: read large inputs from the on-disk store of an earlier run (see
+            :mod:`kg.cache`); False parses them again.
+
+    Returns:
+        A :class:`Graph`, to pass as ``source`` to :func:`query` and :func:`describe`.
+
+    Example:
+        >>> graph = kg.load()
+        >>> len(graph) > 1000
+        True
+
+    Raises:
+        KgError: a file is missing, unreadable or does not parse (file:line:column: reason).
+    """
+    from kg.bundle import bundled
+    from kg.graph import load_files
+
+    bundle = bundled()
+    files: list[str | os.PathLike[str]] = list(paths) or list(bundle.data_files())
+    if ontology:
+        files = [*bundle.ontology_files(), *files]
+    return Graph(load_files(files, use_cache=use_cache))
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved queries
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    """A parameter of a saved query.
+
+    Attributes:
+        name: what to pass (``kg.query("partners", org=...)``).
+        type: what it takes: ``IRI`` (also a prefixed name or a label), ``text``,
+            ``@en text``, ``xsd:integer``, ...
+        optional: whether the query runs without it.
+        default: the value used when none is given, if the query's header names one.
+    """
+
+    name: str
+    type: str
+    optional: bool
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """A saved query: its name, what it answers, its parameters and its SPARQL text."""
+
+    name: str
+    summary: str
+    description: str
+    parameters: tuple[ParameterInfo, ...]
+    text: str
+
+
+def queries() -> list[QueryInfo]:
+    """The saved queries, in name order (what ``kg queries`` lists).
+
+    Example:
+        >>> [p.name for p in next(q for q in kg.queries() if q.name == "partners").parameters]
+        ['org']
+    """
+    from kg.catalog import Catalog
+
+    return [
+        QueryInfo(
+            name=saved.name,
+            summary=saved.summary,
+            description=saved.description,
+            parameters=tuple(
+                ParameterInfo(
+                    p.name, p.describe_type(), not saved.needs(p), saved.defaults.get(p.name)
+                )
+                for p in saved.parameters
+            ),
+            text=saved.text,
+        )
+        for saved in Catalog.bundled()
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+
+
+class Results:
+    """Every result of one query, read to the end.
+
+    SELECT results have ``columns`` and ``rows``; ASK results a ``boolean``; CONSTRUCT and
+    DESCRIBE results ``triples`` (and, as rows, ``subject``, ``predicate``, ``object``).
+    ``len`` and iteration go over the rows. Rows hold plain Python values (see
+    :mod:`kg.values`: ``str``, ``int``, ``Decimal``, ``float``, ``bool``, ``datetime.date``,
+    ``datetime.datetime``, :class:`IRI`, :class:`LangString`, ... None when unbound);
+    ``terms`` holds the same cells as pyoxigraph terms, each literal exactly as the engine or
+    endpoint gave it, and :meth:`serialize` writes those.
+
+    Attributes:
+        kind: ``solutions`` (SELECT), ``boolean`` (ASK) or ``triples`` (CONSTRUCT, DESCRIBE).
+        columns: the variables (SELECT), or ``subject``, ``predicate``, ``object``.
+        terms: the rows as pyoxigraph terms (None when unbound).
+        prefixes: the prefixes tables and Turtle shorten IRIs with.
+    """
+
+    def __init__(
+        self, document: ResultDocument, prefixes: Mapping[str, str], *, name: str = "query"
+    ) -> None:
+        import pyoxigraph as ox
+
+        self._document = document
+        self.prefixes = dict(prefixes)
+        self.name = name
+        self.kind = document.kind
+        parsed = document.parsed()
+        self._boolean: bool | None = None
+        self._triples: tuple[ox.Triple, ...] = ()
+        if isinstance(parsed, ox.QueryBoolean):
+            self._boolean = bool(parsed)
+            self.columns: tuple[str, ...] = ()
+            self.terms: tuple[tuple[object, ...], ...] = ()
+        elif isinstance(parsed, ox.QuerySolutions):
+            self.columns = tuple(v.value for v in parsed.variables)
+            self.terms = tuple(tuple(s[c] for c in self.columns) for s in parsed)
+        else:
+            self._triples = tuple(parsed)
+            self.columns = ("subject", "predicate", "object")
+            self.terms = tuple((t.subject, t.predicate, t.object) for t in self._triples)
+
+    @cached_property
+    def rows(self) -> tuple[tuple[Value, ...], ...]:
+        """The rows as tuples of plain Python values, in the order of ``columns``."""
+        return tuple(tuple(python_value(term) for term in row) for row in self.terms)
+
+    @property
+    def boolean(self) -> bool:
+        """An ASK query's answer.
+
+        Raises:
+            KgError: the query is not an ASK.
+        """
+        if self._boolean is None:
+            raise KgError(f"{self.name}: not an ASK query; its results are rows (.rows)")
+        return self._boolean
+
+    @property
+    def triples(self) -> tuple[ox.Triple, ...]:
+        """A CONSTRUCT or DESCRIBE query's triples, as pyoxigraph triples.
+
+        Raises:
+            KgError: the query is not a CONSTRUCT or DESCRIBE.
+        """
+        if self.kind != "triples":
+            raise KgError(
+                f"{self.name}: not a CONSTRUCT or DESCRIBE query; its results are "
+                + ("a boolean (.boolean)" if self.kind == "boolean" else "rows (.rows)")
+            )
+        return self._triples
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self) -> Iterator[tuple[Value, ...]]:
+        return iter(self.rows)
+
+    def __bool__(self) -> bool:
+        return self._boolean if self._boolean is not None else bool(self.terms)
+
+    def __repr__(self) -> str:
+        if self._boolean is not None:
+            return f"<kg.Results ASK: {str(self._boolean).lower()}>"
+        count = len(self)
+        noun = "triple" if self.kind == "triples" else "row"
+        return (
+            f"<kg.Results: {count} {noun}{'s' if count != 1 else ''} ({', '.join(self.columns)})>"
+        )
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def table(self, layout: str = "table") -> str:
+        """The results as ``kg query`` prints them for people: a table (IRIs as prefixed
+        names), ``true``/``false`` for ASK, Turtle for triples.
+
+        Args:
+            layout: ``table`` (cells cut to fit a terminal), ``wrap`` or ``expanded`` (one
+                record per row, as psql's ``\\x``).
+        """
+        from kg.results import render
+
+        return render(self._document.parsed(), "table", self.prefixes, layout=layout)
+
+    def serialize(self, format: str = "json") -> str:
+        """The results in a W3C format, every term exactly as received.
+
+        Args:
+            format: ``json``, ``xml``, ``csv`` or ``tsv`` (SPARQL 1.1 Query Results) for SELECT
+                and ASK; ``turtle``, ``ntriples``, ``jsonld`` or ``xml`` (RDF/XML) for
+                CONSTRUCT and DESCRIBE (sorted, so the same triples give the same text).
+
+        Raises:
+            KgError: the format does not fit the query's form.
+        """
+        from kg.results import render
+
+        if format == "table":
+            raise KgError(f"{self.name}: serialize() writes W3C formats; .table() gives the table")
+        return render(self._document.parsed(), format, self.prefixes)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame, one column per variable.
+
+        A column of whole numbers gets pandas' ``Int64`` dtype, of doubles ``float64``, of
+        booleans ``boolean`` (unbound cells are missing values); every other column keeps the
+        Python values of ``rows`` (``object`` dtype: :class:`IRI`, ``str``, ``Decimal``,
+        ``datetime.date``, ...; ``Decimal`` stays exact).
+
+        Raises:
+            KgError: pandas is not installed (``pip install 'supernode-kg[pandas]'``).
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise KgError(f"to_pandas() needs pandas: {_PANDAS_HINT}") from None
+        columns = {}
+        for index, name in enumerate(self.columns):
+            values = [row[index] for row in self.rows]
+            present = [v for v in values if v is not None]
+            if present and all(type(v) is bool for v in present):
+                columns[name] = pd.Series(values, dtype="boolean")
+            elif present and all(type(v) is int for v in present):
+                columns[name] = pd.Series(values, dtype="Int64")
+            elif present and all(type(v) is float for v in present):
+                columns[name] = pd.Series(
+                    [float("nan") if v is None else v for v in values], dtype="float64"
+                )
+            else:
+                columns[name] = pd.Series(values, dtype=object)
+        return pd.DataFrame(columns, columns=list(self.columns))
+
+
+def query(
+    name_or_text: str | os.PathLike[str] | SavedQuery,
+    source: object = None,
+    *,
+    timeout: float | None = None,
+    params: Mapping[str, object] | None = None,
+    **more_params: object,
+) -> Results:
+    """Run a saved query, or SPARQL text, and read its results.
+
+    Args:
+        name_or_text: a saved query's name (``kg.queries()`` lists them), SPARQL text (it may
+            use the project's prefixes, ``snk:``, ``snd:``, ``wd:``, ..., without declaring
+            them, as ``kg query --query``) or the path of an ``.rq`` file.
+        source: None for the bundled graph; a path or a list of paths (files or folders); an
+            ``http(s)://`` SPARQL endpoint URL; or a graph from :func:`load`.
+        timeout: stop the query after this many seconds (:class:`KgError`); none by default
+            in memory, 30 s at an endpoint.
+        params: parameter name -> value (for names that are not Python identifiers).
+        more_params: parameter name -> value: an IRI, a prefixed name (``snd:tencent``) or
+            an entity's label (``腾讯``) for IRI parameters; text, numbers, booleans or dates
+            for the others.
+
+    Returns:
+        The :class:`Results`.
+
+    Example:
+        >>> kg.query("SELECT (COUNT(*) AS ?n) { ?c a snk:TradeRestriction }").rows
+        ((1,),)
+
+    Raises:
+        KgError: an unknown query or parameter (the known ones are named), a value of the
+            wrong type, a SPARQL syntax error (with its position), an update, an unreachable
+            endpoint, or the query ran past ``timeout``.
+    """
+    from kg.query import display_prefixes
+    from kg.sources import choose_source
+
+    saved = _saved_query(name_or_text)
+    values = {
+        name: _parameter_text(name, v) for name, v in {**(params or {}), **more_params}.items()
+    }
+    where = choose_source(source)
+    prefixes = display_prefixes(saved, where.prefixes)
+    from kg.parameters import bind_parameters
+
+    bindings = bind_parameters(saved, values, where.label_resolver(prefixes))
+    name = str(saved.path)
+    document = where.run(saved.text, bindings, name=name, timeout=timeout)
+    return Results(document, prefixes, name=name)
+
+
+def _saved_query(name_or_text: str | os.PathLike[str] | SavedQuery) -> SavedQuery:
+    from kg.catalog import SavedQuery
+    from kg.query import choose_query
+
+    if isinstance(name_or_text, SavedQuery):
+        return name_or_text
+    if isinstance(name_or_text, os.PathLike):
+        return choose_query(file=name_or_text)
+    if not isinstance(name_or_text, str):
+        raise KgError(
+            f"expected a saved query's name or SPARQL text, got {type(name_or_text).__name__}"
+        )
+    if _SAVED_QUERY_NAME.fullmatch(name_or_text.strip()):
+        return choose_query(name_or_text.strip())
+    return choose_query(text=name_or_text, text_name="query")
+
+
+def _parameter_text(name: str, value: object) -> str:
+    """A parameter's value as ``--param`` takes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime.date):  # datetime.datetime too
+        return value.isoformat()
+    raise KgError(
+        f"parameter {name}: expected text, a number, a boolean or a date, got {type(value).__name__}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation and checks
+
+
+class ValidationReport:
+    """What SHACL validation found.
+
+    Attributes:
+        conforms: whether the data conforms to the shapes.
+        results: every validation result (:class:`kg.validation.Violation`: focus node, path,
+            constraint, shape, severity, message, value), sorted.
+        exit_code: what ``kg validate`` exits with: 0 conforms, 1 does not.
+        engine_note: why the fast engine handed the shapes to pySHACL (empty if it did not).
+        outcome: the underlying :class:`kg.validation.ValidationOutcome`.
+    """
+
+    def __init__(self, outcome: ValidationOutcome) -> None:
+        self.outcome = outcome
+        self.conforms = outcome.conforms
+        self.results: list[Violation] = list(outcome.violations)
+        self.exit_code = EXIT_OK if outcome.conforms else EXIT_FINDING
+        self.engine_note = outcome.engine_note
+
+    def __bool__(self) -> bool:
+        return self.conforms
+
+    def __repr__(self) -> str:
+        return f"<kg.ValidationReport conforms={self.conforms} results={len(self.results)}>"
+
+    def turtle(self) -> str:
+        """The standard SHACL validation report (``sh:ValidationReport``), as Turtle."""
+        return self.outcome.report_turtle()
+
+    def text(self) -> str:
+        """The report as ``kg validate`` prints it: a verdict line and a table."""
+        from kg.reports import text_report
+
+        return text_report(self.outcome)
+
+    def junit(self) -> str:
+        """JUnit XML, a failing test case per shape and focus node."""
+        from kg.reports import junit_report
+
+        return junit_report(self.outcome)
+
+    def github(self) -> str:
+        """GitHub Actions annotations at the file and line where each failing node is written."""
+        from kg.reports import github_report
+
+        return github_report(self.outcome)
+
+
+def validate(
+    data: Paths | None = None,
+    shapes: Paths | None = None,
+    ontology: Paths | bool | None = None,
+    *,
+    allow_warnings: bool = False,
+    engine: str = "fast",
+) -> ValidationReport:
+    """Validate RDF data against SHACL shapes, as ``kg validate``.
+
+    Args:
+        data: files or folders of data; the bundled data by default.
+        shapes: files or folders of shapes; the bundled shapes by default.
+        ontology: files or folders merged into the data (so shapes on a class reach its
+            subclasses' instances); the bundled ontology by default; False (or ``[]``) for none.
+        allow_warnings: ``sh:Warning`` and ``sh:Info`` results do not fail (pySHACL's meaning).
+        engine: ``fast`` (each constraint as one SPARQL query on Oxigraph) or ``pyshacl``.
+
+    Example:
+        >>> report = kg.validate()
+        >>> report.conforms, report.exit_code
+        (True, 0)
+
+    Raises:
+        KgError: a file is missing or does not parse, or the shapes hold no shapes or are not
+            valid SHACL.
+    """
+    from kg.validation import validate as run_validation
+
+    if ontology is False:
+        ontology_paths: list[str | os.PathLike[str]] | None = []
+    elif ontology is None or ontology is True:
+        ontology_paths = None
+    else:
+        ontology_paths = _path_list(ontology)
+    return ValidationReport(
+        run_validation(
+            data=_path_list(data),
+            shapes=_path_list(shapes),
+            ontology=ontology_paths,
+            engine=engine,
+            allow_warnings=allow_warnings,
+        )
+    )
+
+
+def check(paths: Paths | None = None) -> list[CheckOutcome]:
+    """Run the coherence checks (``queries/checks/*-violation.rq``), each of which must find
+    nothing, over the ontology, data and shapes (the bundled ones by default).
+
+    Returns:
+        One :class:`kg.checks.CheckOutcome` per check: ``.passed``, ``.variables``, ``.rows``.
+
+    Example:
+        >>> all(outcome.passed for outcome in kg.check())
+        True
+    """
+    from kg.checks import run_checks
+
+    return run_checks(_path_list(paths))
+
+
+def reason(paths: Paths | None = None) -> ReasoningOutcome:
+    """Run the HermiT OWL reasoner (needs Java 17) over the ontology and data (the bundled
+    ones by default).
+
+    Returns:
+        A :class:`kg.reasoning.ReasoningOutcome`: ``.consistent``, ``.sound``,
+        ``.unsatisfiable_classes``, ``.inferred_types``, ``.explanations``.
+
+    Raises:
+        KgError: Java is missing, or a file does not parse.
+    """
+    from kg.reasoning import reason as run_reasoner
+
+    return run_reasoner(_path_list(paths))
+
+
+def describe(entity: str, source: object = None, *, inferred: bool = False) -> EntityCard:
+    """The card of an entity: its names in every language, types, Wikidata links, relations
+    and every claim about it with its quote (``kg describe``).
+
+    Args:
+        entity: an IRI, a prefixed name (``snd:tencent``), a local name (``nvidia-card``) or a
+            label in English or Chinese (``腾讯``), in any case.
+        source: where to look, as for :func:`query`.
+        inferred: also list the types the OWL reasoner adds (needs Java; local files only).
+
+    Returns:
+        A :class:`kg.describe.EntityCard` (``.to_json()`` for a dict, ``.text()`` as printed).
+
+    Example:
+        >>> kg.describe("腾讯").iri
+        'https://w3id.org/supernode-kg/id/tencent'
+
+    Raises:
+        KgError: nothing matches; a label fits several entities (they are listed); or the
+            entity is not described there.
+    """
+    from kg.describe import describe as entity_card
+    from kg.sources import choose_source
+
+    where = choose_source(source)
+    inferred_types = None
+    if inferred:
+        if where.graph is None:
+            raise KgError(
+                "--endpoint describes the remote graph; --data and --inferred need local files"
+            )
+        inferred_types = reason(where.graph.files).inferred_types
+    return entity_card(entity, where, inferred=inferred_types)
+
+
+def export(paths: Paths | None = None, format: str = "turtle") -> bytes:
+    """The merged graph, losslessly (every literal as written) and deterministically (the same
+    graph gives the same bytes), as ``kg export``.
+
+    Args:
+        paths: files or folders; the bundled ontology and data by default.
+        format: ``turtle``, ``ntriples``, ``jsonld`` or ``xml`` (RDF/XML).
+
+    Raises:
+        KgError: an unknown format, or a file is missing or does not parse.
+    """
+    from kg.bundle import bundled
+    from kg.export import EXPORT_FORMATS, export_graph
+
+    if format not in EXPORT_FORMATS:
+        raise KgError(f"unknown export format {format!r} ({', '.join(EXPORT_FORMATS)})")
+    return export_graph(_path_list(paths) or bundled().graph_files(), format)
+
+
+def push(
+    endpoint: str,
+    paths: Paths | None = None,
+    *,
+    graph: str | None = None,
+    timeout: float = 60.0,
+    progress: Callable[[str], None] | None = None,
+) -> PushOutcome:
+    """Replace a graph in a triplestore (SPARQL 1.1 Graph Store Protocol ``PUT``), then read it
+    back and check the store holds exactly the triples sent, as ``kg push``. Credentials come
+    from ``KG_ENDPOINT_USER`` and ``KG_ENDPOINT_PASSWORD``.
+
+    Args:
+        endpoint: the Graph Store endpoint (Oxigraph: ``http://HOST:7878/store``).
+        paths: files or folders to send; the bundled ontology and data by default.
+        graph: the named graph to replace; the default graph if None.
+        timeout: seconds per HTTP request.
+        progress: called with the name of each step.
+
+    Returns:
+        A :class:`kg.remote.PushOutcome`: ``.url``, ``.sent``, ``.held``.
+
+    Raises:
+        KgError: a file does not parse, the upload or read-back fails, or the store holds
+            other triples than were sent.
+    """
+    from kg.bundle import bundled
+    from kg.remote import push as push_graph
+
+    files = _path_list(paths) or bundled().graph_files()
+    return push_graph(endpoint, files, graph, timeout=timeout, progress=progress)
