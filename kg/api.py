@@ -623,23 +623,44 @@ def describe(entity: str, source: object = None, *, inferred: bool = False) -> E
     return entity_card(entity, where, inferred=inferred_types)
 
 
-def export(paths: Paths | None = None, format: str = "turtle") -> bytes:
+def export(
+    paths: Paths | None = None,
+    format: str = "turtle",
+    *,
+    nanopubs: bool = False,
+    out: str | os.PathLike[str] | None = None,
+) -> bytes:
     """The merged graph, losslessly (every literal as written) and deterministically (the same
     graph gives the same bytes), as ``kg export``.
 
     Args:
         paths: files or folders; the bundled ontology and data by default.
-        format: ``turtle``, ``ntriples``, ``jsonld`` or ``xml`` (RDF/XML).
+        format: ``turtle``, ``ntriples``, ``jsonld``, ``xml`` (RDF/XML), ``trig`` or ``nquads``.
+        nanopubs: each claim as a nanopublication (head, assertion, provenance and pubinfo
+            graphs; ``trig`` or ``nquads`` only).
+        out: also write the bytes to this file, through a temporary file and a rename (never a
+            half-written file); a target that is not a regular file is refused first.
+
+    Example:
+        >>> kg.export(format="ntriples") == kg.export(format="ntriples")
+        True
 
     Raises:
-        KgError: an unknown format, or a file is missing or does not parse.
+        KgError: an unknown format, ``nanopubs`` with a format without named graphs, a file
+            is missing or does not parse, or ``out`` cannot be written.
     """
     from kg.bundle import bundled
     from kg.export import EXPORT_FORMATS, export_graph
+    from kg.output import refuse_special_target, write_atomically
 
     if format not in EXPORT_FORMATS:
         raise KgError(f"unknown export format {format!r} ({', '.join(EXPORT_FORMATS)})")
-    return export_graph(_path_list(paths) or bundled().graph_files(), format)
+    if out is not None:
+        refuse_special_target(Path(out))
+    exported = export_graph(_path_list(paths) or bundled().graph_files(), format, nanopubs=nanopubs)
+    if out is not None:
+        write_atomically(out, exported)
+    return exported
 
 
 def push(

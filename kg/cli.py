@@ -1,4 +1,5 @@
-"""The ``kg`` command: parses arguments, calls the modules that do the work, prints.
+"""The ``kg`` command: parses arguments, calls the Python API (:mod:`kg.api`) or the modules
+that do the work, prints.
 
 Exit codes: 0 success (the data conforms), 1 the data does not conform, 2 usage or input error.
 """
@@ -175,55 +176,24 @@ def run_saved_query(
       echo 'ASK { ?s a snk:Claim }' | kg query --file -
       kg query solutions --endpoint http://localhost:7878/query
     """
-    from kg.graph import load_bundled_graph, load_files
-    from kg.parameters import bind_parameters, parse_param_options
-    from kg.query import answer_text, choose_query, display_prefixes
+    from kg import api
+    from kg.parameters import parse_param_options
+    from kg.query import choose_query
+    from kg.sources import choose_source
 
     if expanded and wrap:
         raise KgError("give --expanded or --wrap, not both")
     if endpoint and data_paths:
         raise KgError("give --data (local files) or --endpoint (a remote graph), not both")
-    layout = "expanded" if expanded else "wrap" if wrap else "table"
     saved = choose_query(name, file=query_file, text=query_text)
     values = parse_param_options(params)
-    graph = None
-    if not endpoint:
-        graph = (
-            load_files(list(data_paths), use_cache=not no_cache)
-            if data_paths
-            else load_bundled_graph()
-        )
-    prefixes = display_prefixes(saved, graph.prefixes if graph else None)
-
-    def resolve(label: str) -> str:
-        from kg.describe import resolve_entity
-
-        return resolve_entity(label, prefixes, graph=graph, endpoint=endpoint)
-
-    bindings = bind_parameters(saved, values, resolve)
-    if endpoint:
-        from kg.query import bound_query_text, in_query_order
-        from kg.remote import query_endpoint
-        from kg.results import render
-
-        text = bound_query_text(saved.text, bindings)
-        results = in_query_order(query_endpoint(endpoint, text, timeout=timeout or 30.0), text)
-        click.echo(render(results, output_format, prefixes, layout=layout), nl=False)
-        return
-    assert graph is not None
-    click.echo(
-        answer_text(
-            graph,
-            saved.text,
-            bindings,
-            output_format,
-            prefixes,
-            source=str(saved.path),
-            timeout=timeout,
-            layout=layout,
-        ),
-        nl=False,
-    )
+    source = choose_source(endpoint or list(data_paths) or None, use_cache=not no_cache)
+    results = api.query(saved, source, timeout=timeout, params=values)
+    if output_format == "table":
+        layout = "expanded" if expanded else "wrap" if wrap else "table"
+        click.echo(results.table(layout), nl=False)
+    else:
+        click.echo(results.serialize(output_format), nl=False)
 
 
 @cli.command("validate")
@@ -289,27 +259,25 @@ def validate_command(
       kg validate --format junit > shacl-junit.xml
       kg validate --data my/data/ --shapes my/shapes.ttl --no-ontology
     """
-    from kg.reports import github_report, junit_report, text_report
-    from kg.validation import validate
+    from kg import api
 
-    ontology = [] if no_ontology else (list(ontology_paths) or None)
-    outcome = validate(
+    report = api.validate(
         data=list(data_paths) or None,
         shapes=list(shapes_paths) or None,
-        ontology=ontology,
+        ontology=False if no_ontology else (list(ontology_paths) or None),
         engine=engine,
         allow_warnings=allow_warnings,
     )
-    if outcome.engine_note:
-        click.echo(f"note: {outcome.engine_note}", err=True)
+    if report.engine_note:
+        click.echo(f"note: {report.engine_note}", err=True)
     renderers = {
-        "turtle": lambda o: o.report_turtle(),
-        "junit": junit_report,
-        "github": github_report,
-        "text": text_report,
+        "turtle": report.turtle,
+        "junit": report.junit,
+        "github": report.github,
+        "text": report.text,
     }
-    click.echo(renderers[output_format](outcome), nl=False)
-    click.get_current_context().exit(EXIT_OK if outcome.conforms else EXIT_FINDING)
+    click.echo(renderers[output_format](), nl=False)
+    click.get_current_context().exit(report.exit_code)
 
 
 @cli.command("describe")
@@ -355,32 +323,20 @@ def describe_command(
     """
     import json
 
-    from kg.catalog import Catalog
-    from kg.describe import describe, render_card
-    from kg.graph import load_bundled_graph, load_files
+    from kg import api
+    from kg.sources import choose_source
 
     if endpoint and (data_paths or inferred):
         raise KgError(
             "--endpoint describes the remote graph; --data and --inferred need local files"
         )
-    graph = (
-        None if endpoint else (load_files(list(data_paths)) if data_paths else load_bundled_graph())
-    )
-    # At an endpoint, names are shown with the prefixes the card's own queries declare
-    # (parsing the bundled graph only for its prefixes would be wasted work).
-    prefixes = graph.prefixes if graph else Catalog.bundled().get("claims-about").prefixes
-    inferred_types = None
-    if inferred:
-        from kg.reasoning import reason
-
-        inferred_types = reason(list(data_paths) or None).inferred_types
-    card = describe(
-        entity, graph=graph, endpoint=endpoint, prefixes=prefixes, inferred=inferred_types
+    card = api.describe(
+        entity, choose_source(endpoint or list(data_paths) or None), inferred=inferred
     )
     if output_format == "json":
         click.echo(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_card(card, prefixes), nl=False)
+        click.echo(card.text(), nl=False)
 
 
 @cli.command("viz")
@@ -426,7 +382,7 @@ def viz_command(
     from kg.viz import draw
 
     graph = load_files(list(data_paths)) if data_paths else load_bundled_graph()
-    focus_iri = resolve_entity(focus, graph.prefixes, graph=graph) if focus else None
+    focus_iri = resolve_entity(focus, graph.prefixes, graph) if focus else None
     from kg.terminal import steps
 
     with steps("kg viz", 2) as progress:
@@ -534,9 +490,9 @@ def reason_command(paths: tuple[Path, ...]) -> None:
       kg reason
       kg reason --data ontology/ --data my-data.ttl
     """
-    from kg.reasoning import reason
+    from kg import api
 
-    outcome = reason(list(paths) or None)
+    outcome = api.reason(list(paths) or None)
     for datatype, count in outcome.datatypes_passed_as_strings.items():
         click.echo(
             f"note: {count} {datatype} literals passed to HermiT as strings ({datatype} is outside OWL 2's datatype map)"
@@ -574,10 +530,10 @@ def check_command(paths: tuple[Path, ...]) -> None:
     Example:
       kg check
     """
-    from kg.checks import run_checks
+    from kg import api
     from kg.results import format_table
 
-    outcomes = run_checks(list(paths) or None)
+    outcomes = api.check(list(paths) or None)
     for outcome in outcomes:
         status = "ok  " if outcome.passed else "FAIL"
         click.echo(f"{status} {outcome.check.name}: {outcome.check.summary}")
@@ -658,17 +614,12 @@ def push_command(
       kg push --endpoint http://127.0.0.1:7878/store
       kg push --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/supernode-kg/graph
     """
-    from kg.bundle import bundled
-    from kg.remote import push
+    from kg import api
     from kg.terminal import steps
 
     with steps("kg push", 4) as progress:
-        outcome = push(
-            endpoint,
-            list(paths) or bundled().graph_files(),
-            graph_iri,
-            timeout=timeout,
-            progress=progress,
+        outcome = api.push(
+            endpoint, list(paths) or None, graph=graph_iri, timeout=timeout, progress=progress
         )
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     click.echo(
@@ -716,15 +667,13 @@ def export_command(
       kg export --format jsonld --out supernode.jsonld
       kg export --format trig --nanopubs --out supernode-nanopubs.trig
     """
-    from kg.bundle import bundled
-    from kg.export import export_graph, write_export
+    from kg import api
 
-    files = list(paths) or bundled().graph_files()
+    exported = api.export(list(paths) or None, output_format, nanopubs=nanopubs, out=out_file)
     if out_file is None:
-        click.echo(export_graph(files, output_format, nanopubs=nanopubs).decode("utf-8"), nl=False)
+        click.echo(exported.decode("utf-8"), nl=False)
     else:
-        written = write_export(files, output_format, out_file, nanopubs=nanopubs)
-        click.echo(f"wrote {written}", err=True)
+        click.echo(f"wrote {out_file}", err=True)
 
 
 @cli.command("serve")
