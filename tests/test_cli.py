@@ -70,15 +70,14 @@ def test_query_prints_a_readable_table() -> None:
     assert lines[-1] == "(5 rows)"
 
 
-@pytest.mark.parametrize("output_format", ["json", "xml", "csv", "tsv"])
-def test_select_results_parse_back_in_each_standard_format(output_format: str) -> None:
-    run = run_kg("query", "procurement-mix", "--format", output_format)
+def test_format_option_prints_a_standard_results_format() -> None:
+    """Each format's content is tested on the API (tests/test_api.py); here, that the option
+    reaches it."""
+    run = run_kg("query", "procurement-mix", "--format", "csv")
     assert run.exit_code == 0, run.stderr
-    result = Result.parse(io.BytesIO(run.stdout.encode("utf-8")), format=output_format)
+    result = Result.parse(io.BytesIO(run.stdout.encode("utf-8")), format="csv")
     assert len(result) == 4
     assert [str(v) for v in result.vars][:3] == ["buyer", "buyerLabel", "ratio"]
-    shares = sorted(float(row.share) for row in result)  # type: ignore[union-attr]
-    assert shares == [0.3, 0.3, 0.7, 0.7]
 
 
 def test_ask_query_prints_boolean() -> None:
@@ -88,33 +87,21 @@ def test_ask_query_prints_boolean() -> None:
     assert json.loads(run.stdout)["boolean"] is True
 
 
-@pytest.mark.parametrize(
-    ("output_format", "rdflib_format"),
-    [
-        ("turtle", "turtle"),
-        ("ntriples", "nt"),
-        ("jsonld", "json-ld"),
-        ("xml", "xml"),
-    ],
-)
-def test_construct_prints_rdf(output_format: str, rdflib_format: str) -> None:
-    run = run_kg("query", "--file", str(QUERIES / "construct-offers.rq"), "--format", output_format)
+def test_construct_prints_deterministic_turtle_or_the_format_asked_for() -> None:
+    query = str(QUERIES / "construct-offers.rq")
+    first = run_kg("query", "--file", query)
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == run_kg("query", "--file", query).stdout
+    assert "@prefix snk:" in first.stdout
+    run = run_kg("query", "--file", query, "--format", "jsonld")
     assert run.exit_code == 0, run.stderr
-    graph = rdflib.Graph().parse(data=run.stdout, format=rdflib_format)
-    offers = rdflib.URIRef("https://w3id.org/supernode-kg/ontology#offers")
+    graph = rdflib.Graph().parse(data=run.stdout, format="json-ld")
     assert len(graph) == 5
     assert (
         rdflib.URIRef("https://w3id.org/supernode-kg/id/alibaba"),
-        offers,
+        rdflib.URIRef("https://w3id.org/supernode-kg/ontology#offers"),
         rdflib.URIRef("https://w3id.org/supernode-kg/id/panjiu"),
     ) in graph
-
-
-def test_construct_turtle_is_deterministic() -> None:
-    first = run_kg("query", "--file", str(QUERIES / "construct-offers.rq")).stdout
-    second = run_kg("query", "--file", str(QUERIES / "construct-offers.rq")).stdout
-    assert first == second
-    assert "@prefix snk:" in first
 
 
 def test_query_runs_on_other_data() -> None:
@@ -164,20 +151,6 @@ def test_validate_turtle_is_a_standard_shacl_report(bundle) -> None:  # type: ig
     (node,) = report.subjects(rdflib.RDF.type, sh.ValidationReport)
     assert report.value(node, sh.conforms) == rdflib.Literal(False)
     assert len(list(report.objects(node, sh.result))) >= 1
-
-
-def test_validate_with_other_shapes(tmp_path: Path, bundle) -> None:  # type: ignore[no-untyped-def]
-    shapes = tmp_path / "shapes.ttl"
-    shapes.write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-        "@prefix snk: <https://w3id.org/supernode-kg/ontology#> .\n"
-        "<urn:x:NeedsComment> a sh:NodeShape ; sh:targetClass snk:Region ;\n"
-        "  sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#comment> ; sh:minCount 1 ] .\n",
-        encoding="utf-8",
-    )
-    run = run_kg("validate", "--shapes", str(shapes))
-    assert run.exit_code == 1
-    assert "snd:china" in run.stdout
 
 
 # Bad input: one line, exit 2, naming the file, line or name.
@@ -253,26 +226,8 @@ def test_name_and_file_together_is_a_usage_error() -> None:
     )
 
 
-# Parameters are bound as RDF terms: a value cannot change the query.
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        'Tencent" } ; DROP ALL ; #',
-        "Tencent' } UNION { ?entity ?p ?o } #",
-        "<http://a> . ?s ?p ?o",
-        "x" * 100_000,
-    ],
-)
-def test_literal_parameter_values_cannot_inject(value: str) -> None:
-    query = str(QUERIES / "label-lookup.rq")
-    assert run_kg(
-        "query", "--file", query, "--param", "name=Tencent", "--format", "csv"
-    ).stdout.splitlines()[1:] == ["https://w3id.org/supernode-kg/id/tencent"]
-    run = run_kg("query", "--file", query, "--param", f"name={value}", "--format", "csv")
-    assert run.exit_code == 0, run.stderr
-    assert run.stdout.splitlines() == ["entity"]  # no rows: the value is just an unknown label
+# Parameters are bound as RDF terms: a value cannot change the query (values that try are in
+# tests/test_api.py).
 
 
 def test_bound_query_keeps_its_structure() -> None:
