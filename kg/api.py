@@ -234,7 +234,6 @@ class Results:
     Attributes:
         kind: ``solutions`` (SELECT), ``boolean`` (ASK) or ``triples`` (CONSTRUCT, DESCRIBE).
         columns: the variables (SELECT), or ``subject``, ``predicate``, ``object``.
-        terms: the rows as pyoxigraph terms (None when unbound).
         prefixes: the prefixes tables and Turtle shorten IRIs with.
     """
 
@@ -247,20 +246,26 @@ class Results:
         self.prefixes = dict(prefixes)
         self.name = name
         self.kind = document.kind
-        parsed = document.parsed()
+        parsed = document.parsed()  # read lazily: only the head here
         self._boolean: bool | None = None
-        self._triples: tuple[ox.Triple, ...] = ()
+        self.columns: tuple[str, ...] = ("subject", "predicate", "object")
         if isinstance(parsed, ox.QueryBoolean):
             self._boolean = bool(parsed)
-            self.columns: tuple[str, ...] = ()
-            self.terms: tuple[tuple[object, ...], ...] = ()
+            self.columns = ()
         elif isinstance(parsed, ox.QuerySolutions):
             self.columns = tuple(v.value for v in parsed.variables)
-            self.terms = tuple(tuple(s[c] for c in self.columns) for s in parsed)
-        else:
-            self._triples = tuple(parsed)
-            self.columns = ("subject", "predicate", "object")
-            self.terms = tuple((t.subject, t.predicate, t.object) for t in self._triples)
+
+    @cached_property
+    def terms(self) -> tuple[tuple[object, ...], ...]:
+        """The rows as pyoxigraph terms, each literal exactly as received (None when unbound)."""
+        import pyoxigraph as ox
+
+        parsed = self._document.parsed()
+        if isinstance(parsed, ox.QuerySolutions):
+            return tuple(tuple(s[c] for c in self.columns) for s in parsed)
+        if isinstance(parsed, list):
+            return tuple((t.subject, t.predicate, t.object) for t in parsed)
+        return ()
 
     @cached_property
     def rows(self) -> tuple[tuple[Value, ...], ...]:
@@ -290,7 +295,9 @@ class Results:
                 f"{self.name}: not a CONSTRUCT or DESCRIBE query; its results are "
                 + ("a boolean (.boolean)" if self.kind == "boolean" else "rows (.rows)")
             )
-        return self._triples
+        parsed = self._document.parsed()
+        assert isinstance(parsed, list)
+        return tuple(parsed)
 
     def __len__(self) -> int:
         return len(self.terms)
