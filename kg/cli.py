@@ -187,7 +187,7 @@ def run_saved_query(
         raise KgError("give --data (local files) or --endpoint (a remote graph), not both")
     saved = choose_query(name, file=query_file, text=query_text)
     values = parse_param_options(params)
-    source = choose_source(endpoint or list(data_paths) or None, use_cache=not no_cache)
+    source = choose_source(list(data_paths) or None, endpoint=endpoint, use_cache=not no_cache)
     results = api.query(saved, source, timeout=timeout, params=values)
     if output_format == "table":
         layout = "expanded" if expanded else "wrap" if wrap else "table"
@@ -330,9 +330,8 @@ def describe_command(
         raise KgError(
             "--endpoint describes the remote graph; --data and --inferred need local files"
         )
-    card = api.describe(
-        entity, choose_source(endpoint or list(data_paths) or None), inferred=inferred
-    )
+    source = choose_source(list(data_paths) or None, endpoint=endpoint)
+    card = api.describe(entity, source, inferred=inferred)
     if output_format == "json":
         click.echo(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
     else:

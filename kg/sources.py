@@ -116,13 +116,17 @@ class Source:
         return [{n: solution[n] for n in names if solution[n] is not None} for solution in results]
 
 
-def choose_source(source: object = None, *, use_cache: bool = True) -> Source:
+def choose_source(
+    source: object = None, *, endpoint: str | None = None, use_cache: bool = True
+) -> Source:
     """Turn what a caller gave into a :class:`Source`.
 
     Args:
         source: None (the bundled graph); an ``http(s)://`` URL (a SPARQL endpoint); a path or
             a list of paths to RDF files or folders (loaded, see :func:`kg.graph.load_files`);
             a :class:`~kg.graph.LoadedGraph`, a graph from ``kg.load``, or a :class:`Source`.
+        endpoint: a URL the caller says is an endpoint (``--endpoint``), whatever it looks
+            like; its scheme is checked when it is asked. Exclusive with ``source``.
         use_cache: whether large files may be read from the on-disk store (``--no-cache``).
 
     Example:
@@ -134,6 +138,10 @@ def choose_source(source: object = None, *, use_cache: bool = True) -> Source:
     """
     from kg.graph import load_bundled_graph, load_files
 
+    if endpoint is not None:
+        if source is not None:
+            raise KgError("give --data (local files) or --endpoint (a remote graph), not both")
+        return Source(endpoint=endpoint)
     if isinstance(source, Source):
         return source
     if source is None:
