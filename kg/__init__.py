@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (mypy reads it the same)
 
 __version__ = "0.1.0"
 

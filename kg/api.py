@@ -18,7 +18,6 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -452,6 +451,8 @@ def _saved_query(name_or_text: str | os.PathLike[str] | SavedQuery) -> SavedQuer
 
 def _parameter_text(name: str, value: object) -> str:
     """A parameter's value as ``--param`` takes it."""
+    from decimal import Decimal
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str | int | Decimal):

@@ -16,16 +16,18 @@ import datetime
 import math
 import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
 
 from kg.namespaces import RDF, XSD
 
-#: A value in a row of results: None for an unbound variable.
-Value = (
-    str | int | float | Decimal | bool | datetime.date | datetime.datetime | None
-)  # IRI, BlankNode, LangString and TypedLiteral are str
+if TYPE_CHECKING:  # decimal is imported when a decimal is read (it costs `kg` a few ms)
+    from decimal import Decimal
+
+#: A value in a row of results: None for an unbound variable (IRI, BlankNode, LangString and
+#: TypedLiteral are str).
+Value: TypeAlias = "str | int | float | Decimal | bool | datetime.date | datetime.datetime | None"
 
 
 class IRI(str):
@@ -144,10 +146,9 @@ def _double(text: str) -> float:
 
 
 def _decimal(text: str) -> Decimal:
-    value = Decimal(text)
-    if not value.is_finite():
-        raise InvalidOperation(text)
-    return value
+    from decimal import Decimal
+
+    return Decimal(text)  # the pattern it is checked against admits only finite values
 
 
 def _date(text: str) -> datetime.date:
@@ -194,7 +195,7 @@ def python_value(term: object) -> Value:
         if convert is not None:
             try:
                 return convert(term.value)  # type: ignore[return-value]
-            except (ValueError, ArithmeticError):
+            except (ValueError, ArithmeticError):  # decimal's InvalidOperation is one
                 pass  # ill-typed: keep the text, with its datatype
         if datatype == RDF + "langString":  # pragma: no cover - a language tag is always set
             return term.value
