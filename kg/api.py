@@ -8,7 +8,7 @@ the one-line messages the command prints.
 Example:
     >>> import kg
     >>> kg.query("partners", org="腾讯").rows[0][0]
-    IRI('https://w3id.org/supernode-kg/id/tencent')
+    IRI('https://w3id.org/supernode-kg/id/amphenol')
 """
 
 from __future__ import annotations
