@@ -440,3 +440,14 @@ def test_export_is_deterministic_and_lossless(tmp_path: Path) -> None:
     source = tmp_path / "bytes.ttl"
     source.write_text('<urn:x:a> <urn:x:p> "5"^^<http://www.w3.org/2001/XMLSchema#byte> .\n')
     assert b'"5"^^<http://www.w3.org/2001/XMLSchema#byte>' in kg.export(source, "ntriples")
+    assert "give --format trig or --format nquads" in one_line_error(
+        kg.export, format="ntriples", nanopubs=True
+    )
+
+
+def test_export_writes_nanopublications_as_kg_export_does(bundle) -> None:  # type: ignore[no-untyped-def]
+    from kg.export import export_graph
+
+    trig = kg.export(format="trig", nanopubs=True)
+    assert trig == export_graph(bundle.graph_files(), "trig", nanopubs=True)
+    assert b"np:hasAssertion" in trig or b"hasAssertion" in trig
