@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 
@@ -228,52 +228,9 @@ def answer_text(
 
     if timeout is None or not hasattr(os, "fork"):
         return work()
-    return _in_child_process(work, timeout, source)
+    from kg.deadline import run_before_deadline
 
-
-def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> str:
-    import pickle
-    import select
-    import signal
-    import time
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: do the work, send back ("ok" | "error", text), exit at once
-        os.close(read_end)
-        try:
-            payload = ("ok", work())
-        except KgError as error:
-            payload = ("error", error.message)
-        except BaseException as error:
-            payload = ("error", f"{source}: {type(error).__name__}: {' '.join(str(error).split())}")
-        with os.fdopen(write_end, "wb") as stream:
-            stream.write(pickle.dumps(payload))
-        os._exit(0)
-    os.close(write_end)
-    deadline = time.monotonic() + timeout
-    chunks = []
-    with os.fdopen(read_end, "rb", buffering=0) as stream:
-        while True:
-            remaining = deadline - time.monotonic()
-            ready, _, _ = select.select([stream], [], [], max(0.0, remaining))
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                raise KgError(
-                    f"{source}: stopped after {timeout:g} s (--timeout); the query did not finish"
-                )
-            chunk = stream.read(1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    os.waitpid(pid, 0)
-    if not chunks:
-        raise KgError(f"{source}: the query process ended without an answer")
-    status, value = pickle.loads(b"".join(chunks))
-    if status != "ok":
-        raise KgError(value)
-    return value
+    return run_before_deadline(work, timeout, source=source)
 
 
 def select_rows(
