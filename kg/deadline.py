@@ -125,21 +125,27 @@ def run_before_deadline(
         KgError: ``work`` raised one (its message), or another exception (its type and text).
     """
     receiving, sending = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_child_main,
-        args=(work, sending, source, max_memory_mb, os.getpid()),
-        daemon=True,
-        name="kg-deadline",
-    )
-    child.start()
+    parent_pid = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        try:
+            receiving.close()
+            _child_main(work, sending, source, max_memory_mb, parent_pid)
+        finally:
+            os._exit(0)
     sending.close()
+    ended: list[int | None] = []
 
     def stop() -> int | None:
-        with contextlib.suppress(OSError, ValueError):
-            if child.exitcode is None:
-                child.kill()
-            child.join()
-        return child.exitcode
+        """Kill the child if it still runs, reap it, and say how it ended."""
+        if not ended:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            try:
+                ended.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+            except ChildProcessError:  # reaped elsewhere
+                ended.append(None)
+        return ended[0]
 
     try:
         status, value = await_answer(receiving, seconds, stop=stop, source=source)
