@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -269,12 +269,9 @@ def evaluate(
     if timeout is None or not hasattr(os, "fork"):
         return work()
 
-    def work_as_text() -> str:  # what the child process sends back
-        document = work()
-        return f"{document.kind}\n{document.data.decode('utf-8')}"
+    from kg.deadline import run_before_deadline
 
-    kind, _, data = _in_child_process(work_as_text, timeout, source).partition("\n")
-    return ResultDocument(kind, data.encode("utf-8"))
+    return run_before_deadline(work, timeout, source=source)
 
 
 def answer_text(
@@ -299,51 +296,6 @@ def answer_text(
 
     document = evaluate(graph, text, bindings, source=source, timeout=timeout)
     return render(document.parsed(), output_format, prefixes, layout=layout)
-
-
-def _in_child_process(work: Callable[[], str], timeout: float, source: str) -> str:
-    import pickle
-    import select
-    import signal
-    import time
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: do the work, send back ("ok" | "error", text), exit at once
-        os.close(read_end)
-        try:
-            payload = ("ok", work())
-        except KgError as error:
-            payload = ("error", error.message)
-        except BaseException as error:
-            payload = ("error", f"{source}: {type(error).__name__}: {' '.join(str(error).split())}")
-        with os.fdopen(write_end, "wb") as stream:
-            stream.write(pickle.dumps(payload))
-        os._exit(0)
-    os.close(write_end)
-    deadline = time.monotonic() + timeout
-    chunks = []
-    with os.fdopen(read_end, "rb", buffering=0) as stream:
-        while True:
-            remaining = deadline - time.monotonic()
-            ready, _, _ = select.select([stream], [], [], max(0.0, remaining))
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                raise KgError(
-                    f"{source}: stopped after {timeout:g} s (--timeout); the query did not finish"
-                )
-            chunk = stream.read(1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    os.waitpid(pid, 0)
-    if not chunks:
-        raise KgError(f"{source}: the query process ended without an answer")
-    status, value = pickle.loads(b"".join(chunks))
-    if status != "ok":
-        raise KgError(value)
-    return value
 
 
 def select_rows(

@@ -1,11 +1,12 @@
 """The worker processes behind `kg serve`: each holds the graph and answers one request at a time.
 
-Queries (and entity cards and labels for the query page) run in workers because pyoxigraph
-cannot interrupt a running query: the time cap kills the worker that overran. Each worker
-also runs under a memory cap (``RLIMIT_AS``), so a query that would grow without bound fails
-alone; and, when no SERVICE is allowed, in a network namespace of its own with no interface
-but an unconfigured loopback, so that even a query that got past the SERVICE check could not
-connect anywhere (Linux, where user namespaces are available; elsewhere the check alone holds).
+Queries (and entity cards, labels and chart data for the query page) run in workers because
+pyoxigraph cannot interrupt a running query: each answer is awaited under the time cap by the
+one deadline rule (:func:`kg.deadline.await_answer`), which kills the worker that overran.
+Each worker also runs under a memory cap (``RLIMIT_AS``), so a query that would grow without
+bound fails alone; and, when no SERVICE is allowed, in a network namespace of its own with no
+interface but an unconfigured loopback, so that even a query that got past the SERVICE check
+could not connect anywhere (Linux, where user namespaces are available; elsewhere the check alone holds).
 
 A worker that is stopped or dies is replaced in the background, retrying until a new one
 starts, so a failed restart (file handles exhausted, a data file briefly broken) heals by
@@ -22,32 +23,28 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
-import resource
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kg.deadline import DeadlinePassed, ProcessEnded, await_answer, cap_memory
 from kg.errors import KgError
+from kg.graph import LoadedGraph
 from kg.serve_config import AllowedService, EndpointError, EndpointSettings
+from kg.sparql_protocol import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES, Job, Response
 
-SOLUTION_MEDIA_TYPES: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_MEDIA_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkServerContext, SpawnContext
+
+    from _typeshed import ReadableBuffer
+
+    WorkerContext = ForkServerContext | SpawnContext
+
 TEXT = "text/plain; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 #: What a client hears when a SERVICE call fails, whatever the reason: the remote's answer and
@@ -57,6 +54,8 @@ SERVICE_FAILED = "query failed: a SERVICE call did not give a usable answer\n"
 _STARTUP_SECONDS = 120.0
 _PRELOADED = [
     "kg.query_workers",
+    "kg.deadline",
+    "kg.sparql_protocol",
     "kg.graph",
     "kg.service_policy",
     "kg.web_api",
@@ -64,9 +63,6 @@ _PRELOADED = [
     "rdflib.plugins.sparql.parser",
     "rdflib.plugins.sparql.algebra",
 ]
-
-Result = tuple[int, str, bytes]
-
 
 # ---------------------------------------------------------------------------------------------
 # Inside a worker
@@ -87,16 +83,7 @@ def isolate_network() -> bool:
         return False
     if unshare(clone_newnet) == 0:  # privileged: a network namespace alone
         return True
-    return unshare(clone_newuser | clone_newnet) == 0  # unprivileged: inside a user namespace
-
-
-def cap_memory(megabytes: int) -> None:
-    """Limit this process's address space (soft and hard) to ``megabytes``."""
-    limit = megabytes * 1024 * 1024
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return bool(unshare(clone_newuser | clone_newnet) == 0)  # unprivileged: in a user namespace
 
 
 def _exit_with(server_pid: int) -> None:
@@ -149,7 +136,7 @@ def _worker_main(
         except (EOFError, OSError):
             return
         try:
-            result = _answer(graph, job, allowed, max_result_bytes, max_memory_mb)
+            result = _answer(graph, job, allowed, max_result_bytes)
         except MemoryError:
             result = (500, TEXT, _memory_message(max_memory_mb))
         try:
@@ -159,58 +146,44 @@ def _worker_main(
 
 
 def _answer(
-    graph,
-    job: tuple,
-    allowed: frozenset[AllowedService],
-    max_result_bytes: int,  # type: ignore[no-untyped-def]
-    max_memory_mb: int,
-) -> Result:
+    graph: LoadedGraph, job: Job, allowed: frozenset[AllowedService], max_result_bytes: int
+) -> Response:
     from kg.web_api import api_chart_spec, api_describe, api_labels
 
-    kind, *args = job
+    answer: object
     try:
-        if kind == "query":
-            return _evaluate(graph.store, args[0], args[1], allowed, max_result_bytes)
-        if kind == "describe":
-            return (
-                200,
-                JSON,
-                json.dumps(api_describe(graph, args[0]), ensure_ascii=False).encode("utf-8"),
-            )
-        if kind == "labels":
-            return (
-                200,
-                JSON,
-                json.dumps(api_labels(graph, args[0]), ensure_ascii=False).encode("utf-8"),
-            )
-        if kind == "chart":
-            return (
-                200,
-                JSON,
-                json.dumps(api_chart_spec(graph, args[0]), ensure_ascii=False).encode("utf-8"),
-            )
+        match job:
+            case ("query", str(query), str(media_type)):
+                return _evaluate(graph.store, query, media_type, allowed, max_result_bytes)
+            case ("describe", str(entity)):
+                answer = api_describe(graph, entity)
+            case ("labels", bytes(body)):
+                answer = api_labels(graph, body)
+            case ("chart", str(name)):
+                answer = api_chart_spec(graph, name)
+            case _:
+                return 500, TEXT, f"unknown job {job[:1]!r}\n".encode()
     except EndpointError as error:
         return int(error.status), TEXT, f"{error.message}\n".encode()
-    return 500, TEXT, f"unknown job {kind!r}\n".encode()
+    return 200, JSON, json.dumps(answer, ensure_ascii=False).encode("utf-8")
 
 
 class _ResultTooLarge(Exception):
     pass
 
 
-class _BoundedBuffer(io.RawIOBase):
+class _BoundedBuffer(io.BytesIO):
+    """An in-memory file that refuses to grow past ``limit`` bytes."""
+
     def __init__(self, limit: int) -> None:
+        super().__init__()
         self.limit = limit
-        self.buffer = bytearray()
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:  # type: ignore[no-untyped-def]
-        self.buffer.extend(data)
-        if len(self.buffer) > self.limit:
+    def write(self, data: ReadableBuffer) -> int:
+        written = super().write(data)
+        if self.tell() > self.limit:
             raise _ResultTooLarge
-        return len(data)
+        return written
 
 
 def _evaluate(
@@ -219,7 +192,7 @@ def _evaluate(
     media_type: str,
     allowed: frozenset[AllowedService],
     max_result_bytes: int,
-) -> Result:
+) -> Response:
     from kg.service_policy import check_services
     from kg.sparql_text import check_nesting
 
@@ -250,7 +223,7 @@ def _evaluate(
         if targets:
             return 502, TEXT, SERVICE_FAILED.encode()
         return 500, TEXT, f"query failed: {' '.join(str(error).split())[:300]}\n".encode()
-    return 200, f"{media_type}; charset=utf-8", bytes(buffer.buffer)
+    return 200, f"{media_type}; charset=utf-8", buffer.getvalue()
 
 
 def _memory_message(max_memory_mb: int) -> bytes:
@@ -264,7 +237,7 @@ def _memory_message(max_memory_mb: int) -> bytes:
 # In the server
 
 
-def _context():  # type: ignore[no-untyped-def]
+def _context() -> WorkerContext:
     """Workers fork from a small server process that has the libraries imported already, so a
     replacement starts in milliseconds rather than a second (and from one thread, which the
     network namespace needs)."""
@@ -276,7 +249,7 @@ def _context():  # type: ignore[no-untyped-def]
 
 
 class _Worker:
-    def __init__(self, context, settings: EndpointSettings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: WorkerContext, settings: EndpointSettings) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(
             target=_worker_main,
@@ -309,7 +282,7 @@ class _Worker:
             raise KgError(message)
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return bool(self.process.is_alive())
 
     def stop(self) -> int | None:
         """Kill the process; return how it ended (negative: the signal that ended it)."""
@@ -321,7 +294,8 @@ class _Worker:
             self.process.join(5)
         with contextlib.suppress(OSError):
             self.connection.close()
-        return self.process.exitcode if exitcode is None else exitcode
+        ended: int | None = self.process.exitcode if exitcode is None else exitcode
+        return ended
 
 
 class _Slot:
@@ -368,7 +342,7 @@ class QueryEngine:
             raise failures[0]
         return [w for w in started if isinstance(w, _Worker)]
 
-    def run(self, job: tuple, client: str = "") -> Result:  # type: ignore[type-arg]
+    def run(self, job: Job, client: str = "") -> Response:
         """Answer ``job`` in a worker: ``("query", text, media_type)``, ``("describe", entity)``,
         ``("labels", body)`` or ``("chart", name)`` (a chart's Vega-Lite spec); return (HTTP status, content type, body).
 
@@ -415,24 +389,30 @@ class QueryEngine:
                 return slot
             self._replace(slot)  # its worker died while idle (the kernel's OOM killer, say)
 
-    def _run_on(self, slot: _Slot, job: tuple) -> Result:  # type: ignore[type-arg]
+    def _run_on(self, slot: _Slot, job: Job) -> Response:
+        """Answer ``job`` on the slot's worker under the time cap (:func:`kg.deadline.await_answer`):
+        a worker that overran is killed, and any worker that did not answer is replaced."""
         worker = slot.worker
         assert worker is not None
         handed_back = False
         try:
-            worker.connection.send(job)
-            if not worker.connection.poll(self.settings.timeout):
-                raise EndpointError(
-                    HTTPStatus.SERVICE_UNAVAILABLE,
-                    f"query stopped: it ran longer than the {self.settings.timeout:g} s limit",
-                )
-            result = worker.connection.recv()
+            try:
+                worker.connection.send(job)
+            except OSError:
+                raise ProcessEnded("query", worker.stop()) from None
+            response: Response = await_answer(
+                worker.connection, self.settings.timeout, stop=worker.stop
+            )
             self._idle.put(slot)
             handed_back = True
-            return result
-        except (EOFError, OSError):
-            exitcode = worker.stop()
-            if exitcode == -signal.SIGABRT:  # Rust aborts when an allocation fails
+            return response
+        except DeadlinePassed:
+            raise EndpointError(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"query stopped: it ran longer than the {self.settings.timeout:g} s limit",
+            ) from None
+        except ProcessEnded as ended:
+            if ended.exitcode == -signal.SIGABRT:  # Rust aborts when an allocation fails
                 raise EndpointError(
                     HTTPStatus.INTERNAL_SERVER_ERROR,
                     _memory_message(self.settings.max_memory_mb).decode().strip(),

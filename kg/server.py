@@ -1,10 +1,11 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over RDF files (`kg serve`): the HTTP side.
+"""A read-only SPARQL 1.1 Protocol endpoint over RDF files (`kg serve`): the HTTP server.
 
 Built on the standard library's ``http.server`` (``ThreadingHTTPServer``): no web framework to
-install or keep current, and the protocol here is small (GET and POST of queries, content
-negotiation, a service description, the query page's few routes). Queries run in worker
-processes (:mod:`kg.query_workers`); which SERVICE calls a query may make is decided there
-from its parsed form (:mod:`kg.service_policy`).
+install or keep current. This module admits connections, reads requests within their caps and
+sends answers; what a request means is decided elsewhere: the SPARQL 1.1 Protocol at
+``/sparql`` in :mod:`kg.sparql_protocol`, the query page and its JSON API in
+:mod:`kg.web_routes`. Queries run in worker processes (:mod:`kg.query_workers`); which SERVICE
+calls a query may make is decided there from its parsed form (:mod:`kg.service_policy`).
 
 Hardening, beside what the workers do: updates are refused (403); a listen backlog of 1024;
 connections are capped in total and per client address (503 "busy" beyond them); a client
@@ -18,83 +19,41 @@ no ``Access-Control-Allow-Origin`` is sent unless one origin is configured.
 from __future__ import annotations
 
 import contextlib
-import json
+import io
 import os
-import re
 import signal
 import socket
 import threading
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from typing import Any
 
-import pyoxigraph as ox
-
-from kg.query_workers import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES, QueryEngine
+from kg.query_workers import QueryEngine
 from kg.serve_config import EndpointError, EndpointSettings, valid_host_header
-from kg.sparql_text import looks_like_update, query_form
+from kg.sparql_protocol import (
+    query_from_get,
+    query_from_post,
+    query_job,
+    service_description,
+)
+from kg.web_routes import PageRequest, QueryPage
 
-SERVICE_DESCRIPTION = Path(__file__).resolve().parent / "resources" / "service-description.ttl"
-WEB_DIR = Path(__file__).resolve().parent / "web"
-STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
-_BAD_PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _MAX_REFUSALS_IN_FLIGHT = 64
+#: What the socket server hands a handler: a TCP server's is always a socket.
+_Request = socket.socket | tuple[bytes, socket.socket]
+SPARQL_PATHS = ("/sparql", "/sparql/")
 
 __all__ = [
     "EndpointError",
     "EndpointSettings",
     "SparqlEndpoint",
     "endpoint_settings",
-    "negotiate",
     "serve",
 ]
-
-
-# ---------------------------------------------------------------------------------------------
-# HTTP
-
-
-def negotiate(accept: str | None, form: str) -> str:
-    """Pick the media type to answer with, from an ``Accept`` header and the query form.
-
-    Raises:
-        EndpointError: 406, when the header allows none of the types this form can be given in.
-    """
-    supported = (
-        list(GRAPH_MEDIA_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(SOLUTION_MEDIA_TYPES)
-    )
-    if not accept or not accept.strip():
-        return supported[0]
-    ranges = []
-    for index, part in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((quality, -index, media.lower()))
-    for quality, _, media in sorted(ranges, reverse=True):
-        if quality <= 0:
-            continue
-        if media in supported:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            major = media.split("/")[0]
-            for candidate in supported:
-                if major == "*" or candidate.startswith(major + "/"):
-                    return candidate
-    raise EndpointError(
-        HTTPStatus.NOT_ACCEPTABLE,
-        f"cannot answer a {form} query as {accept}; supported: {', '.join(supported)}",
-    )
 
 
 class _RequestLineTooLong(Exception):
@@ -108,7 +67,7 @@ class _HeadersTooLarge(Exception):
 class _LimitedReader:
     """The connection's input, capping the request line and the headers as they are read."""
 
-    def __init__(self, raw, settings: EndpointSettings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, raw: io.BufferedIOBase, settings: EndpointSettings) -> None:
         self._raw = raw
         self._settings = settings
         self._phase = "line"
@@ -194,8 +153,7 @@ class SparqlEndpoint(ThreadingHTTPServer):
         self.read_deadlines = _ReadDeadlines()
         self._connections: Counter[str] = Counter()
         self._connections_lock = threading.Lock()
-        self._charts: dict[str, bytes] = {}
-        self._charts_lock = threading.Lock()
+        self.page = QueryPage(self.engine.run)
         self._refusals = threading.BoundedSemaphore(_MAX_REFUSALS_IN_FLIGHT)
         try:
             super().__init__((settings.host, settings.port), _Handler)
@@ -207,39 +165,16 @@ class SparqlEndpoint(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{port}/sparql"
-
-    def chart_svg(self, name: str, client: str) -> tuple[int, str, bytes]:
-        """Chart ``name`` of the served graph as SVG: the spec is made in a worker (it runs the
-        chart's saved query there), rendered here once and kept, since the graph does not change
-        while serving. vl-convert renders here, not in the workers: its JavaScript engine
-        cannot start under the workers' address-space cap."""
-        from kg.charts import chart_names, render_chart
-        from kg.errors import KgError
-
-        if name not in chart_names():
-            raise EndpointError(
-                HTTPStatus.NOT_FOUND,
-                f"no chart named {_printable(name)!r}; GET /api/queries names each query's chart",
-            )
-        with self._charts_lock:
-            if name not in self._charts:
-                status, content_type, body = self.engine.run(("chart", name), client)
-                if status != 200:
-                    return status, content_type, body
-                try:
-                    self._charts[name] = render_chart(json.loads(body), "svg")
-                except KgError as error:
-                    raise EndpointError(HTTPStatus.INTERNAL_SERVER_ERROR, error.message) from None
-            return 200, "image/svg+xml; charset=utf-8", self._charts[name]
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        name = f"[{name}]" if ":" in name else name
+        return f"http://{name}:{port}/sparql"
 
     def server_close(self) -> None:
         super().server_close()
         self.read_deadlines.stop()
         self.engine.close()
 
-    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def process_request(self, request: _Request, client_address: Any) -> None:
         client = client_address[0]
         with self._connections_lock:
             admitted = (
@@ -249,7 +184,7 @@ class SparqlEndpoint(ThreadingHTTPServer):
             if admitted:
                 self._connections[client] += 1
         if not admitted:
-            self._refuse(request)
+            self._refuse(request if isinstance(request, socket.socket) else request[1])
             return
         try:
             super().process_request(request, client_address)
@@ -258,7 +193,7 @@ class SparqlEndpoint(ThreadingHTTPServer):
             self.shutdown_request(request)
             raise
 
-    def process_request_thread(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def process_request_thread(self, request: _Request, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -299,20 +234,6 @@ class SparqlEndpoint(ThreadingHTTPServer):
                 self._refusals.release()
 
         threading.Thread(target=refuse, daemon=True, name="kg-refuse").start()
-
-    def check_query(self, query: str) -> str:
-        """Refuse updates; return the query form (SERVICE is checked in the worker, on the
-        parsed query)."""
-        form = query_form(query)
-        if form is None:
-            if looks_like_update(query):
-                raise EndpointError(
-                    HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused"
-                )
-            raise EndpointError(
-                HTTPStatus.BAD_REQUEST, "not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)"
-            )
-        return form
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -408,10 +329,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_error(EndpointError(HTTPStatus(code), " ".join(text.split())[:200]))
 
     def do_GET(self) -> None:
-        self._handle(self._query_from_get)
+        self._handle(lambda: query_from_get(urllib.parse.urlsplit(self.path).query))
 
     def do_POST(self) -> None:
-        self._handle(self._query_from_post)
+        self._handle(lambda: query_from_post(self.headers.get("Content-Type"), self._read_body()))
 
     def do_OPTIONS(self) -> None:
         self._drain_body()
@@ -439,18 +360,22 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
 
-    def _handle(self, read_query) -> None:  # type: ignore[no-untyped-def]
+    def _handle(self, read_query: Callable[[], str | None]) -> None:
+        """Answer a GET or POST: at /sparql by the protocol, elsewhere by the page's routes."""
         try:
             self._check_host()
-            path = urllib.parse.urlsplit(self.path).path
-            if path not in ("/sparql", "/sparql/"):
-                self._route_page(path)
+            accept, client = self.headers.get("Accept"), self.client_address[0]
+            if urllib.parse.urlsplit(self.path).path not in SPARQL_PATHS:
+                request = PageRequest(
+                    self.command, self.path, accept, self._read_body, self._drain_body
+                )
+                self._send(*self.server.page.answer(request, client))
                 return
             query = read_query()
             if query is None:
-                self._send_service_description()
+                self._send(*service_description(self.server.url, accept))
                 return
-            self._send(*self._run_query(query))
+            self._send(*self.server.engine.run(query_job(query, accept), client))
         except EndpointError as error:
             self._send_error(error)
         except (TimeoutError, ConnectionError):
@@ -468,100 +393,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._drain_body()
             raise EndpointError(HTTPStatus.BAD_REQUEST, "bad Host header")
-
-    def _run_query(self, query: str) -> tuple[int, str, bytes]:
-        form = self.server.check_query(query)
-        media_type = negotiate(self.headers.get("Accept"), form)
-        return self.server.engine.run(("query", query, media_type), self.client_address[0])
-
-    def _route_page(self, path: str) -> None:
-        """The query page (/), its static files, and the small JSON API the page uses; the
-        API's answers come from the workers, under the same caps as queries."""
-        from kg.web_api import bound_saved_query, saved_queries_json
-
-        if path in ("/", "/index.html") and self.command == "GET":
-            self._send(200, "text/html; charset=utf-8", (WEB_DIR / "index.html").read_bytes())
-        elif (
-            path.startswith("/static/")
-            and self.command == "GET"
-            and path[len("/static/") :] in STATIC_FILES
-        ):
-            name = path[len("/static/") :]
-            self._send(200, STATIC_FILES[name], (WEB_DIR / name).read_bytes())
-        elif path == "/api/queries" and self.command == "GET":
-            self._send(200, "application/json; charset=utf-8", saved_queries_json())
-        elif path.startswith("/api/queries/") and self.command == "GET":
-            name = urllib.parse.unquote(path[len("/api/queries/") :])
-            values = {
-                k: v[-1] for k, v in _parse_form(urllib.parse.urlsplit(self.path).query).items()
-            }
-            self._send(*self._run_query(bound_saved_query(name, values)))
-        elif path.startswith("/api/charts/") and self.command == "GET":
-            self._send(
-                *self.server.chart_svg(
-                    urllib.parse.unquote(path[len("/api/charts/") :]), self.client_address[0]
-                )
-            )
-        elif path == "/api/labels" and self.command == "POST":
-            self._send(
-                *self.server.engine.run(("labels", self._read_body()), self.client_address[0])
-            )
-        elif path == "/api/describe" and self.command == "GET":
-            params = _parse_form(urllib.parse.urlsplit(self.path).query)
-            entity = (params.get("entity") or [""])[-1]
-            self._send(*self.server.engine.run(("describe", entity), self.client_address[0]))
-        else:
-            self._drain_body()
-            raise EndpointError(
-                HTTPStatus.NOT_FOUND,
-                f"no such resource: {_printable(path)}; the endpoint is /sparql",
-            )
-
-    def _query_from_get(self) -> str | None:
-        raw = urllib.parse.urlsplit(self.path).query
-        params = _parse_form(raw)
-        if "update" in params:
-            raise EndpointError(
-                HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused"
-            )
-        queries = params.get("query", [])
-        if len(queries) > 1:
-            raise EndpointError(HTTPStatus.BAD_REQUEST, "more than one query parameter")
-        return queries[0] if queries else None
-
-    def _query_from_post(self) -> str:
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        body = self._read_body()
-        if content_type == "application/sparql-update":
-            raise EndpointError(
-                HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused"
-            )
-        if content_type == "application/sparql-query":
-            try:
-                return body.decode("utf-8")
-            except UnicodeDecodeError:
-                raise EndpointError(HTTPStatus.BAD_REQUEST, "the query is not UTF-8") from None
-        if content_type == "application/x-www-form-urlencoded":
-            try:
-                params = _parse_form(body.decode("ascii"))
-            except UnicodeDecodeError:
-                raise EndpointError(
-                    HTTPStatus.BAD_REQUEST, "a form body must be percent-encoded ASCII"
-                ) from None
-            if "update" in params:
-                raise EndpointError(
-                    HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused"
-                )
-            queries = params.get("query", [])
-            if len(queries) != 1:
-                raise EndpointError(
-                    HTTPStatus.BAD_REQUEST, "a form body needs exactly one query parameter"
-                )
-            return queries[0]
-        raise EndpointError(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-            "POST a query as application/sparql-query or application/x-www-form-urlencoded",
-        )
 
     def _body_length(self) -> int:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -613,15 +444,6 @@ class _Handler(BaseHTTPRequestHandler):
         elif length:
             self.close_connection = True
 
-    def _send_service_description(self) -> None:
-        # The base IRI is the server's own address, never the client's Host header.
-        graph = ox.parse(
-            SERVICE_DESCRIPTION.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=self.server.url
-        )
-        media_type = negotiate(self.headers.get("Accept"), "CONSTRUCT")
-        body = ox.serialize([q.triple for q in graph], format=GRAPH_MEDIA_TYPES[media_type])
-        self._send(200, media_type + "; charset=utf-8", body)
-
     def _send(
         self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
     ) -> None:
@@ -648,22 +470,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
 
-def _parse_form(raw: str) -> dict[str, list[str]]:
-    if _BAD_PERCENT_ESCAPE.search(raw):
-        raise EndpointError(HTTPStatus.BAD_REQUEST, "malformed percent-encoding in the request")
-    try:
-        return urllib.parse.parse_qs(
-            raw, keep_blank_values=True, strict_parsing=False, errors="strict"
-        )
-    except UnicodeDecodeError:
-        raise EndpointError(HTTPStatus.BAD_REQUEST, "percent-encoded bytes are not UTF-8") from None
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in text)[:200]
-
-
-def serve(settings: EndpointSettings, ready=None) -> None:  # type: ignore[no-untyped-def]
+def serve(settings: EndpointSettings, ready: Callable[[str], None] | None = None) -> None:
     """Serve until interrupted. ``ready(url)`` is called once the server listens."""
     server = SparqlEndpoint(settings)
     previous = signal.signal(

@@ -1,0 +1,79 @@
+"""`kg serve` is a handful of modules with one job each, layered without an import cycle: the
+HTTP server on top, then the page's routes, the workers, the page's JSON answers, the SPARQL
+protocol, the deadline runner and the settings. The imports are read from the source (those
+inside functions too), so a lazy import cannot hide a cycle."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KG_DIR = Path(__file__).resolve().parent.parent / "kg"
+
+#: The server's modules, lowest layer first: each may import only modules before it.
+SERVER_LAYERS = [
+    "kg.serve_config",
+    "kg.deadline",
+    "kg.sparql_protocol",
+    "kg.web_api",
+    "kg.query_workers",
+    "kg.web_routes",
+    "kg.server",
+]
+
+
+def kg_imports(module: str) -> set[str]:
+    """The kg modules ``module`` imports anywhere in its source."""
+    tree = ast.parse((KG_DIR / f"{module.removeprefix('kg.')}.py").read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("kg.")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "kg":
+                found |= {f"kg.{alias.name}" for alias in node.names}
+            elif node.module.startswith("kg."):
+                found.add(node.module)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every kg module -> the kg modules it imports."""
+    return {f"kg.{path.stem}": kg_imports(f"kg.{path.stem}") for path in KG_DIR.glob("*.py")}
+
+
+def test_the_import_reader_sees_imports_inside_functions() -> None:
+    assert "kg.describe" in kg_imports("kg.web_api")  # imported inside api_describe only
+
+
+@pytest.mark.parametrize("module", SERVER_LAYERS)
+def test_a_server_module_imports_only_the_layers_below_it(module: str) -> None:
+    below = SERVER_LAYERS[: SERVER_LAYERS.index(module)]
+    above = set(SERVER_LAYERS) - set(below) - {module}
+    assert not kg_imports(module) & above, f"{module} imports {kg_imports(module) & above}"
+
+
+@pytest.mark.parametrize("module", SERVER_LAYERS)
+def test_no_import_path_leads_from_a_server_module_back_to_itself(module: str) -> None:
+    graph = import_graph()
+    seen: set[str] = set()
+    frontier = [(module, [module])]
+    while frontier:
+        current, path = frontier.pop()
+        for imported in sorted(graph.get(current, set())):
+            assert imported != module, "import cycle: " + " -> ".join([*path, imported])
+            if imported not in seen:
+                seen.add(imported)
+                frontier.append((imported, [*path, imported]))
+
+
+@pytest.mark.parametrize("module", SERVER_LAYERS)
+def test_a_server_module_imports_alone_in_a_fresh_interpreter(module: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
