@@ -103,7 +103,8 @@ class SavedQuery:
     Attributes:
         name: the file name without ``.rq``; what ``kg query NAME`` takes.
         path: where the file is.
-        text: the query exactly as in the file (parameters are bound, never spliced in).
+        text: the query exactly as in the file, parameters unbound (binding later replaces
+            a bound variable's tokens by one RDF term token, see :func:`kg.sparql_text.bind`).
         summary, description, tags: from the grlc header.
         chart: the chart (``kg chart NAME``) that draws this query's rows, from the header line
             ``#+ chart: NAME`` (grlc ignores keys it does not know); empty if none.

@@ -1,7 +1,9 @@
 """Turning ``--param name=value`` strings into RDF terms bound to a saved query's variables.
 
-Values are checked against the parameter's type and become RDF terms; the query text is never
-edited, so a value cannot change what the query does (no SPARQL injection).
+Values are checked against the parameter's type and become RDF terms. Binding then rewrites
+the query text token by token (:func:`kg.sparql_text.bind`): each token of a bound variable is
+replaced by one RDF term token, so a value cannot change what the query does (no SPARQL
+injection).
 """
 
 from __future__ import annotations
