@@ -19,9 +19,8 @@ from typing import BinaryIO
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.input_limits import MAX_QUERY_BYTES, read_regular_file, without_bom
+from kg.namespaces import XSD
 from kg.sparql_text import check_nesting, service_variables, variables
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: XSD datatype names that a parameter may end with (``?_year_integer``, ``?_day_date``).
 XSD_TYPE_NAMES = frozenset(

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from kg.catalog import Catalog
 from kg.errors import KgError
 from kg.graph import LoadedGraph
+from kg.namespaces import XSD
 from kg.output import write_atomically
 from kg.query import select_rows
 
@@ -47,9 +48,8 @@ FONT = "Liberation Sans, Arial, Helvetica, WenQuanYi Micro Hei, Noto Sans CJK SC
 PICTURE_TYPES = (".svg", ".png")
 PNG_SCALE = 2  # pixels per SVG unit: sharp text on high-density screens and in the README
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMBER_TYPES = {
-    f"{_XSD}{name}"
+    XSD + name
     for name in (
         "decimal",
         "double",

@@ -12,13 +12,12 @@ from kg.bundle import bundled
 from kg.catalog import Catalog
 from kg.errors import KgError
 from kg.graph import LoadedGraph
+from kg.namespaces import RDF_TYPE, RDFS_LABEL, SKOS
 from kg.query import select_rows
 from kg.results import compact_iri
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
-SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_ALT_LABEL = SKOS + "altLabel"
+SKOS_DEFINITION = SKOS + "definition"
 WIKIDATA = "http://www.wikidata.org/entity/"
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s/][^\s]*)?$")
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.graph import load_files, load_rdflib_graph
+from kg.namespaces import OWL
 from kg.output import write_atomically
 
-OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
-OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+OWL_ONTOLOGY = OWL + "Ontology"
+OWL_IMPORTS = OWL + "imports"
 
 
 def write_docs(

@@ -22,11 +22,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.namespaces import RDF, RDFS, SH
 from kg.shacl_shapes import (
     NODE_KINDS,
-    RDF,
-    RDFS,
-    SH,
     Shape,
     ShapesGraph,
     SparqlConstraint,

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from kg.catalog import XSD, Parameter, SavedQuery
+from kg.catalog import Parameter, SavedQuery
 from kg.errors import KgError
+from kg.namespaces import SND, XSD
 
 # RFC 3987 forbids these in an IRI; a value containing one is not an IRI.
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -236,9 +237,7 @@ def _to_iri(raw: str, prefixes: Mapping[str, str], where: str) -> str:
     ):
         value = prefixes[curie.group(1) or ""] + curie.group(2)
     if not _IRI_SCHEME.match(value) or _IRI_FORBIDDEN.search(value):
-        raise KgError(
-            f"{where}: expected an absolute IRI such as https://w3id.org/supernode-kg/id/tencent, got {raw!r}"
-        )
+        raise KgError(f"{where}: expected an absolute IRI such as {SND}tencent, got {raw!r}")
     try:
         ox.NamedNode(value)
     except ValueError as error:

@@ -21,12 +21,13 @@ import pyoxigraph as ox
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.graph import LoadedGraph, load_files
+from kg.namespaces import OWL, RDF, RDFS, XSD
+from kg.namespaces import RDF_TYPE as RDF_TYPE_IRI
 from kg.results import compact_iri
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
-OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
+OWL_IMPORTS = ox.NamedNode(OWL + "imports")
+OWL_NAMED_INDIVIDUAL = OWL + "NamedIndividual"
 
 #: The XSD datatypes of the OWL 2 datatype map (plus rdf:langString, which is a plain literal).
 OWL2_DATATYPES = frozenset(
@@ -65,12 +66,12 @@ OWL2_DATATYPES = frozenset(
         ]
     }
     | {
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral",
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral",
-        "http://www.w3.org/2000/01/rdf-schema#Literal",
-        "http://www.w3.org/2002/07/owl#real",
-        "http://www.w3.org/2002/07/owl#rational",
+        RDF + "langString",
+        RDF + "PlainLiteral",
+        RDF + "XMLLiteral",
+        RDFS + "Literal",
+        OWL + "real",
+        OWL + "rational",
     }
 )
 
@@ -207,7 +208,7 @@ def _reasoner_view(loaded: LoadedGraph) -> tuple[list[ox.Triple], dict[str, int]
 
 
 def _ontology_iri(loaded: LoadedGraph) -> str | None:
-    owl_ontology = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+    owl_ontology = ox.NamedNode(OWL + "Ontology")
     for quad in loaded.store.quads_for_pattern(None, RDF_TYPE, owl_ontology):
         if isinstance(quad.subject, ox.NamedNode):
             return quad.subject.value

@@ -22,9 +22,10 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import KgError
+from kg.namespaces import PROJECT_HOME
 from kg.sparql_text import query_form, strip_comments
 
-USER_AGENT = f"supernode-kg/{__version__} (https://w3id.org/supernode-kg)"
+USER_AGENT = f"supernode-kg/{__version__} ({PROJECT_HOME})"
 
 
 @dataclass(frozen=True)

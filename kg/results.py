@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.namespaces import RDF_TYPE, XSD_STRING
 
 SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "json": ox.QueryResultsFormat.JSON,
@@ -130,7 +131,7 @@ def compact_json_ld(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -
         assert isinstance(term, ox.Literal)
         if term.language:
             return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        if term.datatype.value == XSD_STRING:
             return term.value
         return {"@value": term.value, "@type": name(term.datatype.value)}
 
@@ -138,10 +139,7 @@ def compact_json_ld(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -
         subject = triple.subject
         key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else name(subject.value)
         node = nodes.setdefault(key, {"@id": key})
-        if (
-            triple.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-            and isinstance(triple.object, ox.NamedNode)
-        ):
+        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
             node.setdefault("@type", []).append(name(triple.object.value))  # type: ignore[union-attr]
         else:
             node.setdefault(name(triple.predicate.value), []).append(value(triple.object))  # type: ignore[union-attr]

@@ -24,12 +24,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.errors import KgError
-
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
+from kg.namespaces import OWL, RDF, RDFS, SH, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.graph import load_rdflib_graph, parse_file, resolve_rdf_files
+from kg.namespaces import RDF_TYPE, SH, XSD, XSD_STRING
 
 if TYPE_CHECKING:
     import rdflib
 
     from kg.shacl_shapes import ShapesGraph
-
-SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True)
@@ -268,9 +267,6 @@ def _preferred_message(result: object) -> str:
     return result.default_message  # type: ignore[attr-defined,no-any-return]
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
 def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> list[object]:  # type: ignore[type-arg]
     """The standard SHACL validation report of a fast-engine outcome, as triples."""
     import pyoxigraph as ox
@@ -278,7 +274,7 @@ def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> li
     def sh(name: str) -> ox.NamedNode:
         return ox.NamedNode(SH + name)
 
-    rdf_type = ox.NamedNode(_RDF_TYPE)
+    rdf_type = ox.NamedNode(RDF_TYPE)
     counted = [r for r in raw if _counts(r.severity.value.removeprefix(SH), allow_warnings)]
     report = ox.BlankNode()
     triples = [
@@ -288,7 +284,7 @@ def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> li
             sh("conforms"),
             ox.Literal(
                 "false" if counted else "true",
-                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                datatype=ox.NamedNode(XSD + "boolean"),
             ),
         ),
     ]
@@ -435,9 +431,6 @@ def _describe_path(report: rdflib.Graph, node: rdflib.BNode, show) -> str:  # ty
         )
     except UnsupportedShapes:
         return f"_:{node}"
-
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def written_literal(

@@ -20,11 +20,9 @@ import pyoxigraph as ox
 from kg.catalog import Catalog
 from kg.errors import KgError
 from kg.graph import LoadedGraph
+from kg.namespaces import SNK
 from kg.output import write_atomically
 from kg.query import select_rows
-
-SNK = "https://w3id.org/supernode-kg/ontology#"
-XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 #: How each class is drawn: (legend text, shape, fill colour).
 NODE_STYLES: dict[str, tuple[str, str, str]] = {
@@ -102,6 +100,7 @@ def edge_note(row: dict[str, object]) -> str:
     (``from 2025-09-16``). The query returns typed values; formatting them is this module's job.
 
     Example:
+        >>> from kg.namespaces import XSD_DECIMAL
         >>> edge_note({"share": ox.Literal("0.3", datatype=ox.NamedNode(XSD_DECIMAL)), "ratio": ox.Literal("3:7")})
         '30% (3:7)'
     """
