@@ -34,6 +34,7 @@ from kg.shacl_shapes import (
     is_true,
     path_sparql,
 )
+from kg.sparql_text import read_prologue
 
 TEMPLATES = Path(__file__).resolve().parent / "shacl_sparql"
 
@@ -594,7 +595,8 @@ def _sparql_query(shape: Shape, constraint: SparqlConstraint, target: str) -> Qu
     """A join-safe SHACL-SPARQL constraint (checked by :mod:`kg.constraint_queries`) as one
     query answering for every focus node at once (SHACL 5.3.1)."""
     prologue, select = _split_prologue(constraint.query)
-    joined = f"{prologue}SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} {{ {select} }} }}"
+    # the line break ends a comment on the constraint's last line before the closing brackets
+    joined = f"{prologue}SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} {{ {select}\n}} }}"
     return Query(joined, (("currentShape", shape.node),) if constraint.uses_current_shape else ())
 
 
@@ -636,13 +638,9 @@ def _rows(solutions: ox.QuerySolutions) -> Iterator[dict[str, Term]]:
             yield row
 
 
-_PROLOGUE = re.compile(r"^(?:\s*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>))*\s*", re.IGNORECASE)
-
-
 def _split_prologue(query: str) -> tuple[str, str]:
-    """The PREFIX and BASE lines in front of a query, and the SELECT query after them."""
-    match = _PROLOGUE.match(query)
-    end = match.end() if match else 0
+    """The PREFIX and BASE declarations in front of a query, and the SELECT query after them."""
+    end = read_prologue(query).end
     return query[:end], query[end:]
 
 
