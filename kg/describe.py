@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import TypedDict
 
 import pyoxigraph as ox
 
@@ -14,7 +15,7 @@ from kg.errors import KgError
 from kg.graph import LoadedGraph
 from kg.namespaces import RDF_TYPE, RDFS_LABEL, SKOS
 from kg.query import select_rows
-from kg.results import compact_iri
+from kg.results import compact_iri, term_value
 
 SKOS_ALT_LABEL = SKOS + "altLabel"
 SKOS_DEFINITION = SKOS + "definition"
@@ -107,13 +108,13 @@ def resolve_entity(
     rows = select_rows(
         _entity_queries().get("lookup"), {"text": value}, graph=graph, endpoint=endpoint
     )
-    exact = sorted({r["entity"].value for r in rows if _true(r.get("exact"))})
-    partial = sorted({r["entity"].value for r in rows})
+    exact = sorted({term_value(r["entity"]) for r in rows if _true(r.get("exact"))})
+    partial = sorted({term_value(r["entity"]) for r in rows})
     by_local_name: list[str] = []
     if not exact and re.fullmatch(r"[\w.-]+", value):  # the slug of an IRI: nvidia-card
         by_local_name = sorted(
             {
-                r["entity"].value
+                term_value(r["entity"])
                 for r in select_rows(
                     _entity_queries().get("local-name"),
                     {"text": value},
@@ -130,6 +131,13 @@ def resolve_entity(
     shown = ", ".join(f"{compact_iri(c, prefixes)} ({_label_of(rows, c)})" for c in candidates[:12])
     more = f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
     raise KgError(f"{text!r} matches {len(candidates)} entities: {shown}{more}; give one of them")
+
+
+class _Source(TypedDict):
+    """Where :func:`kg.query.select_rows` asks: a loaded graph, or an endpoint."""
+
+    graph: LoadedGraph | None
+    endpoint: str | None
 
 
 def describe(
@@ -154,10 +162,10 @@ def describe(
     prefixes = dict(prefixes if prefixes is not None else (graph.prefixes if graph else {}))
     iri = resolve_entity(text, prefixes, graph=graph, endpoint=endpoint)
     queries = _entity_queries()
-    ask = {"graph": graph, "endpoint": endpoint}
+    ask: _Source = {"graph": graph, "endpoint": endpoint}
     card = EntityCard(iri=iri)
     for row in select_rows(queries.get("facts"), {"entity": iri}, **ask):
-        prop, value = row["property"].value, row["value"]
+        prop, value = term_value(row["property"]), row["value"]
         if prop == RDFS_LABEL and isinstance(value, ox.Literal):
             card.labels.setdefault(value.language or "", []).append(value.value)
         elif prop == SKOS_ALT_LABEL and isinstance(value, ox.Literal):
@@ -173,7 +181,7 @@ def describe(
         assert isinstance(literal, ox.Literal)
         card.values.append(
             Value(
-                row["property"].value,
+                term_value(row["property"]),
                 _text(row.get("propertyLabel")),
                 literal.value,
                 literal.datatype.value if literal.datatype else "",
@@ -189,7 +197,7 @@ def describe(
     for row in select_rows(Catalog.bundled().get("claims-about"), {"entity": iri}, **ask):
         card.claims.append(
             ClaimSummary(
-                claim=row["claim"].value,
+                claim=term_value(row["claim"]),
                 kind=_text(row.get("kind")),
                 modality=_text(row.get("modality")),
                 first_paragraph=int(_text(row.get("firstParagraph")) or 0),
@@ -274,7 +282,7 @@ def _labelled(rows: list[dict[str, object]], other: str, label: str) -> list[Rel
     relations: dict[tuple[str, str], Relation] = {}
     rank: dict[tuple[str, str], int] = {}
     for row in rows:
-        key = (row["property"].value, row[other].value)  # type: ignore[union-attr]
+        key = (term_value(row["property"]), term_value(row[other]))
         term = row.get(label)
         language = term.language if isinstance(term, ox.Literal) else None
         score = (
@@ -297,4 +305,4 @@ def _true(term: object) -> bool:
 
 
 def _label_of(rows: list[dict[str, object]], iri: str) -> str:
-    return next((_text(r.get("label")) for r in rows if r["entity"].value == iri), "")  # type: ignore[union-attr]
+    return next((_text(r.get("label")) for r in rows if term_value(r["entity"]) == iri), "")

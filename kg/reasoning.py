@@ -122,7 +122,8 @@ def reason(paths: Sequence[str | os.PathLike[str]] | None = None) -> ReasoningOu
     world = owlready2.World()
     ontology_iri = _ontology_iri(loaded) or "urn:supernode-kg:reasoning"
     world.get_ontology(ontology_iri).load(
-        fileobj=io.BytesIO(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)), format="ntriples"
+        fileobj=io.BytesIO(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""),
+        format="ntriples",
     )
     asserted = _asserted_types(loaded)
     show = _namer(loaded)
@@ -169,7 +170,10 @@ def explain_inconsistency(loaded: LoadedGraph) -> list[str]:
         bundled().queries_dir / "checks" / "individual-in-disjoint-classes-violation.rq"
     )
     explanations = []
-    for row in run_query(loaded, query.text, source=str(query.path)):
+    rows = run_query(loaded, query.text, source=str(query.path))
+    if not isinstance(rows, ox.QuerySolutions):
+        raise KgError(f"{query.path}: expected a SELECT query")
+    for row in rows:
         explanations.append(
             f"{show(row['individual'].value)} is a {show(row['classA'].value)} and a "
             f"{show(row['classB'].value)}, which are declared disjoint"

@@ -117,7 +117,8 @@ def compact_json_ld(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -
     from kg.prefixes import compaction_context
 
     context = compaction_context(prefixes, triples)
-    nodes: dict[str, dict[str, object]] = {}
+    #: node id -> key (``@type`` or a property) -> its values
+    nodes: dict[str, dict[str, list[object]]] = {}
 
     def name(iri: str) -> str:
         short = compact_iri(iri, context)
@@ -137,14 +138,29 @@ def compact_json_ld(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -
 
     for triple in triples:
         subject = triple.subject
+        if isinstance(subject, ox.Triple):
+            raise KgError(f"JSON-LD cannot write an RDF 1.2 triple term as a subject: {subject}")
         key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else name(subject.value)
-        node = nodes.setdefault(key, {"@id": key})
+        node = nodes.setdefault(key, {})
         if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            node.setdefault("@type", []).append(name(triple.object.value))  # type: ignore[union-attr]
+            node.setdefault("@type", []).append(name(triple.object.value))
         else:
-            node.setdefault(name(triple.predicate.value), []).append(value(triple.object))  # type: ignore[union-attr]
-    document = {"@context": context, "@graph": [nodes[k] for k in sorted(nodes)]}
+            node.setdefault(name(triple.predicate.value), []).append(value(triple.object))
+    graph = [{"@id": key, **nodes[key]} for key in sorted(nodes)]
+    document = {"@context": context, "@graph": graph}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def term_value(term: object) -> str:
+    """An IRI's text, a blank node's label or a literal's lexical form: the ``value`` of a term
+    in a row of :func:`kg.query.select_rows`.
+
+    Raises:
+        KgError: ``term`` is not one of those (a triple term, or no term at all).
+    """
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term.value
+    raise KgError(f"expected an IRI, a blank node or a literal, got {term!r}")
 
 
 def term_text(term: object, prefixes: Mapping[str, str]) -> str:
