@@ -19,9 +19,8 @@ from typing import BinaryIO
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.input_limits import MAX_QUERY_BYTES, read_regular_file, without_bom
-from kg.sparql_text import check_nesting, service_variables, variables
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kg.namespaces import XSD
+from kg.sparql_text import check_nesting, read_prologue, service_variables, variables
 
 #: XSD datatype names that a parameter may end with (``?_year_integer``, ``?_day_date``).
 XSD_TYPE_NAMES = frozenset(
@@ -57,9 +56,6 @@ XSD_TYPE_NAMES = frozenset(
 )
 
 _PARAMETER_VARIABLE = re.compile(r"_{1,2}[A-Za-z0-9][A-Za-z0-9_]*")
-_PREFIX_DECLARATION = re.compile(
-    r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE
-)
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -103,7 +99,8 @@ class SavedQuery:
     Attributes:
         name: the file name without ``.rq``; what ``kg query NAME`` takes.
         path: where the file is.
-        text: the query exactly as in the file (parameters are bound, never spliced in).
+        text: the query exactly as in the file, parameters unbound (binding later replaces
+            a bound variable's tokens by one RDF term token, see :func:`kg.sparql_text.bind`).
         summary, description, tags: from the grlc header.
         chart: the chart (``kg chart NAME``) that draws this query's rows, from the header line
             ``#+ chart: NAME`` (grlc ignores keys it does not know); empty if none.
@@ -183,7 +180,7 @@ def query_from_bytes(data: bytes, path: Path) -> SavedQuery:
         raise KgError(f"{path}: not UTF-8 text (byte {error.start})") from None
     check_nesting(text, str(path))
     header = parse_grlc_header(text, path)
-    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECLARATION.finditer(text)}
+    prefixes = read_prologue(text).prefixes
     defaults = _defaults(header.get("defaults"), path)
     return SavedQuery(
         name=path.stem,

@@ -30,8 +30,10 @@ import pyoxigraph as ox
 from kg.catalog import Catalog
 from kg.errors import KgError
 from kg.graph import LoadedGraph
+from kg.namespaces import XSD
 from kg.output import write_atomically
 from kg.query import select_rows
+from kg.results import term_value
 
 CHARTS_DIR = Path(__file__).resolve().parent / "resources" / "charts"
 SPEC_SUFFIX = ".vl.json"
@@ -47,9 +49,8 @@ FONT = "Liberation Sans, Arial, Helvetica, WenQuanYi Micro Hei, Noto Sans CJK SC
 PICTURE_TYPES = (".svg", ".png")
 PNG_SCALE = 2  # pixels per SVG unit: sharp text on high-density screens and in the README
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMBER_TYPES = {
-    f"{_XSD}{name}"
+    XSD + name
     for name in (
         "decimal",
         "double",
@@ -83,7 +84,8 @@ def chart_query(name: str) -> str:
     Raises:
         KgError: there is no chart called ``name`` (the message names the closest).
     """
-    return _settings(_template(name))["query"]
+    query: str = _settings(_template(name))["query"]
+    return query
 
 
 def chart_spec(name: str, graph: LoadedGraph) -> dict[str, Any]:
@@ -104,7 +106,7 @@ def chart_spec(name: str, graph: LoadedGraph) -> dict[str, Any]:
             f"chart {name}: the saved query {saved.name} finds nothing to draw in this graph"
         )
     claim_variable = settings["claim"]
-    claims = {row[claim_variable].value for row in rows if claim_variable in row}  # type: ignore[union-attr]
+    claims = {term_value(row[claim_variable]) for row in rows if claim_variable in row}
     sources = _sources(claims, graph)
     values = []
     for row in rows:
@@ -152,10 +154,10 @@ def render_chart(spec: Mapping[str, Any], picture_format: str) -> bytes:
     _register_fonts(vl_convert)
     try:
         if picture_format == "svg":
-            return vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()).encode("utf-8")
+            return vl_convert.vegalite_to_svg(dict(spec), vl_version=_vl_version()).encode("utf-8")
         if picture_format == "png":
             return bytes(
-                vl_convert.vegalite_to_png(spec, vl_version=_vl_version(), scale=PNG_SCALE)
+                vl_convert.vegalite_to_png(dict(spec), vl_version=_vl_version(), scale=PNG_SCALE)
             )
     except ValueError as error:
         raise KgError(
@@ -200,9 +202,12 @@ def _template(name: str) -> dict[str, Any]:
         )
         raise KgError(f"no chart named {name!r}; {hint}")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        spec = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise KgError(f"{path}: cannot read the chart spec: {error}") from None
+    if not isinstance(spec, dict):
+        raise KgError(f"{path}: a chart spec must be a JSON object")
+    return spec
 
 
 def _settings(template: Mapping[str, Any]) -> dict[str, Any]:
@@ -215,15 +220,17 @@ def _sources(claims: set[str], graph: LoadedGraph) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     labels: dict[str, dict[str, str]] = {}
     for row in select_rows(Catalog.bundled().get("claim-sources"), source=graph):
-        claim = row["claim"].value  # type: ignore[union-attr]
+        claim = term_value(row["claim"])
         if claim not in claims:
             continue
         source = found.setdefault(
             claim, {"published": str(_json_value(row["published"])), "paragraphs": set()}
         )
-        source["paragraphs"].add(int(row["paragraph"].value))  # type: ignore[union-attr]
+        source["paragraphs"].add(int(term_value(row["paragraph"])))
         label = row["outletLabel"]
-        labels.setdefault(claim, {}).setdefault(getattr(label, "language", None) or "", label.value)  # type: ignore[union-attr]
+        labels.setdefault(claim, {}).setdefault(
+            getattr(label, "language", None) or "", term_value(label)
+        )
     for claim, source in found.items():
         by_language = labels[claim]
         source["outlet"] = by_language.get("en") or next(iter(by_language.values()))

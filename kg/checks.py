@@ -10,8 +10,11 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from kg.bundle import bundled
 from kg.catalog import Catalog, SavedQuery
+from kg.errors import KgError
 from kg.graph import LoadedGraph, load_files
 from kg.query import run_query
 from kg.results import term_text
@@ -56,6 +59,8 @@ def run_checks(paths: Sequence[str | os.PathLike[str]] | None = None) -> list[Ch
 
 def run_check(graph: LoadedGraph, check: SavedQuery) -> CheckOutcome:
     results = run_query(graph, check.text, source=str(check.path))
+    if not isinstance(results, ox.QuerySolutions):
+        raise KgError(f"{check.path}: a coherence check must be a SELECT query")
     variables = [v.value for v in results.variables]
     prefixes = {**graph.prefixes, **check.prefixes}
     rows = [[term_text(solution[v], prefixes) for v in variables] for solution in results]

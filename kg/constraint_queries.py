@@ -18,8 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 PREBOUND = frozenset({"this", "value", "currentShape", "shapesGraph"})
 
@@ -82,12 +86,12 @@ def analyse_constraint_query(query: str, where: str) -> ConstraintQueryAnalysis:
                 f"{where}: a SPARQL constraint must not bind ${rebound} with AS (SHACL 5.2.1)"
             )
         if node.name == "SubSelect":
-            projected = _projected(node)
-            if projected is None:
+            nested_projection = _projected(node)
+            if nested_projection is None:
                 raise KgError(
                     f"{where}: a nested SELECT * does not return the pre-bound $this (SHACL 5.2.1)"
                 )
-            if "this" not in projected:
+            if "this" not in nested_projection:
                 raise KgError(
                     f"{where}: a nested SELECT must return the pre-bound $this (SHACL 5.2.1)"
                 )
@@ -104,12 +108,12 @@ def _join_safe(select: object) -> bool:
     if any(_field(select, key) for key in ("orderby", "limitoffset", "having")):
         return False
     group = _field(select, "groupby")
-    if group is not None and "this" not in {str(c) for c in _field(group, "condition") or []}:
+    if group is not None and "this" not in {str(c) for c in _items(group, "condition")}:
         return False
-    if group is None and _aggregates(_field(select, "projection") or []):
+    if group is None and _aggregates(_items(select, "projection")):
         return False
     bound_by_triple = False
-    for part in _field(_field(select, "where"), "part") or []:
+    for part in _items(_field(select, "where"), "part"):
         mentions_this = "this" in {str(v) for v in _variables(part)}
         kind = getattr(part, "name", "")
         if kind == "TriplesBlock":
@@ -120,8 +124,8 @@ def _join_safe(select: object) -> bool:
             # LeftJoin with $this bound on the left: the optional side's rows with $this = f are
             # exactly its rows with f substituted, and its filters see the merged row
             continue
-        elif kind == "GroupOrUnionGraphPattern" and len(_field(part, "graph") or []) == 1:
-            (inner,) = _field(part, "graph")
+        elif kind == "GroupOrUnionGraphPattern" and len(_items(part, "graph")) == 1:
+            (inner,) = _items(part, "graph")
             if getattr(inner, "name", "") != "SubSelect" or not _join_safe(inner):
                 return False
             bound_by_triple = True  # every row of a join-safe sub-select binds $this
@@ -133,17 +137,39 @@ def _join_safe(select: object) -> bool:
 def _triples_and_filters_only(optional: object) -> bool:
     """Is an OPTIONAL's group made of triple patterns and filters only (no nested group)?"""
     group = _field(optional, "graph")
-    parts = _field(group, "part") or [] if group is not None else []
+    parts = _items(group, "part") if group is not None else []
     return all(getattr(part, "name", "") in ("TriplesBlock", "Filter") for part in parts)
 
 
 def _field(node: object, key: str) -> object:
     """A field of an rdflib parse-tree node, or None (``CompValue.get`` returns the key itself)."""
-    return node[key] if key in node else None  # type: ignore[index,operator]  # noqa: SIM401
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue | ParseResults) and key in node:
+        return node[key]
+    return None
+
+
+def _items(node: object, key: str) -> list[object]:
+    """The members of a list-valued field of a parse-tree node; [] when it is absent or empty."""
+    from pyparsing import ParseResults
+
+    value = _field(node, key)
+    if not value:
+        return []
+    return list(value) if isinstance(value, list | tuple | ParseResults) else [value]
+
+
+def _members(node: object) -> list[object]:
+    """The members of a list, tuple or pyparsing ParseResults (anything else has none)."""
+    from pyparsing import ParseResults
+
+    return list(node) if isinstance(node, list | tuple | ParseResults) else []
 
 
 def _projected(select: object) -> set[str] | None:
-    projection = _field(select, "projection")
+    projection = _items(select, "projection")
     if not projection:
         return None
     return {str(_field(v, "var") or _field(v, "evar")) for v in projection}
@@ -153,7 +179,7 @@ def _aggregates(projection: object) -> bool:
     return any(node.name.startswith("Aggregate_") for node in _nodes(projection))
 
 
-def _nodes(tree: object) -> Iterator:  # type: ignore[type-arg]
+def _nodes(tree: object) -> Iterator[CompValue]:
     """Every CompValue node of a parse tree, depth first."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -163,8 +189,8 @@ def _nodes(tree: object) -> Iterator:  # type: ignore[type-arg]
         if isinstance(node, CompValue):
             yield node
             pending.extend(node.values())
-        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-            pending.extend(node)
+        else:
+            pending.extend(_members(node))
 
 
 def _variables(tree: object) -> Iterator[object]:
@@ -178,5 +204,5 @@ def _variables(tree: object) -> Iterator[object]:
             yield node
         elif isinstance(node, CompValue):
             pending.extend(node.values())
-        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-            pending.extend(node)
+        else:
+            pending.extend(_members(node))

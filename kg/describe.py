@@ -11,13 +11,12 @@ import pyoxigraph as ox
 from kg.bundle import bundled
 from kg.catalog import Catalog
 from kg.errors import KgError
-from kg.results import compact_iri
+from kg.namespaces import RDF_TYPE, RDFS_LABEL, SKOS
+from kg.results import compact_iri, term_value
 from kg.sources import Source, choose_source
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
-SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_ALT_LABEL = SKOS + "altLabel"
+SKOS_DEFINITION = SKOS + "definition"
 WIKIDATA = "http://www.wikidata.org/entity/"
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s/][^\s]*)?$")
 
@@ -110,13 +109,13 @@ def resolve_entity(text: str, prefixes: dict[str, str], source: object = None) -
         return prefixes[curie.group(1) or ""] + (curie.group(2) or "")
     where = choose_source(source)
     rows = where.select_rows(_entity_queries().get("lookup"), {"text": value})
-    exact = sorted({r["entity"].value for r in rows if _true(r.get("exact"))})
-    partial = sorted({r["entity"].value for r in rows})
+    exact = sorted({term_value(r["entity"]) for r in rows if _true(r.get("exact"))})
+    partial = sorted({term_value(r["entity"]) for r in rows})
     by_local_name: list[str] = []
     if not exact and re.fullmatch(r"[\w.-]+", value):  # the slug of an IRI: nvidia-card
         by_local_name = sorted(
             {
-                r["entity"].value
+                term_value(r["entity"])
                 for r in where.select_rows(_entity_queries().get("local-name"), {"text": value})
             }
         )
@@ -160,7 +159,7 @@ def describe(
     queries = _entity_queries()
     card = EntityCard(iri=iri, prefixes=prefixes)
     for row in where.select_rows(queries.get("facts"), {"entity": iri}):
-        prop, value = row["property"].value, row["value"]
+        prop, value = term_value(row["property"]), row["value"]
         if prop == RDFS_LABEL and isinstance(value, ox.Literal):
             card.labels.setdefault(value.language or "", []).append(value.value)
         elif prop == SKOS_ALT_LABEL and isinstance(value, ox.Literal):
@@ -176,7 +175,7 @@ def describe(
         assert isinstance(literal, ox.Literal)
         card.values.append(
             Value(
-                row["property"].value,
+                term_value(row["property"]),
                 _text(row.get("propertyLabel")),
                 literal.value,
                 literal.datatype.value if literal.datatype else "",
@@ -192,7 +191,7 @@ def describe(
     for row in where.select_rows(Catalog.bundled().get("claims-about"), {"entity": iri}):
         card.claims.append(
             ClaimSummary(
-                claim=row["claim"].value,
+                claim=term_value(row["claim"]),
                 kind=_text(row.get("kind")),
                 modality=_text(row.get("modality")),
                 first_paragraph=int(_text(row.get("firstParagraph")) or 0),
@@ -279,7 +278,7 @@ def _labelled(rows: list[dict[str, object]], other: str, label: str) -> list[Rel
     relations: dict[tuple[str, str], Relation] = {}
     rank: dict[tuple[str, str], int] = {}
     for row in rows:
-        key = (row["property"].value, row[other].value)  # type: ignore[union-attr]
+        key = (term_value(row["property"]), term_value(row[other]))
         term = row.get(label)
         language = term.language if isinstance(term, ox.Literal) else None
         score = (
@@ -302,4 +301,4 @@ def _true(term: object) -> bool:
 
 
 def _label_of(rows: list[dict[str, object]], iri: str) -> str:
-    return next((_text(r.get("label")) for r in rows if r["entity"].value == iri), "")  # type: ignore[union-attr]
+    return next((_text(r.get("label")) for r in rows if term_value(r["entity"]) == iri), "")

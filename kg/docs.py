@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.graph import load_files, load_rdflib_graph
+from kg.namespaces import OWL
 from kg.output import write_atomically
 
-OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
-OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+if TYPE_CHECKING:
+    import rdflib
+
+OWL_ONTOLOGY = OWL + "Ontology"
+OWL_IMPORTS = OWL + "imports"
 
 
 def write_docs(
@@ -52,14 +57,14 @@ def write_docs(
     return write_atomically(out / "index.html", page)
 
 
-def _merged_under_main_ontology(graph):  # type: ignore[no-untyped-def]
+def _merged_under_main_ontology(graph: rdflib.Graph) -> rdflib.Graph:
     """Keep one owl:Ontology header (the one that imports the others), so pyLODE documents the
     main ontology, with the imported files' axioms merged into it."""
     import rdflib
 
     ontologies = set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(OWL_ONTOLOGY)))
     importers = {o for o in ontologies if (o, rdflib.URIRef(OWL_IMPORTS), None) in graph}
-    main = next(iter(sorted(importers or ontologies)), None)
+    main = next(iter(sorted(importers or ontologies, key=str)), None)
     for other in ontologies - {main}:
         graph.remove((other, None, None))
     if main is not None:
@@ -67,7 +72,23 @@ def _merged_under_main_ontology(graph):  # type: ignore[no-untyped-def]
     return graph
 
 
-def _pylode_page(graph) -> str:  # type: ignore[no-untyped-def]
+class _HtmlDocument(Protocol):
+    """What kg uses of a pyLODE document (pyLODE ships no types)."""
+
+    def make_html(self, include_css: bool = ...) -> object: ...
+
+
+class _Element(Protocol):
+    """What kg uses of a dominate element (dominate ships no types)."""
+
+    children: list[Any]
+    attributes: dict[str, Any]
+    is_pretty: bool
+
+    def add(self, *children: object) -> object: ...
+
+
+def _pylode_page(graph: rdflib.Graph) -> str:
     from pylode.utils import PylodeError
 
     root_logger = logging.getLogger()
@@ -98,7 +119,7 @@ h1 span.label + span.label, h3 span.label ~ span.label { font-size: 0.8em; color
 """
 
 
-def _labels(literals) -> list:  # type: ignore[no-untyped-def]
+def _labels(literals: Iterable[rdflib.term.Node]) -> list[object]:
     """Each label in its own ``<span lang=..>``, English first: pyLODE joins a term's labels
     into one text node ("AI accelerator cardAI加速卡")."""
     from dominate import tags
@@ -120,7 +141,7 @@ def _labels(literals) -> list:  # type: ignore[no-untyped-def]
     ]  # a space between, for copied text
 
 
-def _own_terms_ontpub_class():  # type: ignore[no-untyped-def]
+def _own_terms_ontpub_class() -> Callable[..., _HtmlDocument]:
     """pyLODE's OntPub, changed where it misleads a reader of this ontology: labels in two
     languages kept apart (each in a span with its ``lang``), a table of contents of the
     ontology's own terms only (the alignments file declares external classes such as
@@ -196,7 +217,7 @@ def _own_terms_ontpub_class():  # type: ignore[no-untyped-def]
     return OwnTermsOntPub
 
 
-def _descendants(element):  # type: ignore[no-untyped-def]
+def _descendants(element: object) -> Iterator[_Element]:
     for child in getattr(element, "children", []):
         if not isinstance(child, str):
             yield child
@@ -204,6 +225,7 @@ def _descendants(element):  # type: ignore[no-untyped-def]
 
 
 def _alignments_section(paths: Sequence[str | os.PathLike[str]]) -> str:
+    import pyoxigraph as ox
     from dominate import tags
 
     from kg.catalog import Catalog
@@ -212,6 +234,8 @@ def _alignments_section(paths: Sequence[str | os.PathLike[str]]) -> str:
 
     saved = Catalog.bundled().get("alignments")
     results = run_query(load_files(paths), saved.text, source=str(saved.path))
+    if not isinstance(results, ox.QuerySolutions):
+        raise KgError(f"{saved.path}: expected a SELECT query")
     section = tags.div(id="alignments", cls="section")
     section.add(tags.h2("Alignments"))
     section.add(tags.p(saved.description))
@@ -226,4 +250,5 @@ def _alignments_section(paths: Sequence[str | os.PathLike[str]]) -> str:
         line.add(tags.td(compact_iri(relation, saved.prefixes)))
         line.add(tags.td(tags.a(external, href=external)))
         line.add(tags.td(row["vocabulary"].value))
-    return section.render()
+    html: str = section.render()
+    return html

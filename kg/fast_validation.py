@@ -14,7 +14,7 @@ the store's values are reported and compared as terms.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,11 +22,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.namespaces import RDF, RDFS, SH
 from kg.shacl_shapes import (
     NODE_KINDS,
-    RDF,
-    RDFS,
-    SH,
     Shape,
     ShapesGraph,
     SparqlConstraint,
@@ -36,8 +34,12 @@ from kg.shacl_shapes import (
     is_true,
     path_sparql,
 )
+from kg.sparql_text import read_prologue
 
 TEMPLATES = Path(__file__).resolve().parent / "shacl_sparql"
+
+#: One answer of a query: variable name -> the term bound to it.
+Row = dict[str, Term]
 
 __all__ = ["FastResult", "UnsupportedShapes", "validate_store"]
 
@@ -110,7 +112,7 @@ class _Check:
     shape: Shape
     component: str
     query: str
-    describe: Callable[[ox.QuerySolution], str]
+    describe: Callable[[Row], str]
     reports_value: bool = True
     #: for a query that answers two components at once, which one a row breaks
     component_of: Callable[[Row], str] | None = None
@@ -173,9 +175,6 @@ class Query:
     substitutions: tuple[tuple[str, Term], ...] = ()
 
 
-Row = dict[str, Term]
-
-
 def answer_queries(data: ox.Store, queries: list[Query], workers: int = 1) -> list[list[Row]]:
     """The rows of each query, in order; with ``workers`` > 1, forked processes share the work.
 
@@ -234,8 +233,13 @@ def _answer_from_queue(
 
 
 def _answer(data: ox.Store, query: Query) -> list[Row]:
-    substitutions = {ox.Variable(name): term for name, term in query.substitutions}
-    return list(_rows(data.query(query.text, substitutions=substitutions or None)))
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): term for name, term in query.substitutions
+    }
+    solutions = data.query(query.text, substitutions=substitutions or None)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise KgError(f"a validation query is not a SELECT query: {query.text[:80]!r}")
+    return list(_rows(solutions))
 
 
 def _target_pattern(targets: list[Target]) -> str:
@@ -285,16 +289,19 @@ def _checks(
     path = shape.path.sparql if shape.path else ""
     values = f"?this {path} ?value ." if shape.path else "BIND (?this AS ?value)"
     is_value = f"EXISTS {{ ?this {path} ?value }}" if shape.path else "sameTerm(?this, ?value)"
-    where = f"{show(shape.path.node)} of " if shape.path else ""
+    shown_path = show(shape.path.node) if shape.path else ""
+    where = f"{shown_path} of " if shape.path else ""
 
     def check(
         component: str,
-        describe: Callable[[ox.QuerySolution], str],
+        describe: Callable[[Row], str],
+        *,
         reports_value: bool = True,
         template: str = "",
         component_of: Callable[[Row], str] | None = None,
-        **substitutions: str,
+        fill: Mapping[str, str] | None = None,
     ) -> _Check:
+        """The check of ``component``, its query's ``$NAME`` placeholders filled from ``fill``."""
         query = (
             _template(template or component)
             .replace("$TARGET", target)
@@ -302,12 +309,20 @@ def _checks(
             .replace("$IS_VALUE", is_value)
             .replace("$PATH", path)
         )
-        for name, text in substitutions.items():
+        for name, text in (fill or {}).items():
             query = query.replace(f"${name}", text)
         return _Check(shape, component, query, describe, reports_value, component_of)
 
-    def value_of(row: ox.QuerySolution) -> str:
+    def value_of(row: Row) -> str:
         return show(row["value"])
+
+    def about_value(before: str, after: str) -> Callable[[Row], str]:
+        """A default message naming the row's value between two fixed texts."""
+        return lambda row: f"{before}{value_of(row)}{after}"
+
+    def about_focus(before: str, after: str) -> Callable[[Row], str]:
+        """A default message naming the row's focus node between two fixed texts."""
+        return lambda row: f"{before}{show(row['this'])}{after}"
 
     if SH + "minCount" in parameters and SH + "maxCount" in parameters:
         # both bounds in one pass over the focus nodes (the commonest pair: exactly one value)
@@ -322,62 +337,61 @@ def _checks(
 
         def count_message(row: Row) -> str:
             fewer = int(row["count"].value) < low
-            return f"{'Less' if fewer else 'More'} than {low if fewer else high} values on {show(row['this'])}->{show(shape.path.node)}"
+            return f"{'Less' if fewer else 'More'} than {low if fewer else high} values on {show(row['this'])}->{shown_path}"
 
         yield check(
             "MinCountConstraintComponent",
             count_message,
-            False,
+            reports_value=False,
             template="CountConstraintComponents",
             component_of=count_component,
-            minCount=str(low),
-            maxCount=str(high),
+            fill={"minCount": str(low), "maxCount": str(high)},
         )
     elif SH + "minCount" in parameters:
         n = _integer(shape, "minCount")
         # at least one value: an anti-join, three times faster than counting every focus node's values
         yield check(
             "MinCountConstraintComponent",
-            lambda r: f"Less than {n} values on {show(r['this'])}->{show(shape.path.node)}",
-            False,
+            about_focus(f"Less than {n} values on ", f"->{shown_path}"),
+            reports_value=False,
             template="MinCountConstraintComponent.at-least-one" if n == 1 else "",
-            minCount=str(n),
+            fill={"minCount": str(n)},
         )
     elif SH + "maxCount" in parameters:
         n = _integer(shape, "maxCount")
         yield check(
             "MaxCountConstraintComponent",
-            lambda r: f"More than {n} values on {show(r['this'])}->{show(shape.path.node)}",
-            False,
-            maxCount=str(n),
+            about_focus(f"More than {n} values on ", f"->{shown_path}"),
+            reports_value=False,
+            fill={"maxCount": str(n)},
         )
     for datatype in parameters.get(SH + "datatype", []):
         yield check(
             "DatatypeConstraintComponent",
-            lambda r, d=datatype: f"Value {value_of(r)} is not a literal with datatype {show(d)}",
-            datatype=_iri(datatype, "sh:datatype"),
+            about_value("Value ", f" is not a literal with datatype {show(datatype)}"),
+            fill={"datatype": _iri(datatype, "sh:datatype")},
         )
     for cls in parameters.get(SH + "class", []):
         yield check(
             "ClassConstraintComponent",
-            lambda r, c=cls: f"Value {value_of(r)} does not have class {show(c)}",
-            **{"class": _iri(cls, "sh:class")},
+            about_value("Value ", f" does not have class {show(cls)}"),
+            fill={"class": _iri(cls, "sh:class")},
         )
     for kind in parameters.get(SH + "nodeKind", []):
         if not isinstance(kind, ox.NamedNode) or kind.value not in NODE_KINDS:
             raise UnsupportedShapes(f"shape {shape.node}: unknown sh:nodeKind {kind}")
         yield check(
             "NodeKindConstraintComponent",
-            lambda r, k=kind: f"Value {value_of(r)} is not of node kind {show(k)}",
-            NODEKIND=_NODE_KIND_TESTS[kind.value],
+            about_value("Value ", f" is not of node kind {show(kind)}"),
+            fill={"NODEKIND": _NODE_KIND_TESTS[kind.value]},
         )
     for name, operator in _COMPARISONS.items():
         for bound in parameters.get(SH + name, []):
             component = name[0].upper() + name[1:] + "ConstraintComponent"
             yield check(
                 component,
-                lambda r, o=operator, b=bound: f"Value {value_of(r)} is not {o} {show(b)}",
-                **{name: str(bound)},
+                about_value("Value ", f" is not {operator} {show(bound)}"),
+                fill={name: str(bound)},
             )
     for name, operator in (("minLength", ">="), ("maxLength", "<=")):
         if SH + name in parameters:
@@ -385,8 +399,8 @@ def _checks(
             component = name[0].upper() + name[1:] + "ConstraintComponent"
             yield check(
                 component,
-                lambda r, o=operator, n=n: f"Value {value_of(r)} does not have a length {o} {n}",
-                **{name: str(n)},
+                about_value("Value ", f" does not have a length {operator} {n}"),
+                fill={name: str(n)},
             )
     if SH + "pattern" in parameters:
         flags = parameters.get(SH + "flags", [])
@@ -399,9 +413,11 @@ def _checks(
                 )
             yield check(
                 "PatternConstraintComponent",
-                lambda r, p=pattern: f"Value {value_of(r)} does not match pattern {p.value!r}",
-                pattern=_string(pattern.value),
-                FLAGS=f", {_string(flags[0].value)}" if flags else "",
+                about_value("Value ", f" does not match pattern {pattern.value!r}"),
+                fill={
+                    "pattern": _string(pattern.value),
+                    "FLAGS": f", {_string(flags[0].value)}" if flags else "",
+                },
             )
     elif SH + "flags" in parameters:
         raise UnsupportedShapes(f"shape {shape.node}: sh:flags without sh:pattern")
@@ -409,8 +425,8 @@ def _checks(
         tags = [t.value for t in graph.items(head) if isinstance(t, ox.Literal)]
         yield check(
             "LanguageInConstraintComponent",
-            lambda r, t=tags: f"Language of {value_of(r)} is not in {', '.join(t)}",
-            LANGUAGES=_languages(tags),
+            about_value("Language of ", f" is not in {', '.join(tags)}"),
+            fill={"LANGUAGES": _languages(tags)},
         )
     for unique in parameters.get(SH + "uniqueLang", []):
         if is_true(unique):
@@ -419,7 +435,7 @@ def _checks(
                 lambda r: (
                     f'More than one value of {where}{show(r["this"])} has the language "{r["language"].value}"'
                 ),
-                False,
+                reports_value=False,
             )
     for head in parameters.get(SH + "in", []):
         members = graph.items(head)
@@ -427,17 +443,17 @@ def _checks(
             raise UnsupportedShapes(f"shape {shape.node}: sh:in lists a blank node")
         yield check(
             "InConstraintComponent",
-            lambda r, m=members: f"Value {value_of(r)} is not in {', '.join(show(x) for x in m)}",
-            **{"in": " ".join(str(m) for m in members)},
+            about_value("Value ", f" is not in {', '.join(show(x) for x in members)}"),
+            fill={"in": " ".join(str(m) for m in members)},
         )
     for value in parameters.get(SH + "hasValue", []):
         if isinstance(value, ox.BlankNode):
             raise UnsupportedShapes(f"shape {shape.node}: sh:hasValue is a blank node")
         yield check(
             "HasValueConstraintComponent",
-            lambda r, v=value: f"{where}{show(r['this'])} does not have the value {show(v)}",
-            False,
-            hasValue=str(value),
+            about_focus(where, f" does not have the value {show(value)}"),
+            reports_value=False,
+            fill={"hasValue": str(value)},
         )
     for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
         for other in parameters.get(SH + name, []):
@@ -450,8 +466,8 @@ def _checks(
             }
             yield check(
                 component,
-                lambda r, w=words[name], o=other: f"Value {value_of(r)} {w} {show(o)}",
-                **{name: _iri(other, f"sh:{name}")},
+                about_value("Value ", f" {words[name]} {show(other)}"),
+                fill={name: _iri(other, f"sh:{name}")},
             )
     for head in parameters.get(SH + "or", []):
         members = graph.items(head)
@@ -466,14 +482,14 @@ def _checks(
                 "OrConstraintComponent",
                 lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
                 template="OrConstraintComponent.classes",
-                INSTANCES=instances,
+                fill={"INSTANCES": instances},
             )
             continue
         conforms = " || ".join(f"({_conforms(graph, m)})" for m in members) or "false"
         yield check(
             "OrConstraintComponent",
             lambda r: f"Value {value_of(r)} does not conform to any shape of sh:or",
-            CONFORMS=conforms,
+            fill={"CONFORMS": conforms},
         )
     if SH + "qualifiedValueShape" in parameters:
         conforms = _conforms(graph, _single(shape, "qualifiedValueShape"))
@@ -481,23 +497,17 @@ def _checks(
             n = _integer(shape, "qualifiedMinCount")
             yield check(
                 "QualifiedMinCountConstraintComponent",
-                lambda r: (
-                    f"Less than {n} values of {where}{show(r['this'])} conform to the qualified shape"
-                ),
-                False,
-                CONFORMS=conforms,
-                qualifiedMinCount=str(n),
+                about_focus(f"Less than {n} values of {where}", " conform to the qualified shape"),
+                reports_value=False,
+                fill={"CONFORMS": conforms, "qualifiedMinCount": str(n)},
             )
         if SH + "qualifiedMaxCount" in parameters:
             n = _integer(shape, "qualifiedMaxCount")
             yield check(
                 "QualifiedMaxCountConstraintComponent",
-                lambda r: (
-                    f"More than {n} values of {where}{show(r['this'])} conform to the qualified shape"
-                ),
-                False,
-                CONFORMS=conforms,
-                qualifiedMaxCount=str(n),
+                about_focus(f"More than {n} values of {where}", " conform to the qualified shape"),
+                reports_value=False,
+                fill={"CONFORMS": conforms, "qualifiedMaxCount": str(n)},
             )
     elif {SH + "qualifiedMinCount", SH + "qualifiedMaxCount"} & set(parameters):
         raise UnsupportedShapes(
@@ -541,7 +551,7 @@ def _conforms(graph: ShapesGraph, nested: Term) -> str:
     """
     if any(is_true(v) for v in graph.objects(nested, SH + "deactivated")):
         return "true"
-    parts = []
+    parts: list[str] = []
     ignored = {
         RDF + "type",
         SH + "message",
@@ -596,7 +606,8 @@ def _sparql_query(shape: Shape, constraint: SparqlConstraint, target: str) -> Qu
     """A join-safe SHACL-SPARQL constraint (checked by :mod:`kg.constraint_queries`) as one
     query answering for every focus node at once (SHACL 5.3.1)."""
     prologue, select = _split_prologue(constraint.query)
-    joined = f"{prologue}SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} {{ {select} }} }}"
+    # the line break ends a comment on the constraint's last line before the closing brackets
+    joined = f"{prologue}SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} {{ {select}\n}} }}"
     return Query(joined, (("currentShape", shape.node),) if constraint.uses_current_shape else ())
 
 
@@ -638,13 +649,9 @@ def _rows(solutions: ox.QuerySolutions) -> Iterator[dict[str, Term]]:
             yield row
 
 
-_PROLOGUE = re.compile(r"^(?:\s*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>))*\s*", re.IGNORECASE)
-
-
 def _split_prologue(query: str) -> tuple[str, str]:
-    """The PREFIX and BASE lines in front of a query, and the SELECT query after them."""
-    match = _PROLOGUE.match(query)
-    end = match.end() if match else 0
+    """The PREFIX and BASE declarations in front of a query, and the SELECT query after them."""
+    end = read_prologue(query).end
     return query[:end], query[end:]
 
 

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kg.namespaces import RDF, XSD, XSD_STRING
+
 if TYPE_CHECKING:
     from kg.graph import RdfFile
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_PLAIN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_PLAIN = {XSD_STRING, RDF + "langString"}
 
 
 def typed_literals(quads: Iterable[ox.Quad | ox.Triple]) -> set[ox.Literal]:
@@ -38,7 +39,7 @@ def first_unfaithful_literal(literals: set[ox.Literal]) -> str | None:
     """Why the first literal a store would not keep as written is a problem, or None.
 
     Example:
-        >>> first_unfaithful_literal({ox.Literal("1.00", datatype=ox.NamedNode(_XSD + "decimal"))})
+        >>> first_unfaithful_literal({ox.Literal("1.00", datatype=ox.NamedNode(XSD + "decimal"))})
         '"1.00"^^<http://www.w3.org/2001/XMLSchema#decimal> would be read back as "1"^^<http://www.w3.org/2001/XMLSchema#decimal>'
     """
     if not literals:
@@ -64,7 +65,7 @@ def _first_ill_typed(literals: list[ox.Literal]) -> str | None:
 
     with quiet_libraries():
         for literal in literals:
-            if not literal.datatype.value.startswith(_XSD):
+            if not literal.datatype.value.startswith(XSD):
                 continue
             converted = rdflib.Literal(
                 literal.value, datatype=rdflib.URIRef(literal.datatype.value)

@@ -1,7 +1,9 @@
 """Turning ``--param name=value`` strings into RDF terms bound to a saved query's variables.
 
-Values are checked against the parameter's type and become RDF terms; the query text is never
-edited, so a value cannot change what the query does (no SPARQL injection).
+Values are checked against the parameter's type and become RDF terms. Binding then rewrites
+the query text token by token (:func:`kg.sparql_text.bind`): each token of a bound variable is
+replaced by one RDF term token, so a value cannot change what the query does (no SPARQL
+injection).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from kg.catalog import XSD, Parameter, SavedQuery
+from kg.catalog import Parameter, SavedQuery
 from kg.errors import KgError
+from kg.namespaces import SND, XSD
 
 # RFC 3987 forbids these in an IRI; a value containing one is not an IRI.
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -234,9 +237,7 @@ def _to_iri(raw: str, prefixes: Mapping[str, str], where: str) -> str:
     ):
         value = prefixes[curie.group(1) or ""] + curie.group(2)
     if not _IRI_SCHEME.match(value) or _IRI_FORBIDDEN.search(value):
-        raise KgError(
-            f"{where}: expected an absolute IRI such as https://w3id.org/supernode-kg/id/tencent, got {raw!r}"
-        )
+        raise KgError(f"{where}: expected an absolute IRI such as {SND}tencent, got {raw!r}")
     try:
         ox.NamedNode(value)
     except ValueError as error:

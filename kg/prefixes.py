@@ -13,13 +13,12 @@ import re
 from collections.abc import Iterable, Mapping
 
 from kg.bundle import bundled
-from kg.sparql_text import tokens
+from kg.sparql_text import read_prologue, tokens
 
 _TURTLE_PREFIX = re.compile(
     r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>\s]*)>",
     re.MULTILINE | re.IGNORECASE,
 )
-_PREFIX_KEYWORD = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*$", re.IGNORECASE)
 _PREFIXED_NAME = re.compile(r"(?<![\w.:-])([A-Za-z][\w.-]*)?:(?=[\w%\\-]|$)")
 
 
@@ -27,13 +26,22 @@ _PREFIXED_NAME = re.compile(r"(?<![\w.:-])([A-Za-z][\w.-]*)?:(?=[\w%\\-]|$)")
 def _project_prefixes() -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     root = bundled()
-    files = [*root.graph_files(), *sorted(root.queries_dir.glob("*.rq"))]
-    for path in files:
-        for match in _TURTLE_PREFIX.finditer(path.read_text(encoding="utf-8")):
-            prefix = match.group(1) or ""
+    declared = [turtle_prefixes(path.read_text(encoding="utf-8")) for path in root.graph_files()]
+    declared += [
+        declared_prefixes(path.read_text(encoding="utf-8"))
+        for path in sorted(root.queries_dir.glob("*.rq"))
+    ]
+    for prefixes in declared:
+        for prefix, namespace in prefixes.items():
             if prefix:  # an empty prefix means something different in each file
-                found.setdefault(prefix, match.group(2))
+                found.setdefault(prefix, namespace)
     return tuple(sorted(found.items()))
+
+
+def turtle_prefixes(text: str) -> dict[str, str]:
+    """The prefixes a Turtle file declares, with ``@prefix`` or ``PREFIX``, each at the start
+    of a line (a later declaration of the same prefix wins, as in Turtle)."""
+    return {match.group(1) or "": match.group(2) for match in _TURTLE_PREFIX.finditer(text)}
 
 
 def project_prefixes() -> dict[str, str]:
@@ -47,19 +55,8 @@ def project_prefixes() -> dict[str, str]:
 
 
 def declared_prefixes(text: str) -> dict[str, str]:
-    """The prefixes a query declares with ``PREFIX`` (outside comments and strings)."""
-    declared: dict[str, str] = {}
-    pending: str | None = None
-    for kind, token in tokens(text):
-        if kind == "other":
-            match = _PREFIX_KEYWORD.search(token)
-            pending = (match.group(1) or "") if match else (pending if not token.strip() else None)
-        elif kind == "iri" and pending is not None:
-            declared.setdefault(pending, token[1:-1])
-            pending = None
-        elif kind != "comment":
-            pending = None
-    return declared
+    """The prefixes a query's prologue declares (see :func:`kg.sparql_text.read_prologue`)."""
+    return read_prologue(text).prefixes
 
 
 def with_project_prefixes(text: str, prefixes: Mapping[str, str] | None = None) -> str:

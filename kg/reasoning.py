@@ -21,12 +21,13 @@ import pyoxigraph as ox
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.graph import LoadedGraph, load_files
+from kg.namespaces import OWL, RDF, RDFS, XSD
+from kg.namespaces import RDF_TYPE as RDF_TYPE_IRI
 from kg.results import compact_iri
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
-OWL_NAMED_INDIVIDUAL = "http://www.w3.org/2002/07/owl#NamedIndividual"
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
+OWL_IMPORTS = ox.NamedNode(OWL + "imports")
+OWL_NAMED_INDIVIDUAL = OWL + "NamedIndividual"
 
 #: The XSD datatypes of the OWL 2 datatype map (plus rdf:langString, which is a plain literal).
 OWL2_DATATYPES = frozenset(
@@ -65,12 +66,12 @@ OWL2_DATATYPES = frozenset(
         ]
     }
     | {
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral",
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral",
-        "http://www.w3.org/2000/01/rdf-schema#Literal",
-        "http://www.w3.org/2002/07/owl#real",
-        "http://www.w3.org/2002/07/owl#rational",
+        RDF + "langString",
+        RDF + "PlainLiteral",
+        RDF + "XMLLiteral",
+        RDFS + "Literal",
+        OWL + "real",
+        OWL + "rational",
     }
 )
 
@@ -121,7 +122,8 @@ def reason(paths: Sequence[str | os.PathLike[str]] | None = None) -> ReasoningOu
     world = owlready2.World()
     ontology_iri = _ontology_iri(loaded) or "urn:supernode-kg:reasoning"
     world.get_ontology(ontology_iri).load(
-        fileobj=io.BytesIO(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)), format="ntriples"
+        fileobj=io.BytesIO(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""),
+        format="ntriples",
     )
     asserted = _asserted_types(loaded)
     show = _namer(loaded)
@@ -168,7 +170,10 @@ def explain_inconsistency(loaded: LoadedGraph) -> list[str]:
         bundled().queries_dir / "checks" / "individual-in-disjoint-classes-violation.rq"
     )
     explanations = []
-    for row in run_query(loaded, query.text, source=str(query.path)):
+    rows = run_query(loaded, query.text, source=str(query.path))
+    if not isinstance(rows, ox.QuerySolutions):
+        raise KgError(f"{query.path}: expected a SELECT query")
+    for row in rows:
         explanations.append(
             f"{show(row['individual'].value)} is a {show(row['classA'].value)} and a "
             f"{show(row['classB'].value)}, which are declared disjoint"
@@ -207,7 +212,7 @@ def _reasoner_view(loaded: LoadedGraph) -> tuple[list[ox.Triple], dict[str, int]
 
 
 def _ontology_iri(loaded: LoadedGraph) -> str | None:
-    owl_ontology = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+    owl_ontology = ox.NamedNode(OWL + "Ontology")
     for quad in loaded.store.quads_for_pattern(None, RDF_TYPE, owl_ontology):
         if isinstance(quad.subject, ox.NamedNode):
             return quad.subject.value

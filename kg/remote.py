@@ -22,9 +22,10 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import KgError
+from kg.namespaces import PROJECT_HOME
 from kg.sparql_text import query_form, strip_comments
 
-USER_AGENT = f"supernode-kg/{__version__} (https://w3id.org/supernode-kg)"
+USER_AGENT = f"supernode-kg/{__version__} ({PROJECT_HOME})"
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
                 req.full_url, method="HEAD", headers={"User-Agent": USER_AGENT}
             )
             try:
-                urllib.request.build_opener().open(probe, timeout=req.timeout)  # type: ignore[attr-defined]
+                urllib.request.build_opener().open(probe, timeout=req.timeout)
             except urllib.error.HTTPError as challenge:
                 headers = challenge.headers
         return super().http_error_401(req, fp, code, msg, headers)
@@ -276,7 +277,8 @@ def _http(
         opener = urllib.request.build_opener(_DigestAuthHandler(passwords))
     try:
         with opener.open(request, timeout=timeout) as response:
-            return response.read()
+            answer: bytes = response.read()
+            return answer
     except OSError as error:
         raise _network_error(url, method, error, timeout, "the store") from None
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from kg.prefixes import turtle_prefixes
 from kg.results import format_table
 from kg.validation import ValidationOutcome, Violation
 
@@ -128,11 +129,7 @@ def _file_lines(path: Path) -> tuple[dict[str, str], tuple[str, ...]]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return {}, ()
-    prefixes = dict(re.findall(r"@prefix\s+([\w.-]*):\s*<([^>]*)>", text, re.IGNORECASE))
-    prefixes.update(
-        re.findall(r"^\s*PREFIX\s+([\w.-]*):\s*<([^>]*)>", text, re.IGNORECASE | re.MULTILINE)
-    )
-    return prefixes, tuple(text.splitlines())
+    return turtle_prefixes(text), tuple(text.splitlines())
 
 
 def _find_in_file(path: Path, iri: str) -> tuple[int, int]:

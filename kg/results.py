@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.namespaces import RDF_TYPE, XSD_STRING
 
 SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "json": ox.QueryResultsFormat.JSON,
@@ -116,7 +117,8 @@ def compact_json_ld(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -
     from kg.prefixes import compaction_context
 
     context = compaction_context(prefixes, triples)
-    nodes: dict[str, dict[str, object]] = {}
+    #: node id -> key (``@type`` or a property) -> its values
+    nodes: dict[str, dict[str, list[object]]] = {}
 
     def name(iri: str) -> str:
         short = compact_iri(iri, context)
@@ -130,23 +132,35 @@ def compact_json_ld(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -
         assert isinstance(term, ox.Literal)
         if term.language:
             return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        if term.datatype.value == XSD_STRING:
             return term.value
         return {"@value": term.value, "@type": name(term.datatype.value)}
 
     for triple in triples:
         subject = triple.subject
+        if isinstance(subject, ox.Triple):
+            raise KgError(f"JSON-LD cannot write an RDF 1.2 triple term as a subject: {subject}")
         key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else name(subject.value)
-        node = nodes.setdefault(key, {"@id": key})
-        if (
-            triple.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-            and isinstance(triple.object, ox.NamedNode)
-        ):
-            node.setdefault("@type", []).append(name(triple.object.value))  # type: ignore[union-attr]
+        node = nodes.setdefault(key, {})
+        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            node.setdefault("@type", []).append(name(triple.object.value))
         else:
-            node.setdefault(name(triple.predicate.value), []).append(value(triple.object))  # type: ignore[union-attr]
-    document = {"@context": context, "@graph": [nodes[k] for k in sorted(nodes)]}
+            node.setdefault(name(triple.predicate.value), []).append(value(triple.object))
+    graph = [{"@id": key, **nodes[key]} for key in sorted(nodes)]
+    document = {"@context": context, "@graph": graph}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def term_value(term: object) -> str:
+    """An IRI's text, a blank node's label or a literal's lexical form: the ``value`` of a term
+    in a row of :func:`kg.query.select_rows`.
+
+    Raises:
+        KgError: ``term`` is not one of those (a triple term, or no term at all).
+    """
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term.value
+    raise KgError(f"expected an IRI, a blank node or a literal, got {term!r}")
 
 
 def term_text(term: object, prefixes: Mapping[str, str]) -> str:

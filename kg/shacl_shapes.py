@@ -24,14 +24,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.errors import KgError
-
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
+from kg.namespaces import OWL, RDF, RDFS, SH, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: A term that can be a triple's subject.
+Subject = ox.NamedNode | ox.BlankNode
 
 #: Constraint parameters the fast engine compiles (each has a query in ``kg/shacl_sparql/``).
 COMPILED_PARAMETERS = frozenset(
@@ -208,9 +205,11 @@ class ShapesGraph:
     def __init__(self, triples: Iterable[ox.Triple | ox.Quad]) -> None:
         self._by_subject: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self._by_predicate: dict[str, list[tuple[Term, Term]]] = defaultdict(list)
-        self.triples: list[tuple[Term, str, Term]] = []
+        self.triples: list[tuple[Subject, str, Term]] = []
         for triple in triples:
             subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+            if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+                raise UnsupportedShapes(f"the shapes graph has an RDF 1.2 triple term: {triple}")
             self._by_subject[subject][predicate].append(obj)
             self._by_predicate[predicate].append((subject, obj))
             self.triples.append((subject, predicate, obj))
@@ -335,14 +334,14 @@ def _refuse_unknown_vocabulary(graph: ShapesGraph) -> None:
                 and not _names_a_component(predicate, term)
             ):
                 raise UnsupportedShapes(f"{subject} uses {_short(term)}")
-    for subject, obj in graph.pairs(RDF + "type"):
+    for typed, obj in graph.pairs(RDF + "type"):
         if isinstance(obj, ox.NamedNode) and obj.value in (
             SH + "ConstraintComponent",
             SH + "SPARQLTarget",
             SH + "SPARQLRule",
             SH + "Function",
         ):
-            raise UnsupportedShapes(f"{subject} is a {_short(obj.value)}")
+            raise UnsupportedShapes(f"{typed} is a {_short(obj.value)}")
 
 
 def _names_a_component(predicate: str, term: str) -> bool:

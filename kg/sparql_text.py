@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from kg.errors import KgError
 
@@ -197,3 +198,70 @@ def is_select_star(text: str) -> bool:
             if match:
                 return bool(_SELECT_STAR.match(token, match.start()))
     return False
+
+
+# The SPARQL 1.1 grammar's terminals for a prologue (SPARQL 1.1 Query, section 19.8).
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS = _PN_CHARS_BASE + "_\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_IRIREF = r"<(?P<iri>[^<>\"{}|^`\\\x00-\x20]*)>"
+#: Whitespace and comments, which may stand between any two tokens.
+_GAP = r"(?:[ \t\r\n]|\#[^\r\n]*)*"
+_DECLARATION = re.compile(
+    rf"""
+    {_GAP}
+    (?:
+        (?P<prefix_keyword>PREFIX)
+        (?:
+            (?:[ \t\r\n]|\#[^\r\n]*)+ (?P<name>{_PN_PREFIX})  # a gap, or they read as one name
+          | {_GAP}  # the empty prefix: PREFIX : <...>, PREFIX: <...>
+        )
+        : {_GAP} {_IRIREF}
+      | (?P<base_keyword>BASE) {_GAP} <(?P<base>[^<>\"{{}}|^`\\\x00-\x20]*)>
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Prologue:
+    """What a query's prologue declares (SPARQL 1.1 ``Prologue``: ``BASE`` and ``PREFIX``).
+
+    Attributes:
+        prefixes: prefix (``""`` for the empty one) -> namespace IRI as written; a prefix
+            declared twice means what its later declaration says, as in every engine.
+        base: the last ``BASE`` IRI as written, or None.
+        end: the offset just after the last declaration (0 when there is none): the text from
+            there on is the query after its prologue, starting with any comments that follow.
+    """
+
+    prefixes: dict[str, str] = field(default_factory=dict)
+    base: str | None = None
+    end: int = 0
+
+
+def read_prologue(text: str) -> Prologue:
+    """The ``PREFIX`` and ``BASE`` declarations at the start of a query, read by the SPARQL
+    1.1 grammar: keywords in any case, comments and whitespace between any two tokens, a ``#``
+    inside an IRI that is part of the IRI. Reading stops at the first token that is not a
+    declaration, so a ``PREFIX`` later in the query (inside a string, say) is not one.
+
+    Example:
+        >>> prologue = read_prologue("# hi\\nprefix ex: <http://x/#> BASE <http://b/> SELECT * {}")
+        >>> prologue.prefixes, prologue.base, prologue.end
+        ({'ex': 'http://x/#'}, 'http://b/', 45)
+    """
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    end = 0
+    while match := _DECLARATION.match(text, end):
+        if match.group("prefix_keyword"):
+            prefixes[match.group("name") or ""] = match.group("iri")
+        else:
+            base = match.group("base")
+        end = match.end()
+    return Prologue(prefixes, base, end)

@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING
 from kg.bundle import bundled
 from kg.errors import KgError
 from kg.graph import load_rdflib_graph, parse_file, resolve_rdf_files
+from kg.namespaces import RDF_TYPE, SH, XSD, XSD_STRING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    import pyoxigraph as ox
     import rdflib
 
-    from kg.shacl_shapes import ShapesGraph
-
-SH = "http://www.w3.org/ns/shacl#"
+    from kg.fast_validation import FastResult
+    from kg.shacl_shapes import ShapesGraph, Term
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class ValidationOutcome:
     data_files: list[Path] = field(default_factory=list)
     engine: str = "pyshacl"
     engine_note: str = ""
-    report_triples: list[object] = field(default_factory=list)
+    report_triples: list[ox.Triple] = field(default_factory=list)
     report_prefixes: dict[str, str] = field(default_factory=dict)
 
     def report_turtle(self) -> str:
@@ -260,25 +263,24 @@ def _counts(severity: str, allow_warnings: bool) -> bool:
     return not (allow_warnings and severity in ("Warning", "Info"))
 
 
-def _preferred_message(result: object) -> str:
+def _preferred_message(result: FastResult) -> str:
     """The message to show: an English or untagged ``sh:message``, else the engine's own."""
-    messages = list(result.messages)  # type: ignore[attr-defined]
+    messages = list(result.messages)
     for message in sorted(messages, key=lambda m: (m.language not in (None, "", "en"), m.value)):
         return message.value
-    return result.default_message  # type: ignore[attr-defined,no-any-return]
+    return result.default_message
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> list[object]:  # type: ignore[type-arg]
+def _report_triples(
+    raw: list[FastResult], shapes_graph: ShapesGraph, allow_warnings: bool
+) -> list[ox.Triple]:
     """The standard SHACL validation report of a fast-engine outcome, as triples."""
     import pyoxigraph as ox
 
     def sh(name: str) -> ox.NamedNode:
         return ox.NamedNode(SH + name)
 
-    rdf_type = ox.NamedNode(_RDF_TYPE)
+    rdf_type = ox.NamedNode(RDF_TYPE)
     counted = [r for r in raw if _counts(r.severity.value.removeprefix(SH), allow_warnings)]
     report = ox.BlankNode()
     triples = [
@@ -288,11 +290,11 @@ def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> li
             sh("conforms"),
             ox.Literal(
                 "false" if counted else "true",
-                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                datatype=ox.NamedNode(XSD + "boolean"),
             ),
         ),
     ]
-    copied: set[object] = set()
+    copied: set[Term] = set()
     for result in raw:
         node = ox.BlankNode()
         triples += [
@@ -307,7 +309,7 @@ def _report_triples(raw: list, shapes_graph: object, allow_warnings: bool) -> li
             triples.append(ox.Triple(node, sh("resultPath"), result.path))
             if result.path not in copied:
                 copied.add(result.path)
-                triples.extend(shapes_graph.structure(result.path))  # type: ignore[attr-defined]
+                triples.extend(shapes_graph.structure(result.path))
         messages = result.messages or (ox.Literal(result.default_message),)
         triples.extend(ox.Triple(node, sh("resultMessage"), m) for m in messages)
         if result.value is not None:
@@ -406,7 +408,9 @@ def _violations(report: rdflib.Graph) -> list[Violation]:
     return sorted(found, key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message))
 
 
-def _describe_path(report: rdflib.Graph, node: rdflib.BNode, show) -> str:  # type: ignore[no-untyped-def]
+def _describe_path(
+    report: rdflib.Graph, node: rdflib.BNode, show: Callable[[rdflib.term.Node | None], str]
+) -> str:
     """A path of a pySHACL report written as the fast engine writes it (SPARQL property-path syntax)."""
     import pyoxigraph as ox
     import rdflib
@@ -420,14 +424,18 @@ def _describe_path(report: rdflib.Graph, node: rdflib.BNode, show) -> str:  # ty
             return ox.Literal(str(value))
         return ox.NamedNode(str(value))
 
-    triples, pending, seen = [], [node], set()
+    triples: list[ox.Triple] = []
+    pending: list[rdflib.term.Node] = [node]
+    seen: set[rdflib.BNode] = set()
     while pending:
         current = pending.pop()
         if current in seen or not isinstance(current, rdflib.BNode):
             continue
         seen.add(current)
         for predicate, obj in report.predicate_objects(current):
-            triples.append(ox.Triple(term(current), term(predicate), term(obj)))
+            triples.append(
+                ox.Triple(ox.BlankNode(str(current)), ox.NamedNode(str(predicate)), term(obj))
+            )
             pending.append(obj)
     try:
         return path_sparql(
@@ -437,11 +445,8 @@ def _describe_path(report: rdflib.Graph, node: rdflib.BNode, show) -> str:  # ty
         return f"_:{node}"
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def written_literal(
-    lexical: str, language: str | None, datatype: str, prefixes: dict[str, str]
+    lexical: str, language: str | None, datatype: str, prefixes: Mapping[str, str]
 ) -> str:
     """A literal as written in Turtle: ``"abc"``, ``"hi"@en``, ``"5"^^xsd:byte``."""
     from kg.results import compact_iri

@@ -20,11 +20,10 @@ import pyoxigraph as ox
 from kg.catalog import Catalog
 from kg.errors import KgError
 from kg.graph import LoadedGraph
+from kg.namespaces import SNK
 from kg.output import write_atomically
 from kg.query import select_rows
-
-SNK = "https://w3id.org/supernode-kg/ontology#"
-XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+from kg.results import term_value
 
 #: How each class is drawn: (legend text, shape, fill colour).
 NODE_STYLES: dict[str, tuple[str, str, str]] = {
@@ -76,21 +75,21 @@ def ecosystem(graph: LoadedGraph) -> tuple[dict[str, Node], list[Edge]]:
     edges: list[Edge] = []
     for row in select_rows(Catalog.bundled().get("ecosystem"), source=graph):
         for end in ("source", "target"):
-            iri = row[end].value  # type: ignore[union-attr]
+            iri = term_value(row[end])
             if iri not in nodes:
-                kind = row[f"{end}Class"].value.removeprefix(SNK)  # type: ignore[union-attr]
+                kind = term_value(row[f"{end}Class"]).removeprefix(SNK)
                 chinese = row.get(f"{end}Zh")
                 nodes[iri] = Node(
                     iri,
-                    row[f"{end}Label"].value,  # type: ignore[union-attr]
+                    term_value(row[f"{end}Label"]),
                     chinese.value if isinstance(chinese, ox.Literal) else "",
                     kind,
                 )
         edges.append(
             Edge(
-                row["source"].value,
-                row["target"].value,
-                row["relation"].value,  # type: ignore[union-attr]
+                term_value(row["source"]),
+                term_value(row["target"]),
+                term_value(row["relation"]),
                 edge_note(row),
             )
         )
@@ -102,6 +101,7 @@ def edge_note(row: dict[str, object]) -> str:
     (``from 2025-09-16``). The query returns typed values; formatting them is this module's job.
 
     Example:
+        >>> from kg.namespaces import XSD_DECIMAL
         >>> edge_note({"share": ox.Literal("0.3", datatype=ox.NamedNode(XSD_DECIMAL)), "ratio": ox.Literal("3:7")})
         '30% (3:7)'
     """

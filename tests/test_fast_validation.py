@@ -108,3 +108,25 @@ def test_forked_query_workers_give_the_results_of_one_process(
     assert outcomes[0].report_turtle().count("sh:result ") == outcomes[1].report_turtle().count(
         "sh:result "
     )
+
+
+def test_default_messages_name_their_own_shape_s_count(tmp_path: Path) -> None:
+    """Each default message keeps the count of its own parameter, not of one read after it
+    (sh:maxLength 5 after sh:minCount 2, sh:qualifiedMaxCount 7 after sh:qualifiedMinCount 2)."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:s:S> a sh:NodeShape ; sh:targetClass <urn:c:C> ;\n"
+        "  sh:property [ sh:path <urn:p:name> ; sh:minCount 2 ; sh:maxLength 5 ] ;\n"
+        "  sh:property [ sh:path <urn:p:alias> ; sh:qualifiedMinCount 2 ; sh:qualifiedMaxCount 7 ;\n"
+        "    sh:qualifiedValueShape [ sh:datatype <http://www.w3.org/2001/XMLSchema#string> ] ] .\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text('<urn:x:a> a <urn:c:C> ; <urn:p:name> "ab" ; <urn:p:alias> "q" .\n')
+    outcome = validate(data=[data], shapes=[shapes], ontology=[], engine="fast")
+    assert outcome.engine == "fast"
+    assert sorted(v.message for v in outcome.violations) == [
+        "Less than 2 values of <urn:p:alias> of <urn:x:a> conform to the qualified shape",
+        "Less than 2 values on <urn:x:a>-><urn:p:name>",
+    ]
