@@ -16,10 +16,11 @@ import pyoxigraph as ox
 from kg.catalog import Catalog
 from kg.errors import KgError
 from kg.graph import LoadedGraph
+from kg.namespaces import RDFS_LABEL
 from kg.results import compact_iri
 from kg.serve_config import EndpointError
 
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+LABEL = ox.NamedNode(RDFS_LABEL)
 MAX_LABELS = 2000
 
 
@@ -38,7 +39,8 @@ def saved_queries_json() -> bytes:
 
 
 def bound_saved_query(name: str, values: dict[str, str]) -> str:
-    """The text of saved query ``name`` with ``values`` bound as RDF terms (never spliced)."""
+    """The text of saved query ``name`` with ``values`` bound as RDF terms
+    (each bound variable's tokens replaced by one RDF term token, see :mod:`kg.sparql_text`)."""
     from kg.parameters import bind_parameters
     from kg.query import bound_query_text
 
@@ -87,7 +89,7 @@ def api_labels(graph: LoadedGraph, body: bytes) -> dict[str, str]:
             continue
         by_language = {
             q.object.language: q.object.value
-            for q in graph.store.quads_for_pattern(node, RDFS_LABEL, None)
+            for q in graph.store.quads_for_pattern(node, LABEL, None)
             if isinstance(q.object, ox.Literal)
         }
         label = (

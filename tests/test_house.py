@@ -23,13 +23,6 @@ NAMESPACE_SPELLINGS = (
 #: Temporary: modules that other branches are editing right now. Remove each one once it imports
 #: its namespaces from kg.namespaces.
 NOT_YET_CONVERTED = {
-    "cli.py",
-    "query.py",
-    "api.py",
-    "server.py",
-    "web_api.py",
-    "query_workers.py",
-    "synth.py",
     "cache.py",
     "graph.py",
 }
