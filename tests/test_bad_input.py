@@ -1,5 +1,7 @@
 """Bad input never crashes, never lies, never loses data: each row of README's table of bad
-inputs, through the public CLI, with its exit code and one-line message."""
+inputs, with its one-line message, on the Python API (``kg.KgError``, whose message the CLI
+prints after ``kg: error:``); and through the CLI what is the CLI's: the exit code and the one
+line on stderr, ``--out``, ``--debug`` and raw argument bytes."""
 
 from __future__ import annotations
 
@@ -8,16 +10,29 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import kg
 from kg.errors import KgError
 from kg.output import write_atomically
 from tests.conftest import FIXTURES_DIR, run_kg
 
 QUERIES = FIXTURES_DIR / "queries"
 RDF = FIXTURES_DIR / "rdf"
+
+
+def api_error(call: Callable[[], object]) -> str:
+    """The message of the KgError ``call`` raises: one line, as `kg` prints it after
+    ``kg: error:``, with the usage exit code."""
+    with pytest.raises(KgError) as caught:
+        call()
+    assert caught.value.exit_code == 2
+    message = str(caught.value)
+    assert "\n" not in message, message
+    return message
 
 
 def one_line_error(run, code: int = 2) -> str:  # type: ignore[no-untyped-def]
@@ -30,6 +45,11 @@ def one_line_error(run, code: int = 2) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_turtle_that_does_not_parse_names_file_line_column_and_expectation() -> None:
+    message = api_error(lambda: kg.query("solutions", [RDF / "unparsable.ttl"]))
+    assert message == f"{RDF / 'unparsable.ttl'}:6:1: A dot is expected at the end of statements"
+
+
+def test_a_file_that_does_not_parse_is_one_line_on_stderr_and_exit_2() -> None:
     line = one_line_error(run_kg("query", "solutions", "--data", str(RDF / "unparsable.ttl")))
     assert (
         line
@@ -38,16 +58,19 @@ def test_turtle_that_does_not_parse_names_file_line_column_and_expectation() -> 
 
 
 def test_undeclared_prefix() -> None:
+    message = api_error(lambda: kg.validate(data=RDF / "undeclared-prefix.ttl"))
+    assert "undeclared-prefix.ttl:3:1: The prefix snd: has not been declared" in message
+
+
+def test_validate_data_error_is_one_line_on_stderr_and_exit_2() -> None:
     line = one_line_error(run_kg("validate", "--data", str(RDF / "undeclared-prefix.ttl")))
     assert "undeclared-prefix.ttl:3:1: The prefix snd: has not been declared" in line
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    assert "no such file or directory" in one_line_error(
-        run_kg("validate", "--data", str(tmp_path / "gone.ttl"))
-    )
-    assert "no such file or directory" in one_line_error(
-        run_kg("query", "solutions", "--data", str(tmp_path / "gone"))
+    assert "no such file or directory" in api_error(lambda: kg.validate(data=tmp_path / "gone.ttl"))
+    assert "no such file or directory" in api_error(
+        lambda: kg.query("solutions", [tmp_path / "gone"])
     )
 
 
@@ -62,27 +85,25 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         return original(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", refuse)
-    assert (
-        one_line_error(run_kg("validate", "--data", str(data)))
-        == f"kg: error: {data}: cannot read: Permission denied"
-    )
+    assert api_error(lambda: kg.validate(data=data)) == f"{data}: cannot read: Permission denied"
 
 
 def test_empty_data_directory(tmp_path: Path) -> None:
-    assert "no RDF files in this directory" in one_line_error(
-        run_kg("validate", "--data", str(tmp_path))
-    )
+    assert "no RDF files in this directory" in api_error(lambda: kg.validate(data=tmp_path))
 
 
 def test_unknown_file_type(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("hello", encoding="utf-8")
-    assert "unknown RDF file type '.txt'" in one_line_error(
-        run_kg("validate", "--data", str(notes))
-    )
+    assert "unknown RDF file type '.txt'" in api_error(lambda: kg.validate(data=notes))
 
 
 def test_missing_required_parameter() -> None:
+    message = api_error(lambda: kg.query(QUERIES / "typed-parameters.rq", params={"from": 3}))
+    assert message == "query 'typed-parameters' needs --param since=<xsd:date>"
+
+
+def test_query_param_error_is_one_line_on_stderr_and_exit_2() -> None:
     line = one_line_error(
         run_kg("query", "--file", str(QUERIES / "typed-parameters.rq"), "--param", "from=3")
     )
@@ -105,46 +126,28 @@ def test_missing_required_parameter() -> None:
 )
 def test_parameter_of_the_wrong_type(param: str, expected: str) -> None:
     other = "from=3" if param.startswith("since") else "since=2025-01-01"
-    line = one_line_error(
-        run_kg(
-            "query",
-            "--file",
-            str(QUERIES / "typed-parameters.rq"),
-            "--param",
-            param,
-            "--param",
-            other,
-        )
-    )
-    assert line == f"kg: error: {expected}"
+    values = dict(pair.split("=", 1) for pair in (param, other))  # as --param gives them: text
+    assert api_error(lambda: kg.query(QUERIES / "typed-parameters.rq", params=values)) == expected
 
 
 def test_typed_parameters_filter_as_asked() -> None:
-    run = run_kg(
-        "query",
-        "--file",
-        str(QUERIES / "typed-parameters.rq"),
-        "--param",
-        "since=2025-09-28",
-        "--param",
-        "from=11",
-        "--format",
-        "csv",
-    )
-    assert run.exit_code == 0, run.stderr
-    assert len(run.stdout.splitlines()) == 4  # header + the three claims citing [11]
+    results = kg.query(QUERIES / "typed-parameters.rq", params={"since": "2025-09-28", "from": 11})
+    assert len(results.rows) == 3  # the three claims citing [11]
 
 
 def test_a_query_that_never_ends_is_stopped_by_the_timeout() -> None:
+    message = api_error(lambda: kg.query(QUERIES / "endless.rq", timeout=1))
+    assert message.endswith("endless.rq: stopped after 1 s (--timeout); the query did not finish")
+
+
+def test_query_timeout_option_stops_the_query_with_exit_2() -> None:
     line = one_line_error(run_kg("query", "--file", str(QUERIES / "endless.rq"), "--timeout", "1"))
     assert line.endswith("endless.rq: stopped after 1 s (--timeout); the query did not finish")
 
 
 def test_shapes_that_are_not_valid_shacl() -> None:
-    line = one_line_error(
-        run_kg("validate", "--shapes", str(FIXTURES_DIR / "shapes" / "not-shacl.ttl"))
-    )
-    assert line.startswith("kg: error: shapes are not valid SHACL: ")
+    message = api_error(lambda: kg.validate(shapes=FIXTURES_DIR / "shapes" / "not-shacl.ttl"))
+    assert message.startswith("shapes are not valid SHACL: ")
 
 
 def test_output_in_a_directory_that_does_not_exist(tmp_path: Path) -> None:

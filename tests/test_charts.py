@@ -1,4 +1,5 @@
-"""`kg chart`: the market's figures from saved queries, titled and sourced, as SVG and PNG."""
+"""The market's figures from saved queries, titled and sourced, as SVG and PNG: drawn by
+:mod:`kg.charts` (no call of ``import kg`` draws charts yet), written by `kg chart`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.charts import chart_names
+import kg
+from kg.charts import chart_names, chart_spec, render_chart, write_chart
+from kg.graph import LoadedGraph, load_bundled_graph
 from tests.conftest import run_kg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -48,8 +51,8 @@ EXPECTED = {
 }
 
 
-def _svg_texts(path: Path) -> list[str]:
-    root = ET.parse(path).getroot()
+def _svg_texts(svg: Path | bytes) -> list[str]:
+    root = ET.fromstring(svg) if isinstance(svg, bytes) else ET.parse(svg).getroot()
     return [" ".join("".join(text.itertext()).split(" ")) for text in root.iter(f"{SVG}text")]
 
 
@@ -58,14 +61,8 @@ def test_every_chart_is_tested() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_chart_renders_as_svg_with_its_title_source_and_readable_values(
-    name: str, tmp_path: Path
-) -> None:
-    out = tmp_path / f"{name}.svg"
-    run = run_kg("chart", name, "--out", str(out))
-    assert run.exit_code == 0, run.stderr
-    assert run.stderr.strip().endswith(f"wrote {out}")
-    texts = _svg_texts(out)
+def test_chart_renders_as_svg_with_its_title_source_and_readable_values(name: str) -> None:
+    texts = _svg_texts(render_chart(chart_spec(name, load_bundled_graph()), "svg"))
     title, source, shown = EXPECTED[name]
     assert title in texts and source in texts
     missing = [text for text in shown if text not in texts]
@@ -76,11 +73,18 @@ def test_chart_renders_as_svg_with_its_title_source_and_readable_values(
     assert "undefined" not in texts and "NaN" not in " ".join(texts)
 
 
+def test_chart_out_svg_writes_the_chart_and_says_where(tmp_path: Path) -> None:
+    out = tmp_path / "projections.svg"
+    run = run_kg("chart", "projections", "--out", str(out))
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.strip().endswith(f"wrote {out}") and run.stdout == ""
+    assert EXPECTED["projections"][0] in _svg_texts(out)
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_chart_renders_as_png(name: str, tmp_path: Path) -> None:
     out = tmp_path / f"{name}.PNG"  # the extension in any case
-    run = run_kg("chart", name, "--out", str(out))
-    assert run.exit_code == 0, run.stderr
+    assert write_chart(name, out, load_bundled_graph()) == out
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
@@ -103,10 +107,16 @@ def test_chart_source_line_comes_from_the_graph_not_from_the_code(tmp_path: Path
         ),
         encoding="utf-8",
     )
+    graph: LoadedGraph = kg.load(data, ontology=False).loaded  # as kg chart --data reads it
+    svg = render_chart(chart_spec("procurement-mix", graph), "svg")
+    assert "Source: Fourier's Cat, 2025-09-29, paragraph [10]" in _svg_texts(svg)
+
+
+def test_chart_data_option_charts_those_files(tmp_path: Path, bundle) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "mix.svg"
-    run = run_kg("chart", "procurement-mix", "--out", str(out), "--data", str(data))
+    run = run_kg("chart", "procurement-mix", "--out", str(out), "--data", str(bundle.data_dir))
     assert run.exit_code == 0, run.stderr
-    assert "Source: Fourier's Cat, 2025-09-29, paragraph [10]" in _svg_texts(out)
+    assert "Source: 傅里叶的猫, 2025-09-28, paragraph [10]" in _svg_texts(out)
 
 
 @pytest.mark.parametrize(
@@ -130,15 +140,23 @@ def test_chart_source_line_comes_from_the_graph_not_from_the_code(tmp_path: Path
         ),
     ],
 )
-def test_chart_bad_name_or_extension_is_one_line_exit_2(
+def test_chart_bad_name_or_extension_is_refused_before_anything_is_written(
     arguments: list[str], message: str, tmp_path: Path
 ) -> None:
-    run = run_kg(*[a.replace("{tmp}", str(tmp_path)) for a in arguments])
+    name, out = arguments[1], Path(arguments[3].replace("{tmp}", str(tmp_path)))
+    with pytest.raises(kg.KgError) as caught:
+        write_chart(name, out, load_bundled_graph())
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chart_bad_name_is_one_line_exit_2(tmp_path: Path) -> None:
+    run = run_kg("chart", "pie", "--out", str(tmp_path / "x.svg"))
     assert run.exit_code == 2
     assert (
         run.stderr.count("\n") == 1
         and run.stderr.startswith("kg: error: ")
-        and message in run.stderr
+        and "no chart named 'pie'; charts: procurement-mix, projections, restrictions" in run.stderr
     )
     assert "Traceback" not in run.stderr and list(tmp_path.iterdir()) == []
 

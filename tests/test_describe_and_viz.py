@@ -1,4 +1,5 @@
-"""Entity cards (`kg describe`), the ecosystem picture (`kg viz`) and terminal manners."""
+"""Entity cards (``kg.describe``, and `kg describe` printing them), the ecosystem picture
+(`kg viz`) and terminal manners."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import kg
 from kg.cli import cli
 from tests.conftest import run_kg
 from tests.servers import kg_serve
@@ -50,15 +52,23 @@ ARTICLE_SOLUTIONS = [
     ],
 )
 def test_describe_finds_the_entity_however_it_is_named(entity: str) -> None:
-    run = run_kg("describe", entity, "--format", "json")
+    assert kg.describe(entity).iri == "https://w3id.org/supernode-kg/id/tencent"
+
+
+def test_describe_json_prints_the_card_as_json() -> None:
+    run = run_kg("describe", "腾讯", "--format", "json")
     assert run.exit_code == 0, run.stderr
-    assert json.loads(run.stdout)["iri"] == "https://w3id.org/supernode-kg/id/tencent"
+    assert json.loads(run.stdout) == kg.describe("腾讯").to_json()
+
+
+def test_describe_prints_the_card_text() -> None:
+    run = run_kg("describe", "Alibaba")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == kg.describe("Alibaba").text()
 
 
 def test_describe_card_has_names_types_links_relations_and_claims() -> None:
-    run = run_kg("describe", "Alibaba")
-    assert run.exit_code == 0, run.stderr
-    text = run.stdout
+    text = kg.describe("Alibaba").text()
     assert text.splitlines()[0] == "Alibaba  (阿里巴巴)"
     assert "cloud service provider (snk:CloudServiceProvider)" in text
     assert "Wikidata   http://www.wikidata.org/entity/Q1359568" in text
@@ -72,23 +82,23 @@ def test_describe_card_has_names_types_links_relations_and_claims() -> None:
 
 
 def test_describe_json_lists_every_claim_with_marker_modality_and_quote() -> None:
-    card = json.loads(run_kg("describe", "snd:domestic-ai-ecosystem", "--format", "json").stdout)
-    assert card["name"] == "domestic AI ecosystem"
-    assert [(c["first_paragraph"], c["last_paragraph"], c["modality"]) for c in card["claims"]] == [
+    card = kg.describe("snd:domestic-ai-ecosystem")
+    assert card.to_json()["name"] == card.name == "domestic AI ecosystem"
+    assert [(c.first_paragraph, c.last_paragraph, c.modality) for c in card.claims] == [
         (9, 10, "projected"),
         (9, 10, "reported"),
     ]
-    assert {c["quote"] for c in card["claims"]} == {
+    assert {c.quote for c in card.claims} == {
         "with significant advancements expected by 2027",
         "the domestic AI ecosystem is lagging behind international developments",
     }
 
 
 def test_describe_lists_candidates_when_a_label_is_ambiguous() -> None:
-    run = run_kg("describe", "cards")
-    assert run.exit_code == 2
-    line = run.stderr.strip()
-    assert line.startswith("kg: error: 'cards' matches 3 entities: ")
+    with pytest.raises(kg.KgError) as caught:
+        kg.describe("cards")
+    line = str(caught.value)
+    assert line.startswith("'cards' matches 3 entities: ") and "\n" not in line
     for candidate in (
         "snd:domestic-card (domestic cards)",
         "snd:nvidia-card",
@@ -98,6 +108,14 @@ def test_describe_lists_candidates_when_a_label_is_ambiguous() -> None:
 
 
 def test_describe_unknown_entity_is_a_clear_error() -> None:
+    with pytest.raises(kg.KgError) as caught:
+        kg.describe("Intel")
+    assert str(caught.value) == (
+        "no entity has an IRI, prefixed name, local name or label matching 'Intel'"
+    )
+
+
+def test_describe_an_unknown_entity_exits_2_with_one_line() -> None:
     run = run_kg("describe", "Intel")
     assert (run.exit_code, run.stderr.strip()) == (
         2,
@@ -106,17 +124,34 @@ def test_describe_unknown_entity_is_a_clear_error() -> None:
 
 
 def test_describe_inferred_adds_the_reasoners_types() -> None:
+    card = kg.describe("broadcom", inferred=True)
+    assert "inferred   snk:Manufacturer" in card.text()
+
+
+def test_describe_inferred_option_asks_for_the_inferred_types(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[bool] = []
+    card = kg.describe("broadcom")
+
+    def describe(entity: str, source: object = None, *, inferred: bool = False) -> object:
+        asked.append(inferred)
+        return card
+
+    monkeypatch.setattr(kg.api, "describe", describe)  # the reasoner itself is tested above
     run = run_kg("describe", "broadcom", "--inferred")
     assert run.exit_code == 0, run.stderr
-    assert "inferred   snk:Manufacturer" in run.stdout
+    assert asked == [True] and run.stdout == card.text()
 
 
 def test_describe_at_an_endpoint_gives_the_same_card() -> None:
-    local = json.loads(run_kg("describe", "英伟达", "--format", "json").stdout)
+    local = kg.describe("英伟达").to_json()
     with kg_serve() as endpoint:
-        remote = run_kg("describe", "英伟达", "--format", "json", "--endpoint", endpoint)
-    assert remote.exit_code == 0, remote.stderr
-    assert json.loads(remote.stdout) == local
+        remote = kg.describe("英伟达", endpoint).to_json()
+        run = run_kg("describe", "英伟达", "--format", "json", "--endpoint", endpoint)
+    assert remote == local
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout) == local
 
 
 def svg_texts(path: Path) -> list[str]:

@@ -1,4 +1,5 @@
-"""Ontology documentation (`kg docs`) and the dataset's VoID/DCAT description."""
+"""Ontology documentation (:func:`kg.docs.write_docs`, and `kg docs`) and the dataset's
+VoID/DCAT description."""
 
 from __future__ import annotations
 
@@ -7,16 +8,26 @@ import re
 import stat
 from pathlib import Path
 
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+import kg
+from kg.docs import write_docs
 from tests.conftest import run_kg
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DATASET = rdflib.URIRef("https://w3id.org/supernode-kg/dataset")
 
 
-def test_docs_document_every_class_and_property_in_both_languages(tmp_path: Path, bundle) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def docs_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The bundled ontology's page, rendered once (pyLODE takes a second or two)."""
+    page = write_docs(tmp_path_factory.mktemp("docs") / "site")
+    return page.read_text(encoding="utf-8")
+
+
+def test_docs_out_writes_a_page_others_can_read_and_says_where(tmp_path: Path) -> None:
     run = run_kg("docs", "--out", str(tmp_path / "site"))
     assert run.exit_code == 0, run.stderr
     page = tmp_path / "site" / "index.html"
@@ -24,7 +35,11 @@ def test_docs_document_every_class_and_property_in_both_languages(tmp_path: Path
     assert stat.S_IMODE(page.stat().st_mode) & 0o044, (
         "the page should be readable by others (umask honoured)"
     )
-    text = html.unescape(page.read_text(encoding="utf-8"))
+    assert "Supernode market ontology" in page.read_text(encoding="utf-8")
+
+
+def test_docs_document_every_class_and_property_in_both_languages(docs_page: str, bundle) -> None:  # type: ignore[no-untyped-def]
+    text = html.unescape(docs_page)
     ontology = rdflib.Graph()
     for path in bundle.ontology_files():
         ontology.parse(path)
@@ -55,14 +70,8 @@ def test_docs_document_every_class_and_property_in_both_languages(tmp_path: Path
 SNK = "https://w3id.org/supernode-kg/ontology#"
 
 
-def _docs_page(tmp_path: Path) -> str:
-    run = run_kg("docs", "--out", str(tmp_path / "site"))
-    assert run.exit_code == 0, run.stderr
-    return (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-
-
-def test_docs_keep_english_and_chinese_labels_apart_with_their_languages(tmp_path: Path) -> None:
-    page = _docs_page(tmp_path)
+def test_docs_keep_english_and_chinese_labels_apart_with_their_languages(docs_page: str) -> None:
+    page = docs_page
     assert (
         "AI accelerator cardAI加速卡" not in page
         and "Supernode market ontology超节点市场本体" not in page
@@ -85,8 +94,8 @@ def test_docs_keep_english_and_chinese_labels_apart_with_their_languages(tmp_pat
     )
 
 
-def test_docs_table_of_contents_lists_only_the_ontologys_own_terms(tmp_path: Path) -> None:
-    page = _docs_page(tmp_path)
+def test_docs_table_of_contents_lists_only_the_ontologys_own_terms(docs_page: str) -> None:
+    page = docs_page
     toc = page[page.index('<div id="toc">') :]
     toc = toc[
         : toc.index('href="#namespaces"')
@@ -115,8 +124,8 @@ def test_docs_table_of_contents_lists_only_the_ontologys_own_terms(tmp_path: Pat
     assert ">Organization<" not in toc  # schema:Organization and org:Organization were both listed
 
 
-def test_docs_show_the_preferred_namespace_iri_not_its_prefix(tmp_path: Path) -> None:
-    page = _docs_page(tmp_path)
+def test_docs_show_the_preferred_namespace_iri_not_its_prefix(docs_page: str) -> None:
+    page = docs_page
     entry = re.search(r"Preferred Namespace Uri</a>\s*</dt>\s*<dd>(.*?)</dd>", page, re.DOTALL)
     assert entry, "no Preferred Namespace Uri in the metadata"
     assert f'<a href="{SNK}">{SNK}</a>' in entry.group(1)
@@ -126,15 +135,23 @@ def test_docs_show_the_preferred_namespace_iri_not_its_prefix(tmp_path: Path) ->
 def test_docs_into_a_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(kg.KgError) as caught:
+        write_docs(blocker / "site")
+    assert str(caught.value).startswith(f"{blocker / 'site'}: cannot create directory")
+
+
+def test_docs_into_a_path_that_is_a_file_exits_2_with_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
     run = run_kg("docs", "--out", str(blocker / "site"))
     assert run.exit_code == 2
     assert run.stderr.startswith("kg: error: ") and "Traceback" not in run.stderr
+    assert run.stderr.count("\n") == 1
 
 
 def test_dataset_description_counts_the_graph(bundle) -> None:  # type: ignore[no-untyped-def]
-    run = run_kg("query", "dataset-description", "--format", "ntriples")
-    assert run.exit_code == 0, run.stderr
-    description = rdflib.Graph().parse(data=run.stdout, format="nt")
+    triples = kg.query("dataset-description").serialize("ntriples")
+    description = rdflib.Graph().parse(data=triples, format="nt")
     graph = rdflib.Graph()
     for path in bundle.graph_files():
         graph.parse(path)

@@ -1,5 +1,6 @@
-"""Saved queries anywhere: `kg push` into real Oxigraph and Virtuoso servers, `kg query --endpoint`,
-`kg serve`, and the same answers on every engine."""
+"""Saved queries anywhere: ``kg.push`` into real Oxigraph and Virtuoso servers, ``kg.query`` at an
+endpoint, `kg serve`, and the same answers on every engine; `kg push` and `kg query --endpoint`
+as commands."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.query import Result
 
+import kg
 from kg.catalog import Catalog
 from kg.sparql_text import query_form, strip_comments
 from tests.conftest import FIXTURES_DIR, VIRTUOSO_GRAPH, run_kg
@@ -49,8 +51,8 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def oxigraph_with_graph(oxigraph: str) -> str:
-    run = run_kg("push", "--endpoint", f"{oxigraph}/store")
-    assert run.exit_code == 0, run.stderr
+    outcome = kg.push(f"{oxigraph}/store")
+    assert outcome.held == outcome.sent > 0
     return f"{oxigraph}/query"
 
 
@@ -60,60 +62,52 @@ def kg_server() -> Iterator[str]:
         yield url
 
 
-def answer(name: str, *extra: str) -> object:
-    """The parsed answer of `kg query NAME ... --format json|ntriples` (through the public CLI)."""
+def answer(name: str, source: str | None = None) -> object:
+    """The answer of ``kg.query(NAME, source)``, every term as the engine wrote it: triples as a
+    set, a boolean, or the variables with the rows (in order if the query orders them)."""
     saved = Catalog.bundled().get(name)
-    graph_form = query_form(saved.text) in ("CONSTRUCT", "DESCRIBE")
-    run = run_kg("query", name, "--format", "ntriples" if graph_form else "json", *extra)
-    assert run.exit_code == 0, run.stderr
-    if graph_form:
-        return {str(q.triple) for q in ox.parse(run.stdout.encode(), format=ox.RdfFormat.N_TRIPLES)}
-    results = ox.parse_query_results(run.stdout.encode(), format=ox.QueryResultsFormat.JSON)
-    if isinstance(results, ox.QueryBoolean):
-        return bool(results)
-    variables = results.variables
-    rows = [
-        tuple(str(solution[v]) if solution[v] is not None else None for v in variables)
-        for solution in results
-    ]
+    results = kg.query(name, source)
+    if query_form(saved.text) in ("CONSTRUCT", "DESCRIBE"):
+        return {str(triple) for triple in results.triples}
+    if results.kind == "boolean":
+        return results.boolean
+    rows = [tuple(str(t) if t is not None else None for t in row) for row in results.terms]
     ordered = re.search(r"\bORDER\s+BY\b", strip_comments(saved.text), re.IGNORECASE) is not None
-    return (tuple(str(v) for v in variables), rows if ordered else Counter(rows))
+    return (tuple(f"?{c}" for c in results.columns), rows if ordered else Counter(rows))
+
+
+def api_error(call: Callable[[], object], fragment: str) -> None:
+    """``call`` raises a KgError whose one-line message holds ``fragment``."""
+    with pytest.raises(kg.KgError) as caught:
+        call()
+    assert "\n" not in str(caught.value) and fragment in str(caught.value), str(caught.value)
 
 
 def test_push_replaces_the_graph_and_verifies_it(oxigraph: str) -> None:
     store = f"{oxigraph}/store"
     graph = "https://w3id.org/supernode-kg/graph/test"
-    first = run_kg(
-        "push",
-        "--endpoint",
-        store,
-        "--graph",
-        graph,
-        "--data",
-        str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl"),
-    )
-    assert first.exit_code == 0, first.stderr
-    assert first.stdout.startswith(
-        "Pushed 4 triples to graph <https://w3id.org/supernode-kg/graph/test>"
-    )
-    second = run_kg("push", "--endpoint", store, "--graph", graph)
-    assert second.exit_code == 0, second.stderr
-    assert "the store holds exactly the triples sent" in second.stdout
-    count = run_kg(
-        "query",
-        "--file",
-        str(FIXTURES_DIR / "queries" / "count-in-test-graph.rq"),
-        "--endpoint",
-        f"{oxigraph}/query",
-        "--format",
-        "csv",
-    )
-    assert count.exit_code == 0, count.stderr
-    sent = int(second.stdout.split()[1])
-    assert count.stdout.splitlines() == ["n", str(sent)]  # replaced, not added to
+    first = kg.push(store, FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl", graph=graph)
+    assert (first.sent, first.held) == (4, 4)
+    second = kg.push(store, graph=graph)
+    assert second.held == second.sent  # the store holds exactly the triples sent
+    count = kg.query(FIXTURES_DIR / "queries" / "count-in-test-graph.rq", f"{oxigraph}/query")
+    assert count.rows == ((second.sent,),)  # replaced, not added to
+
+
+def test_push_prints_what_it_sent_and_read_back(oxigraph: str) -> None:
+    graph = "https://w3id.org/supernode-kg/graph/test-cli"
+    data = FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl"
+    run = run_kg("push", "--endpoint", f"{oxigraph}/store", "--graph", graph, "--data", str(data))
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith(f"Pushed 4 triples to graph <{graph}>")
+    assert "read back 4: the store holds exactly the triples sent" in run.stdout
 
 
 def test_push_to_a_missing_store_fails_cleanly(oxigraph: str) -> None:
+    api_error(lambda: kg.push(f"{oxigraph}/no-such-service"), "PUT failed: HTTP")
+
+
+def test_push_error_is_one_line_and_exit_2(oxigraph: str) -> None:
     run = run_kg("push", "--endpoint", f"{oxigraph}/no-such-service")
     assert run.exit_code == 2
     assert run.stderr.startswith("kg: error: ") and "PUT failed: HTTP" in run.stderr
@@ -124,47 +118,34 @@ def test_every_saved_query_answers_the_same_embedded_on_kg_serve_oxigraph_and_vi
     name: str, oxigraph_with_graph: str, kg_server: str, virtuoso: Virtuoso
 ) -> None:
     embedded = answer(name)
-    assert answer(name, "--endpoint", kg_server) == embedded
-    assert answer(name, "--endpoint", oxigraph_with_graph) == embedded
-    assert answer(name, "--endpoint", virtuoso.sparql(VIRTUOSO_GRAPH)) == embedded
+    assert answer(name, kg_server) == embedded
+    assert answer(name, oxigraph_with_graph) == embedded
+    assert answer(name, virtuoso.sparql(VIRTUOSO_GRAPH)) == embedded
+
+
+def test_query_endpoint_prints_the_endpoint_s_answer(oxigraph_with_graph: str) -> None:
+    run = run_kg("query", "procurement-mix", "--endpoint", oxigraph_with_graph, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == kg.query("procurement-mix", oxigraph_with_graph).serialize("json")
 
 
 @pytest.mark.parametrize("entity", ["英伟达", "snd:tencent", "eth-x"])
 def test_describe_at_virtuoso_gives_the_same_card(entity: str, virtuoso: Virtuoso) -> None:
-    local = json.loads(run_kg("describe", entity, "--format", "json").stdout)
-    remote = run_kg(
-        "describe", entity, "--format", "json", "--endpoint", virtuoso.sparql(VIRTUOSO_GRAPH)
-    )
-    assert remote.exit_code == 0, remote.stderr
-    assert json.loads(remote.stdout) == local
+    local = kg.describe(entity).to_json()
+    assert kg.describe(entity, virtuoso.sparql(VIRTUOSO_GRAPH)).to_json() == local
 
 
-def test_push_to_virtuoso_needs_its_credentials(virtuoso: Virtuoso) -> None:
+def test_push_to_virtuoso_needs_its_credentials(
+    virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch
+) -> None:
     graph = "https://w3id.org/supernode-kg/graph/test-credentials"
-    data = str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")
-    wrong = run_kg(
-        "push",
-        "--endpoint",
-        virtuoso.graph_store,
-        "--graph",
-        graph,
-        "--data",
-        data,
-        env={"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": "not-the-password"},
-    )
-    assert wrong.exit_code == 2 and "HTTP 401" in wrong.stderr
-    right = run_kg(
-        "push",
-        "--endpoint",
-        virtuoso.graph_store,
-        "--graph",
-        graph,
-        "--data",
-        data,
-        env={"KG_ENDPOINT_USER": VIRTUOSO_USER, "KG_ENDPOINT_PASSWORD": VIRTUOSO_PASSWORD},
-    )
-    assert right.exit_code == 0, right.stderr
-    assert "the store holds exactly the triples sent" in right.stdout
+    data = FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl"
+    monkeypatch.setenv("KG_ENDPOINT_USER", VIRTUOSO_USER)
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "not-the-password")
+    api_error(lambda: kg.push(virtuoso.graph_store, data, graph=graph), "HTTP 401")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", VIRTUOSO_PASSWORD)
+    right = kg.push(virtuoso.graph_store, data, graph=graph)
+    assert right.held == right.sent == 4  # the store holds exactly the triples sent
 
 
 def test_virtuoso_applies_a_failing_put_partly_not_as_one_transaction(virtuoso: Virtuoso) -> None:
@@ -207,11 +188,8 @@ def test_virtuoso_applies_a_failing_put_partly_not_as_one_transaction(virtuoso: 
 
 def test_service_query_runs_against_a_stand_in_wikidata() -> None:
     with kg_serve("--data", str(FIXTURES_DIR / "rdf" / "wikidata-stand-in.ttl")) as stand_in:
-        run = run_kg(
-            "query", "wikidata-facts", "--param", f"wikidata={stand_in}", "--format", "csv"
-        )
-    assert run.exit_code == 0, run.stderr
-    rows = sorted(tuple(line.split(",")) for line in run.stdout.splitlines()[1:])
+        csv = kg.query("wikidata-facts", wikidata=stand_in).serialize("csv")
+    rows = sorted(tuple(line.split(",")) for line in csv.splitlines()[1:])
     wd = "http://www.wikidata.org/entity/"
     assert rows == sorted(
         [
@@ -462,7 +440,7 @@ def test_serve_reports_syntax_errors_as_400(kg_server: str) -> None:
     assert body.startswith(b"SPARQL syntax error")
 
 
-# kg query --endpoint: failures are one line and exit 2
+# Queries at an endpoint: failures are one line (and exit 2 from `kg query --endpoint`)
 
 
 def assert_endpoint_error(run, fragment: str) -> None:  # type: ignore[no-untyped-def]
@@ -473,6 +451,12 @@ def assert_endpoint_error(run, fragment: str) -> None:  # type: ignore[no-untype
 
 
 def test_endpoint_unreachable() -> None:
+    api_error(
+        lambda: kg.query("solutions", "http://127.0.0.1:9/sparql"), "cannot reach the endpoint"
+    )
+
+
+def test_query_endpoint_error_is_one_line_and_exit_2() -> None:
     assert_endpoint_error(
         run_kg("query", "solutions", "--endpoint", "http://127.0.0.1:9/sparql"),
         "cannot reach the endpoint",
@@ -481,59 +465,55 @@ def test_endpoint_unreachable() -> None:
 
 def test_endpoint_that_is_not_sparql() -> None:
     with RecordingServer() as server:
-        assert_endpoint_error(
-            run_kg("query", "solutions", "--endpoint", server.url),
+        api_error(
+            lambda: kg.query("solutions", server.url),
             "the answer is not SPARQL results (text/html)",
         )
 
 
 def test_endpoint_http_error() -> None:
     with RecordingServer(status=500, content_type="text/plain", body=b"boom") as server:
-        assert_endpoint_error(run_kg("query", "solutions", "--endpoint", server.url), "HTTP 500")
+        api_error(lambda: kg.query("solutions", server.url), "HTTP 500")
 
 
 def test_endpoint_timeout() -> None:
     with RecordingServer(
         delay=3, content_type="application/sparql-results+json", body=b"{}"
     ) as server:
-        assert_endpoint_error(
-            run_kg("query", "solutions", "--endpoint", server.url, "--timeout", "1"),
-            "no answer within 1 s",
-        )
+        api_error(lambda: kg.query("solutions", server.url, timeout=1), "no answer within 1 s")
 
 
-def test_endpoint_that_is_not_http() -> None:
+def test_a_url_that_is_not_http_is_not_taken_for_an_endpoint() -> None:
+    # kg.query takes only http(s):// URLs as endpoints; anything else is a path, and a URL there
+    # is refused as such (the CLI's --endpoint says "not an http(s) URL", below)
+    api_error(lambda: kg.query("solutions", "ftp://example.org/sparql"), "not URLs")
+
+
+def test_query_endpoint_option_that_is_not_http_is_one_line_and_exit_2() -> None:
     assert_endpoint_error(
         run_kg("query", "solutions", "--endpoint", "ftp://example.org/sparql"), "not an http(s) URL"
     )
 
 
-def test_endpoint_basic_auth_comes_from_the_environment() -> None:
+def test_endpoint_basic_auth_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = "Basic " + base64.b64encode(b"reader:s3cret").decode()
     body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}'
     with RecordingServer(
         content_type="application/sparql-results+json", body=body, require_auth=expected
     ) as server:
-        denied = run_kg("query", "solutions", "--endpoint", server.url)
-        assert_endpoint_error(denied, "401")
-        allowed = run_kg(
-            "query",
-            "solutions",
-            "--endpoint",
-            server.url,
-            "--format",
-            "csv",
-            env={"KG_ENDPOINT_USER": "reader", "KG_ENDPOINT_PASSWORD": "s3cret"},
-        )
-        assert allowed.exit_code == 0, allowed.stderr
-        assert allowed.stdout.splitlines() == ["x", "ok"]
+        monkeypatch.delenv("KG_ENDPOINT_USER", raising=False)
+        monkeypatch.delenv("KG_ENDPOINT_PASSWORD", raising=False)
+        api_error(lambda: kg.query("solutions", server.url), "401")
+        monkeypatch.setenv("KG_ENDPOINT_USER", "reader")
+        monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret")
+        allowed = kg.query("solutions", server.url)
+        assert allowed.columns == ("x",) and allowed.rows == (("ok",),)
 
 
 def test_endpoint_gets_parameters_bound_as_terms() -> None:
     body = b'{"head":{"vars":[]},"results":{"bindings":[]}}'
     with RecordingServer(content_type="application/sparql-results+json", body=body) as server:
-        run = run_kg("query", "partners", "--param", "org=snd:amphenol", "--endpoint", server.url)
-        assert run.exit_code == 0, run.stderr
+        assert len(kg.query("partners", server.url, org="snd:amphenol")) == 0
         (_, _, _, sent) = server.requests[0]
     query = urllib.parse.parse_qs(sent.decode())["query"][0]
     assert "<https://w3id.org/supernode-kg/id/amphenol>" in query

@@ -1,5 +1,6 @@
-"""Nothing lost: `kg export` round-trips every format; deterministic Turtle; CI-friendly
-validation reports (JUnit XML, GitHub annotations); the pre-commit hook."""
+"""Nothing lost: ``kg.export`` round-trips every format; deterministic Turtle; CI-friendly
+validation reports (JUnit XML, GitHub annotations); `kg export --out` and `kg validate
+--format`; the pre-commit hook."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+import kg
 from tests.conftest import FIXTURES_DIR, REPO_ROOT, run_kg
 
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "xml": "xml"}
+BROKEN = FIXTURES_DIR / "broken" / "procurement-mix.ttl"
 
 
 @pytest.fixture(scope="module")
@@ -26,20 +29,38 @@ def bundled_rdflib_graph(bundle) -> rdflib.Graph:  # type: ignore[no-untyped-def
     return graph
 
 
+@pytest.fixture(scope="module")
+def broken_report(bundle) -> kg.ValidationReport:  # type: ignore[no-untyped-def]
+    """The bundled data with a broken procurement mix added (pySHACL reads its 0.30: slow)."""
+    return kg.validate(data=[bundle.data_dir, BROKEN])
+
+
 @pytest.mark.parametrize("output_format", list(RDFLIB_FORMATS))
 def test_export_round_trips_isomorphically(
-    output_format: str, tmp_path: Path, bundled_rdflib_graph: rdflib.Graph
+    output_format: str, bundled_rdflib_graph: rdflib.Graph
 ) -> None:
-    target = tmp_path / f"graph.{output_format}"
-    run = run_kg("export", "--format", output_format, "--out", str(target))
-    assert run.exit_code == 0, run.stderr
-    assert run.stderr.strip() == f"wrote {target}"
-    exported = rdflib.Graph().parse(target, format=RDFLIB_FORMATS[output_format])
+    exported = rdflib.Graph().parse(
+        data=kg.export(format=output_format), format=RDFLIB_FORMATS[output_format]
+    )
     assert len(exported) == len(bundled_rdflib_graph)
     assert any(
         isinstance(s, rdflib.BNode) for s in exported.subjects()
     )  # blank nodes made the trip
     assert isomorphic(exported, bundled_rdflib_graph)
+
+
+def test_export_out_writes_the_export_and_says_where(tmp_path: Path) -> None:
+    target = tmp_path / "graph.jsonld"
+    run = run_kg("export", "--format", "jsonld", "--out", str(target))
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr.strip() == f"wrote {target}" and run.stdout == ""
+    assert target.read_bytes() == kg.export(format="jsonld")
+
+
+def test_export_prints_to_standard_output_without_out() -> None:
+    run = run_kg("export", "--format", "ntriples")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.encode("utf-8") == kg.export(format="ntriples")
 
 
 def test_export_keeps_literals_exactly_as_written(tmp_path: Path) -> None:
@@ -49,9 +70,8 @@ def test_export_keeps_literals_exactly_as_written(tmp_path: Path) -> None:
         '<urn:x> <urn:share> 0.30 ; <urn:n> "05"^^xsd:int , "5"^^xsd:positiveInteger .\n',
         encoding="utf-8",
     )
-    run = run_kg("export", "--format", "ntriples", "--data", str(source))
-    assert run.exit_code == 0, run.stderr
-    assert sorted(run.stdout.splitlines()) == sorted(
+    exported = kg.export([source], "ntriples").decode("utf-8")
+    assert sorted(exported.splitlines()) == sorted(
         [
             '<urn:x> <urn:share> "0.30"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
             '<urn:x> <urn:n> "05"^^<http://www.w3.org/2001/XMLSchema#int> .',
@@ -61,21 +81,17 @@ def test_export_keeps_literals_exactly_as_written(tmp_path: Path) -> None:
 
 
 def test_turtle_export_is_the_same_bytes_whatever_the_file_order(bundle) -> None:  # type: ignore[no-untyped-def]
-    files = [str(p) for p in bundle.graph_files()]
-    forward = run_kg("export", *[a for f in files for a in ("--data", f)])
-    backward = run_kg("export", *[a for f in reversed(files) for a in ("--data", f)])
-    assert forward.exit_code == backward.exit_code == 0
-    assert forward.stdout == backward.stdout
-    assert forward.stdout == run_kg("export").stdout
+    files = list(bundle.graph_files())
+    forward = kg.export(files)
+    assert forward == kg.export(list(reversed(files)))
+    assert forward == kg.export()
 
 
-def test_junit_report_has_a_failing_case_per_shape_and_focus_node(bundle) -> None:  # type: ignore[no-untyped-def]
-    broken = FIXTURES_DIR / "broken" / "procurement-mix.ttl"
-    run = run_kg(
-        "validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "junit"
-    )
-    assert run.exit_code == 1
-    suite = ET.fromstring(run.stdout).find("testsuite")
+def test_junit_report_has_a_failing_case_per_shape_and_focus_node(
+    broken_report: kg.ValidationReport,
+) -> None:
+    assert broken_report.exit_code == 1
+    suite = ET.fromstring(broken_report.junit()).find("testsuite")
     assert suite is not None
     failures = [case for case in suite.iter("testcase") if case.find("failure") is not None]
     expected_rows = (
@@ -91,23 +107,30 @@ def test_junit_report_has_a_failing_case_per_shape_and_focus_node(bundle) -> Non
 
 
 def test_junit_report_of_conforming_data_has_no_failure() -> None:
-    run = run_kg("validate", "--format", "junit")
-    assert run.exit_code == 0
-    suite = ET.fromstring(run.stdout).find("testsuite")
+    report = kg.validate()
+    assert report.exit_code == 0
+    suite = ET.fromstring(report.junit()).find("testsuite")
     assert suite is not None and suite.get("failures") == "0"
 
 
-def test_github_annotations_point_at_the_line_defining_the_focus_node(bundle) -> None:  # type: ignore[no-untyped-def]
-    broken = FIXTURES_DIR / "broken" / "procurement-mix.ttl"
-    run = run_kg(
-        "validate", "--data", str(bundle.data_dir), "--data", str(broken), "--format", "github"
-    )
-    assert run.exit_code == 1
-    lines = run.stdout.splitlines()
+@pytest.mark.parametrize("output_format", ["junit", "github", "text"])
+def test_validate_format_prints_that_report_and_exits_0_when_the_data_conforms(
+    output_format: str,
+) -> None:
+    run = run_kg("validate", "--format", output_format)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == getattr(kg.validate(), output_format)()
+
+
+def test_github_annotations_point_at_the_line_defining_the_focus_node(
+    broken_report: kg.ValidationReport,
+) -> None:
+    assert broken_report.exit_code == 1
+    lines = broken_report.github().splitlines()
     assert len(lines) == 10
-    source_lines = broken.read_text(encoding="utf-8").splitlines()
+    source_lines = BROKEN.read_text(encoding="utf-8").splitlines()
     for line in lines:
-        assert line.startswith(f"::error file={broken},line=")
+        assert line.startswith(f"::error file={BROKEN},line=")
         number = int(line.split("line=", 1)[1].split(",", 1)[0])
         focus = line.split("::", 2)[2].split()[0]
         assert source_lines[number - 1].startswith(focus), (line, source_lines[number - 1])

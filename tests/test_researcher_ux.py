@@ -8,16 +8,30 @@ import gzip
 import http.server
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import rdflib
 
+import kg
 from tests.conftest import run_kg
 
 
+def api_error(call: Callable[[], object], *fragments: str) -> str:
+    """The one-line message of the KgError ``call`` raises (what `kg` prints after
+    ``kg: error:``), checked to hold every fragment."""
+    with pytest.raises(kg.KgError) as caught:
+        call()
+    message = str(caught.value)
+    assert "\n" not in message, message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
 def one_line_error(run, *fragments: str) -> str:  # type: ignore[no-untyped-def]
+    """What the CLI printed for an error: exit 2, one line on stderr, no traceback."""
     assert run.exit_code == 2, (run.exit_code, run.stdout, run.stderr)
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
     lines = run.stderr.strip().splitlines()
@@ -41,7 +55,20 @@ def test_queries_name_shows_description_parameters_with_defaults_and_the_sparql(
     assert "SELECT ?partner ?partnerLabel" in text and "PREFIX snk:" in text
 
 
-def test_queries_name_as_json_marks_a_defaulted_parameter_optional() -> None:
+def test_a_saved_query_marks_a_defaulted_parameter_optional() -> None:
+    partners = next(q for q in kg.queries() if q.name == "partners")
+    assert partners.parameters == (
+        kg.ParameterInfo(
+            name="org",
+            type="IRI",
+            optional=True,
+            default="https://w3id.org/supernode-kg/id/tencent",
+        ),
+    )
+    assert "SELECT" in partners.text
+
+
+def test_queries_name_as_json_prints_the_parameters() -> None:
     data = json.loads(run_kg("queries", "partners", "--format", "json").stdout)
     assert data["parameters"] == [
         {
@@ -54,7 +81,11 @@ def test_queries_name_as_json_marks_a_defaulted_parameter_optional() -> None:
     assert "SELECT" in data["text"]
 
 
-def test_queries_unknown_name_suggests_close_ones() -> None:
+def test_an_unknown_query_name_suggests_close_ones() -> None:
+    api_error(lambda: kg.query("partner"), "no saved query named 'partner'", "partners")
+
+
+def test_queries_unknown_name_is_one_line() -> None:
     one_line_error(run_kg("queries", "partner"), "no saved query named 'partner'", "partners")
 
 
@@ -69,23 +100,23 @@ def test_queries_lists_a_parameter_with_a_default_as_optional() -> None:
 
 
 def test_an_iri_parameter_takes_a_label_in_either_language() -> None:
-    by_name = run_kg("query", "partners", "--param", "org=snd:broadcom", "--format", "csv").stdout
-    assert run_kg("query", "partners", "--param", "org=博通", "--format", "csv").stdout == by_name
-    assert (
-        run_kg("query", "partners", "--param", "org=broadcom", "--format", "csv").stdout == by_name
-    )
-    assert by_name.count("\n") > 1
+    by_name = kg.query("partners", org="snd:broadcom").rows
+    assert kg.query("partners", org="博通").rows == by_name
+    assert kg.query("partners", org="broadcom").rows == by_name
+    assert len(by_name) >= 1
 
 
 def test_an_iri_parameter_with_an_unknown_label_is_one_line() -> None:
-    one_line_error(run_kg("query", "partners", "--param", "org=Intel"), "--param org", "'Intel'")
+    api_error(lambda: kg.query("partners", org="Intel"), "--param org", "'Intel'")
 
 
 def test_describe_finds_an_entity_by_the_local_name_of_its_iri() -> None:
-    run = run_kg("describe", "nvidia-card")
-    assert run.exit_code == 0, run.stderr
-    assert "https://w3id.org/supernode-kg/id/nvidia-card" in run.stdout.splitlines()[1]
-    assert run_kg("describe", "P06-NVIDIA-compliant-card-restriction").exit_code == 0
+    card = kg.describe("nvidia-card")
+    assert card.iri == "https://w3id.org/supernode-kg/id/nvidia-card"
+    assert "https://w3id.org/supernode-kg/id/nvidia-card" in card.text().splitlines()[1]
+    assert kg.describe("P06-NVIDIA-compliant-card-restriction").iri.endswith(
+        "/p06-nvidia-compliant-card-restriction"
+    )
 
 
 # 3. Claim cards show their literals; labels in any language; no dataset line -------------------
@@ -94,7 +125,7 @@ CLAIM = "snc:p06-nvidia-compliant-card-restriction"
 
 
 def test_a_claim_card_shows_quote_paragraph_dates_and_activity() -> None:
-    text = run_kg("describe", CLAIM).stdout
+    text = kg.describe(CLAIM).text()
     assert (
         "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d"
         in text
@@ -111,8 +142,8 @@ def test_a_claim_card_shows_quote_paragraph_dates_and_activity() -> None:
         ), label
 
 
-def test_a_claim_card_in_json_carries_its_literals_with_datatypes() -> None:
-    card = json.loads(run_kg("describe", CLAIM, "--format", "json").stdout)
+def test_a_claim_card_as_json_carries_its_literals_with_datatypes() -> None:
+    card = kg.describe(CLAIM).to_json()
     values = {v["property"].rsplit("#", 1)[1]: v for v in card["values"]}
     assert values["startDate"]["value"] == "2025-09-16"
     assert values["startDate"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
@@ -121,12 +152,12 @@ def test_a_claim_card_in_json_carries_its_literals_with_datatypes() -> None:
 
 
 def test_a_relation_to_an_entity_with_only_a_chinese_label_shows_that_label() -> None:
-    text = run_kg("describe", "art:000_aceda881e32bca3b").stdout
+    text = kg.describe("art:000_aceda881e32bca3b").text()
     assert "outlet -> 傅里叶的猫 (snd:fuliye-de-mao)" in text
 
 
 def test_a_card_has_no_line_for_the_dataset_description() -> None:
-    text = run_kg("describe", "eth-x").stdout
+    text = kg.describe("eth-x").text()
     assert "exampleResource" not in text and "supernode-kg/dataset" not in text
 
 
@@ -136,27 +167,31 @@ ORGS = "SELECT ?org ?item { ?org owl:sameAs ?item ; a snk:CloudServiceProvider }
 
 
 def test_an_ad_hoc_query_may_use_the_project_prefixes_and_prints_compact_names() -> None:
-    run = run_kg("query", "--query", ORGS)
-    assert run.exit_code == 0, run.stderr
-    assert "snd:tencent" in run.stdout and "wd:Q860580" in run.stdout
-    assert "<http" not in run.stdout
+    table = str(kg.query(ORGS))
+    assert "snd:tencent" in table and "wd:Q860580" in table
+    assert "<http" not in table
 
 
 def test_an_ad_hoc_query_s_own_prefix_wins(tmp_path: Path) -> None:
+    query = tmp_path / "own.rq"
+    query.write_text("PREFIX snd: <urn:nothing:>\nASK { snd:tencent ?p ?o }\n", encoding="utf-8")
+    results = kg.query(query)
+    assert results.boolean is False and str(results) == "false\n"
+
+
+def test_query_file_runs_the_query_in_the_file(tmp_path: Path) -> None:
     query = tmp_path / "own.rq"
     query.write_text("PREFIX snd: <urn:nothing:>\nASK { snd:tencent ?p ?o }\n", encoding="utf-8")
     assert run_kg("query", "--file", str(query)).stdout == "false\n"
 
 
 def test_a_syntax_error_in_an_ad_hoc_query_keeps_its_line_number() -> None:
-    one_line_error(
-        run_kg("query", "--query", "SELECT ?s\nWHERE { ?s snk:x }"), "SPARQL syntax error", "2:"
-    )
+    api_error(lambda: kg.query("SELECT ?s\nWHERE { ?s snk:x }"), "SPARQL syntax error", "2:")
 
 
 def test_every_query_prints_a_namespace_the_same_way() -> None:
-    plain = run_kg("query", "organizations").stdout
-    across = run_kg("query", "organizations-across-vocabularies").stdout
+    plain = str(kg.query("organizations"))
+    across = str(kg.query("organizations-across-vocabularies"))
     assert "wd:Q160120" in plain and "wd:Q160120" in across
     assert "<http://www.wikidata.org" not in plain
 
@@ -182,40 +217,21 @@ def test_gzip_and_n_quads_files_are_read(tmp_path: Path) -> None:
     quads.write_bytes(
         gzip.compress(b'<urn:a> <urn:p> "in a graph" <urn:g> .\n<urn:b> <urn:p> "default" .\n')
     )
-    run = run_kg(
-        "query",
-        "--query",
-        "SELECT ?o { ?s <urn:p> ?o } ORDER BY ?o",
-        "--data",
-        str(quads),
-        "--format",
-        "csv",
-    )
-    assert run.stdout.splitlines() == [
-        "o",
-        "default",
-        "in a graph",
-    ]  # named graphs in the default graph
-    run = run_kg(
-        "query",
-        "--query",
-        "SELECT ?g { GRAPH ?g { ?s ?p ?o } }",
-        "--data",
-        str(quads),
-        "--format",
-        "csv",
-    )
-    assert run.stdout.splitlines() == ["g", "urn:g"]
+    objects = kg.query("SELECT ?o { ?s <urn:p> ?o } ORDER BY ?o", [quads])
+    assert objects.columns == ("o",)
+    assert objects.rows == (("default",), ("in a graph",))  # named graphs in the default graph
+    graphs = kg.query("SELECT ?g { GRAPH ?g { ?s ?p ?o } }", [quads])
+    assert graphs.columns == ("g",)
+    assert graphs.rows == ((kg.IRI("urn:g"),),)
 
 
-def test_a_gzip_file_that_inflates_past_the_limit_is_refused(tmp_path: Path) -> None:
+def test_a_gzip_file_that_inflates_past_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bomb = tmp_path / "bomb.nt.gz"
     bomb.write_bytes(gzip.compress(b"#" * 200_000))
-    one_line_error(
-        run_kg("query", "solutions", "--data", str(bomb), env={"KG_MAX_RDF_BYTES": "100000"}),
-        "bomb.nt.gz",
-        "once decompressed",
-    )
+    monkeypatch.setenv("KG_MAX_RDF_BYTES", "100000")
+    api_error(lambda: kg.query("solutions", [bomb]), "bomb.nt.gz", "once decompressed")
 
 
 def test_a_url_as_data_says_kg_reads_files_and_shows_the_url_as_typed() -> None:
@@ -228,13 +244,11 @@ def test_a_url_as_data_says_kg_reads_files_and_shows_the_url_as_typed() -> None:
 
 def test_select_star_keeps_the_query_s_variable_order() -> None:
     query = "SELECT * { ?zebra a snk:ProcurementMix ; snk:buyer ?apple ; snk:ratioNotation ?mango }"
-    assert (
-        run_kg("query", "--query", query, "--format", "csv").stdout.splitlines()[0]
-        == "zebra,apple,mango"
-    )
-    assert run_kg("query", "--query", query).stdout.split()[:3] == ["zebra", "apple", "mango"]
-    head = json.loads(run_kg("query", "--query", query, "--format", "json").stdout)["head"]["vars"]
-    assert head == ["zebra", "apple", "mango"]
+    results = kg.query(query)
+    assert results.columns == ("zebra", "apple", "mango")
+    assert results.serialize("csv").splitlines()[0] == "zebra,apple,mango"
+    assert str(results).split()[:3] == ["zebra", "apple", "mango"]
+    assert json.loads(results.serialize("json"))["head"]["vars"] == ["zebra", "apple", "mango"]
 
 
 # 5. Output ------------------------------------------------------------------------------------
@@ -242,20 +256,25 @@ def test_select_star_keeps_the_query_s_variable_order() -> None:
 
 @pytest.mark.parametrize("output_format", ["json", "xml", "csv", "tsv"])
 def test_every_results_format_ends_with_a_newline(output_format: str) -> None:
-    assert run_kg("query", "procurement-mix", "--format", output_format).stdout.endswith("\n")
+    assert kg.query("procurement-mix").serialize(output_format).endswith("\n")
+
+
+def test_query_format_prints_the_serialization_as_is() -> None:
+    run = run_kg("query", "procurement-mix", "--format", "tsv")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == kg.query("procurement-mix").serialize("tsv")
 
 
 def test_json_ld_is_compacted_with_the_project_prefixes() -> None:
     query = "CONSTRUCT { ?s snk:offers ?o ; a ?t } WHERE { ?s snk:offers ?o ; a ?t }"
-    run = run_kg("query", "--query", query, "--format", "jsonld")
-    assert run.exit_code == 0, run.stderr
-    assert run.stdout.endswith("}\n")
-    document = json.loads(run.stdout)
+    text = kg.query(query).serialize("jsonld")
+    assert text.endswith("}\n")
+    document = json.loads(text)
     assert document["@context"]["snk"] == "https://w3id.org/supernode-kg/ontology#"
     assert "rdfs" not in document["@context"]  # only the prefixes used
     alibaba = next(node for node in document["@graph"] if node["@id"] == "snd:alibaba")
     assert alibaba["snk:offers"] == [{"@id": "snd:panjiu"}]
-    graph = rdflib.Graph().parse(data=run.stdout, format="json-ld")
+    graph = rdflib.Graph().parse(data=text, format="json-ld")
     assert (
         rdflib.URIRef("https://w3id.org/supernode-kg/id/alibaba"),
         rdflib.URIRef("https://w3id.org/supernode-kg/ontology#offers"),
@@ -295,18 +314,16 @@ def test_a_click_usage_error_is_one_line() -> None:
 
 
 def test_a_service_host_that_cannot_be_reached_is_named_in_one_line() -> None:
-    one_line_error(
-        run_kg(
-            "query", "wikidata-facts", "--param", "wikidata=http://kg-offline-test.invalid/sparql"
-        ),
+    api_error(
+        lambda: kg.query("wikidata-facts", wikidata="http://kg-offline-test.invalid/sparql"),
         "SERVICE kg-offline-test.invalid",
         "cannot",
     )
 
 
 def test_the_wikidata_parameter_must_be_an_endpoint_url() -> None:
-    one_line_error(
-        run_kg("query", "wikidata-facts", "--param", "wikidata=wd:Q860580"),
+    api_error(
+        lambda: kg.query("wikidata-facts", wikidata="wd:Q860580"),
         "--param wikidata",
         "URL of a SPARQL endpoint",
         "'wd:Q860580'",
@@ -342,22 +359,31 @@ def cut_off_endpoint() -> Iterator[str]:
 
 
 def test_a_service_answer_cut_off_mid_stream_is_one_line(cut_off_endpoint: str) -> None:
-    one_line_error(
-        run_kg("query", "wikidata-facts", "--param", f"wikidata={cut_off_endpoint}"),
+    api_error(
+        lambda: kg.query("wikidata-facts", wikidata=cut_off_endpoint),
         "SERVICE 127.0.0.1",
         "cut off",
     )
 
 
 def test_an_endpoint_answer_cut_off_mid_stream_is_one_line(cut_off_endpoint: str) -> None:
+    api_error(lambda: kg.query("solutions", cut_off_endpoint), cut_off_endpoint, "cut off")
+
+
+def test_query_endpoint_reports_an_endpoint_error_in_one_line(cut_off_endpoint: str) -> None:
     one_line_error(
         run_kg("query", "solutions", "--endpoint", cut_off_endpoint), cut_off_endpoint, "cut off"
     )
 
 
 def test_a_chinese_word_finds_the_products_it_names() -> None:
-    run = run_kg("describe", "卡")
-    assert run.exit_code == 2  # several match: kg lists them, as for any ambiguous label
+    # several match: kg lists them, as for any ambiguous label
+    message = api_error(lambda: kg.describe("卡"))
     for product in ("snd:domestic-card", "snd:nvidia-card", "snd:nvidia-compliant-card"):
-        assert product in run.stderr
-    assert run_kg("describe", "国产卡").exit_code == 0
+        assert product in message
+    assert kg.describe("国产卡").iri == "https://w3id.org/supernode-kg/id/domestic-card"
+
+
+def test_describe_an_ambiguous_label_exits_2_listing_the_candidates() -> None:
+    run = one_line_error(run_kg("describe", "卡"), "snd:domestic-card", "snd:nvidia-card")
+    assert "snd:nvidia-compliant-card" in run

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+import kg
 from kg.catalog import Catalog
 from kg.graph import load_bundled_graph
 from kg.parameters import bind_parameters
@@ -29,17 +30,23 @@ def short(value: str) -> str:
 
 
 def select(name: str, *columns: str, params: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Run a saved query through the CLI as SPARQL JSON; return the chosen columns, in order."""
-    args = ["query", name, "--format", "json"]
-    for param in params:
-        args += ["--param", param]
-    run = run_kg(*args)
-    assert run.exit_code == 0, run.stderr
-    document = json.loads(run.stdout)
+    """Run a saved query (``params`` as NAME=VALUE); return the chosen columns' values as
+    text (IRIs shortened, unbound as ""), in order."""
+    results = kg.query(name, params=dict(param.split("=", 1) for param in params))
+    index = {column: i for i, column in enumerate(results.columns)}
     return [
-        tuple(short(row[c]["value"]) if c in row else "" for c in columns)
-        for row in document["results"]["bindings"]
+        tuple(
+            short(row[index[c]].value) if c in index and row[index[c]] is not None else ""  # type: ignore[attr-defined]
+            for c in columns
+        )
+        for row in results.terms
     ]
+
+
+def test_query_json_prints_the_results_as_sparql_json() -> None:
+    run = run_kg("query", "partners", "--param", "org=snd:tencent", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == kg.query("partners", org="snd:tencent").serialize("json")
 
 
 def test_solutions_lists_each_solution_with_provider_and_status() -> None:
@@ -112,9 +119,7 @@ def test_procurement_mix_is_three_to_seven_for_alibaba_and_seven_to_three_for_by
 def test_ecosystem_gives_shares_and_dates_as_typed_values() -> None:
     # [10] NV : domestic cards 3:7 for Alibaba and 7:3 for ByteDance; [6] from September 16 the
     # CSPs including BAT may not buy NV compliant cards (the group "CSPs" is not an organization).
-    run = run_kg("query", "ecosystem", "--format", "json")
-    assert run.exit_code == 0, run.stderr
-    rows = json.loads(run.stdout)["results"]["bindings"]
+    rows = json.loads(kg.query("ecosystem").serialize("json"))["results"]["bindings"]
     decimal, date = (
         "http://www.w3.org/2001/XMLSchema#decimal",
         "http://www.w3.org/2001/XMLSchema#date",

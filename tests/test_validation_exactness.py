@@ -1,4 +1,4 @@
-"""`kg validate` on other people's shapes: each case the fast engine once answered wrongly and
+"""Validation (``kg.validate``, `kg validate`) of other people's shapes: each case the fast engine once answered wrongly and
 silently (issue 10), now answered exactly or handed to pySHACL with a note, on both engines."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+import kg
 from kg.errors import KgError
 from kg.shacl_shapes import (
     COMPILED_TERMS,
@@ -106,16 +107,26 @@ def test_warnings_keep_their_severity_and_allow_warnings_lets_them_conform(
     assert lenient.conforms and len(lenient.violations) == 2
 
 
-def test_the_cli_exit_code_and_github_levels_follow_severity(tmp_path: Path) -> None:
+SEVERITIES = (
+    "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:severity sh:Warning ] ;"
+    " sh:property [ sh:path ex:p ; sh:datatype xsd:string ; sh:severity sh:Info ] ."
+)
+
+
+def test_the_exit_code_and_github_levels_follow_severity(tmp_path: Path) -> None:
     (tmp_path / "data.ttl").write_text(PREFIXES + "ex:a ex:p 1 .", encoding="utf-8")
-    (tmp_path / "shapes.ttl").write_text(
-        PREFIXES
-        + (
-            "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:severity sh:Warning ] ;"
-            " sh:property [ sh:path ex:p ; sh:datatype xsd:string ; sh:severity sh:Info ] ."
-        ),
-        encoding="utf-8",
-    )
+    (tmp_path / "shapes.ttl").write_text(PREFIXES + SEVERITIES, encoding="utf-8")
+    paths = {"data": tmp_path / "data.ttl", "shapes": tmp_path / "shapes.ttl", "ontology": False}
+    strict = kg.validate(**paths)  # type: ignore[arg-type]
+    assert strict.exit_code == 1
+    assert kg.validate(**paths, allow_warnings=True).exit_code == 0  # type: ignore[arg-type]
+    github = strict.github().splitlines()
+    assert sorted(line.split(" ", 1)[0] for line in github) == ["::notice", "::warning"]
+
+
+def test_the_cli_exit_code_follows_severity_and_allow_warnings(tmp_path: Path) -> None:
+    (tmp_path / "data.ttl").write_text(PREFIXES + "ex:a ex:p 1 .", encoding="utf-8")
+    (tmp_path / "shapes.ttl").write_text(PREFIXES + SEVERITIES, encoding="utf-8")
     args = [
         "validate",
         "--no-ontology",
@@ -126,8 +137,6 @@ def test_the_cli_exit_code_and_github_levels_follow_severity(tmp_path: Path) -> 
     ]
     assert run_kg(*args).exit_code == 1
     assert run_kg(*args, "--allow-warnings").exit_code == 0
-    github = run_kg(*args, "--format", "github").stdout.splitlines()
-    assert sorted(line.split(" ", 1)[0] for line in github) == ["::notice", "::warning"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -274,22 +283,13 @@ def test_a_shape_without_a_message_gets_one_naming_the_value_and_the_table_shows
     (violation,) = outcome.violations
     assert violation.message and "xsd:gYear" in violation.message
     assert violation.value == '"1999"'
-    (tmp_path / "d.ttl").write_text(PREFIXES + 'ex:a ex:founded "1999" .', encoding="utf-8")
-    run = run_kg(
-        "validate",
-        "--no-ontology",
-        "--engine",
-        engine,
-        "--data",
-        str(tmp_path / "d.ttl"),
-        "--shapes",
-        str(tmp_path / "shapes.ttl"),
-    )
-    assert '"1999"' in run.stdout
-    assert "Traceback" not in run.stderr
+    report = kg.validate(tmp_path / "data.ttl", tmp_path / "shapes.ttl", False, engine=engine)
+    assert '"1999"' in report.text()
 
 
-def test_ill_typed_literals_give_no_traceback_on_either_engine(tmp_path: Path) -> None:
+def test_ill_typed_literals_give_no_traceback_on_either_engine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / "d.ttl").write_text(
         PREFIXES + 'ex:a ex:founded "soon"^^xsd:date .', encoding="utf-8"
     )
@@ -298,18 +298,10 @@ def test_ill_typed_literals_give_no_traceback_on_either_engine(tmp_path: Path) -
         encoding="utf-8",
     )
     for engine in ENGINES:
-        run = run_kg(
-            "validate",
-            "--no-ontology",
-            "--engine",
-            engine,
-            "--data",
-            str(tmp_path / "d.ttl"),
-            "--shapes",
-            str(tmp_path / "s.ttl"),
-        )
-        assert run.exit_code == 1
-        assert "Traceback" not in run.stderr and "Failed to convert" not in run.stderr
+        report = kg.validate(tmp_path / "d.ttl", tmp_path / "s.ttl", False, engine=engine)
+        assert report.exit_code == 1
+        said = capsys.readouterr().err + caplog.text
+        assert "Traceback" not in said and "Failed to convert" not in said
 
 
 def _shacl_vocabulary() -> list[str]:
@@ -352,17 +344,10 @@ def test_github_titles_and_junit_messages_never_show_blank_node_ids(tmp_path: Pa
         "sh:property [ sh:path ex:p ; sh:datatype xsd:string ] .",
         encoding="utf-8",
     )
-    args = [
-        "validate",
-        "--no-ontology",
-        "--data",
-        str(tmp_path / "d.ttl"),
-        "--shapes",
-        str(tmp_path / "s.ttl"),
-    ]
-    github = run_kg(*args, "--format", "github").stdout
+    report = kg.validate(tmp_path / "d.ttl", tmp_path / "s.ttl", False)
+    github = report.github()
     assert (
         "title=DatatypeConstraintComponent (the shape of ex%3Ap)" in github and "_%3A" not in github
     )
-    junit = run_kg(*args, "--format", "junit").stdout
+    junit = report.junit()
     assert 'message=""' not in junit and "xsd:string" in junit
