@@ -1,16 +1,23 @@
-"""A persistent Oxigraph store per set of input files, so a second run does not re-parse.
+"""A dump of the parsed graph per set of input files, so a second run does not parse Turtle.
 
 The cache key is a hash of the bytes that are loaded (each file is read once, then hashed and
 parsed from the same bytes, so a file swapped mid-build can never be filed under another
-content's key), of this package's version and of pyoxigraph's. A store is built in a
-temporary folder, streaming each file into it, and renamed into place when complete, so a
-crash never leaves a half-built store that looks valid; readers open it read-only, so several
-processes can share it. A folder that cannot be read is removed and rebuilt, or named in the
-error if it cannot be removed; half-built stores of processes that died are pruned.
+content's key), of this package's version and of pyoxigraph's. The first run parses the files
+into an in-memory store as ``--no-cache`` does, answers from it, and writes that store as
+N-Quads (Oxigraph's own serializer, streaming from the store) to a temporary folder that is
+renamed into place when complete, so a crash never leaves a half-written dump that looks
+valid. Later runs load the dump into an in-memory store with ``lenient=True``: safe because we
+wrote the file ourselves from a store that only holds validated terms, and the marker records
+the dump's size, so a cut-off file is noticed and rebuilt. A folder that cannot be read is
+removed and rebuilt, or named in the error if it cannot be removed; half-built entries of
+processes that died are pruned.
 
-Opening a store costs about 40 ms (RocksDB) while parsing the bundled graph (150 KB of Turtle)
-takes about 5 ms, so inputs smaller than ``KG_CACHE_MIN_BYTES`` (1 MB by default) are parsed
-directly; above it, parsing grows with size (4 s at a million triples) and the cache wins.
+Why a dump and not an on-disk (RocksDB) store: queries on the on-disk store ran 2 to 5 times
+slower than in memory, so every query that takes longer than the parse was slower from the
+cache (``benchmarks/query_paths.py`` measures the three paths). Loading N-Quads leniently
+costs about 0.7 of parsing the Turtle, and queries then run at in-memory speed. Inputs smaller
+than ``KG_CACHE_MIN_BYTES`` (1 MB by default) are parsed directly: there the dump saves less
+than hashing costs.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,10 +43,9 @@ if TYPE_CHECKING:
 DEFAULT_MIN_BYTES = 1_000_000
 KEEP_ENTRIES = 4
 MARKER = "kg-cache.json"
+DUMP = "graph.nq"
 #: A leftover in the cache folder that no live process owns is removed after this many seconds.
 ABANDONED_AFTER_SECONDS = 3600
-
-Loader = Callable[[ox.Store, "RdfFile", dict[str, str]], None]
 
 
 def cache_dir() -> Path:
@@ -51,7 +57,7 @@ def cache_dir() -> Path:
 
 
 def worth_caching(files: list[Path]) -> bool:
-    """Whether the inputs are large enough for a cached store to beat parsing them."""
+    """Whether the inputs are large enough for a cached dump to beat parsing them."""
     try:
         threshold = int(os.environ.get("KG_CACHE_MIN_BYTES", DEFAULT_MIN_BYTES))
     except ValueError:
@@ -77,39 +83,37 @@ def cache_key(rdf_files: Sequence[RdfFile]) -> str:
     return digest.hexdigest()
 
 
-def cached_store(
-    rdf_files: Sequence[RdfFile], load: Loader
-) -> tuple[ox.Store, dict[str, str]] | None:
-    """The cached store of ``rdf_files`` and their prefixes, built with ``load`` if there is
-    none yet; None when the cache folder cannot be written (the caller parses in memory).
-
-    Raises:
-        KgError: a cache folder that cannot be read and cannot be removed (the message names it).
-    """
-    key = cache_key(rdf_files)
-    return open_cached(key) or build_cached(key, rdf_files, load)
+def is_cached(key: str) -> bool:
+    """Whether an entry for ``key`` has been published (it may still turn out unreadable)."""
+    return (cache_dir() / key / MARKER).is_file()
 
 
 def open_cached(key: str) -> tuple[ox.Store, dict[str, str]] | None:
-    """The cached store for ``key`` and its prefixes, or None if there is none (any more).
+    """An in-memory store loaded from the dump cached under ``key``, and the prefixes the
+    files declared; None if there is none (any more).
 
-    An entry that cannot be read (a corrupted store, a broken marker) is removed, so that the
-    caller rebuilds it.
+    An entry that cannot be read (a cut-off or damaged dump, a broken marker) is removed, so
+    that the caller parses the files and publishes it again.
 
     Raises:
         KgError: the entry cannot be read and cannot be removed; the message names the folder.
     """
     entry = cache_dir() / key
     marker = entry / MARKER
+    dump = entry / DUMP
     try:
         if not marker.is_file():
             return None
-        prefixes = json.loads(marker.read_text(encoding="utf-8"))["prefixes"]
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+        prefixes = recorded["prefixes"]
         if not isinstance(prefixes, dict):
             raise ValueError("no prefixes in the marker")
-        store = ox.Store.read_only(str(entry / "store"))
-    # RocksDB says Corruption with a RuntimeError
-    except (OSError, RuntimeError, ValueError, KeyError, TypeError) as error:
+        if dump.stat().st_size != recorded["dump_bytes"]:
+            raise ValueError("the dump is not the size the marker records")
+        store = ox.Store()
+        # lenient: the dump was written by Oxigraph from a store of validated terms
+        store.load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
+    except (OSError, SyntaxError, ValueError, KeyError, TypeError) as error:
         _remove_unreadable(entry, error)
         return None
     with contextlib.suppress(OSError):  # another user's cache, read-only: still usable
@@ -129,18 +133,17 @@ def _remove_unreadable(entry: Path, error: Exception) -> None:
         return
     except OSError:
         raise KgError(
-            f"the cached store {entry} cannot be read ({reason}) nor removed: remove that folder, "
+            f"the cached graph {entry} cannot be read ({reason}) nor removed: remove that folder, "
             "or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)"
         ) from None
 
 
-def build_cached(
-    key: str, rdf_files: Sequence[RdfFile], load: Loader
-) -> tuple[ox.Store, dict[str, str]] | None:
-    """Stream ``rdf_files`` into a new on-disk store and publish it in the cache under ``key``.
+def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence[Path]) -> bool:
+    """Write ``store`` (the parsed files) as the N-Quads dump cached under ``key``.
 
-    ``load(store, rdf_file, prefixes)`` loads one file. Returns the published store opened
-    read-only, or None when the cache folder cannot be written (the caller parses in memory).
+    The dump streams from the store to disk, so it costs no memory beyond the store itself.
+    Returns False when the cache folder cannot be written (full disk, read-only folder): the
+    caller has its store already, so nothing is lost but the next run's head start.
     """
     root = cache_dir()
     try:
@@ -150,37 +153,37 @@ def build_cached(
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir()
     except OSError:
-        return None
+        return False
     try:
-        store = ox.Store(str(building / "store"))
-        prefixes: dict[str, str] = {}
-        for rdf_file in rdf_files:
-            load(store, rdf_file, prefixes)
-        store.optimize()
-        store.flush()
-        del store
+        store.dump(str(building / DUMP), ox.RdfFormat.N_QUADS)
         (building / MARKER).write_text(
-            json.dumps({"files": [str(f.path) for f in rdf_files], "prefixes": prefixes}),
+            json.dumps(
+                {
+                    "files": [str(f) for f in files],
+                    "prefixes": prefixes,
+                    "dump_bytes": (building / DUMP).stat().st_size,
+                }
+            ),
             encoding="utf-8",
         )
         try:
             building.rename(root / key)
-        except OSError:  # another process published the same key first: use theirs
+        except OSError:  # another process published the same key first: keep theirs
             shutil.rmtree(building, ignore_errors=True)
-    except OSError:  # the disk filled up, or the folder went away: parse in memory instead
+    except OSError:  # the disk filled up, or the folder went away
         shutil.rmtree(building, ignore_errors=True)
-        return None
+        return False
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return open_cached(key)
+    return True
 
 
 _BUILDING = re.compile(r"\.build\.(\d+)\.")
 
 
 def prune(root: Path, keep: str) -> None:
-    """Remove what other runs left behind: half-built stores and temporary files of processes
+    """Remove what other runs left behind: half-built entries and temporary files of processes
     that are gone, entries without a marker, and all but the most recently used entries."""
     now = time.time()
     complete = []

@@ -1,5 +1,5 @@
-"""The persistent store cache: a second run on unchanged data does not re-parse, and any change
-to an input makes a new store."""
+"""The graph cache: a second run on unchanged data loads an N-Quads dump instead of parsing the
+files, and any change to an input makes a new dump."""
 
 from __future__ import annotations
 
@@ -34,9 +34,7 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return parsed
 
 
-def test_second_run_reads_the_cached_store(
-    big_input: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_second_run_reads_the_cached_dump(big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = count_parses(monkeypatch)
     first = kg.graph.load_files([big_input])
     assert parsed == [big_input]
@@ -144,14 +142,13 @@ def entries(root: Path) -> list[Path]:
     return [p for p in root.iterdir() if not p.name.startswith(".")]
 
 
-def test_a_corrupted_store_is_rebuilt(big_input: Path) -> None:
+def test_a_corrupted_dump_is_rebuilt(big_input: Path) -> None:
     first = kg.graph.load_files([big_input])
     count = len(first)
     del first
     (entry,) = entries(cache.cache_dir())
-    for file in (entry / "store").iterdir():
-        if file.is_file():
-            file.write_bytes(b"not a RocksDB file")
+    dump = entry / cache.DUMP
+    dump.write_bytes(b"not N-Quads" + b"\0" * (dump.stat().st_size - 11))  # same size
     run = run_kg(
         "query",
         "--file",
@@ -163,6 +160,25 @@ def test_a_corrupted_store_is_rebuilt(big_input: Path) -> None:
     assert len(kg.graph.load_files([big_input])) == count
 
 
+def test_a_cut_off_dump_is_rebuilt(big_input: Path) -> None:
+    count = len(kg.graph.load_files([big_input]))
+    (entry,) = entries(cache.cache_dir())
+    dump = entry / cache.DUMP
+    whole = dump.read_bytes()
+    dump.write_bytes(whole[: len(whole) // 2])  # lenient loading would take the first half
+    assert len(kg.graph.load_files([big_input])) == count
+
+
+def test_the_dump_is_strict_n_quads_of_the_same_graph(big_input: Path) -> None:
+    import pyoxigraph as ox
+
+    parsed = kg.graph.load_files([big_input])
+    (entry,) = entries(cache.cache_dir())
+    strict = ox.Store()
+    strict.load(path=str(entry / cache.DUMP), format=ox.RdfFormat.N_QUADS)
+    assert len(strict) == len(parsed) == len(kg.graph.load_files([big_input]))
+
+
 def test_a_broken_marker_is_rebuilt(big_input: Path) -> None:
     count = len(kg.graph.load_files([big_input]))
     (entry,) = entries(cache.cache_dir())
@@ -170,16 +186,16 @@ def test_a_broken_marker_is_rebuilt(big_input: Path) -> None:
     assert len(kg.graph.load_files([big_input])) == count
 
 
-def test_an_unreadable_store_that_cannot_be_removed_names_the_folder(
+def test_an_unreadable_dump_that_cannot_be_removed_names_the_folder(
     big_input: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kg.graph.load_files([big_input])
     (entry,) = entries(cache.cache_dir())
+    (entry / cache.DUMP).write_bytes(b"cut")
 
     def not_yours(*args, **kwargs):  # type: ignore[no-untyped-def]  # root can do anything: act as another user's files
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(cache.ox.Store, "read_only", not_yours)
     monkeypatch.setattr(cache.shutil, "rmtree", not_yours)
     run = run_kg(
         "query",
@@ -190,8 +206,9 @@ def test_an_unreadable_store_that_cannot_be_removed_names_the_folder(
     )
     assert run.exit_code == 2
     assert run.stderr.strip() == (
-        f"kg: error: the cached store {entry} cannot be read (Permission denied) nor removed: "
-        "remove that folder, or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)"
+        f"kg: error: the cached graph {entry} cannot be read (the dump is not the size the "
+        "marker records) nor removed: remove that folder, or run with --no-cache (or set "
+        "KG_CACHE_DIR to a folder of your own)"
     )
 
 
