@@ -1,0 +1,237 @@
+"""Does the cache ever make a query slower? Every saved query, whole process, three ways.
+
+    python benchmarks/query_paths.py [--sizes 100000,1000000,3000000] [--repeats 3]
+
+Per size (a `kg synth --seed 7` graph plus the bundled ontology) and per saved query:
+
+- default: ``kg query NAME --data ... --format json`` (turtle for CONSTRUCT) with a warm cache (built once per size
+  in a fresh ``$KG_CACHE_DIR``; that build's time and peak memory are recorded too);
+- no-cache: the same with ``--no-cache`` (parse the files into memory);
+- raw pyoxigraph: a script that loads the same files into an in-memory ``Store`` and runs
+  the same query text (defaults bound), serializing the results (``benchmarks/tasks.py
+  queries-oxigraph``). One process per repeat runs every query in turn; a query's whole
+  process is that process's wall time minus the other queries' times (start, load, that
+  query, exit), which saves 15 loads per repeat.
+
+Runs take turns (default, no-cache, raw for each query, then the next repeat), so a change in
+the machine's load hits all three alike; the table shows medians. ``ratio`` is default /
+min(no-cache, raw); every ratio above 1.1 is flagged. Before each size the load average and
+the busiest other processes are recorded (``--note`` adds what else runs, such as other
+helpers' jobs). Results: benchmarks/results/query-paths.{json,txt}. About 15 minutes on an
+idle 2-core machine at ``--repeats 3``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.run import DATA, TASKS, synthetic
+
+RESULTS = ROOT / "benchmarks" / "results"
+FLAG_ABOVE = 1.1
+PATHS = ("default", "no-cache", "raw pyoxigraph")
+
+
+def measured(command: list[str], env: dict[str, str]) -> dict[str, object]:
+    """Run a command to completion; its wall and CPU seconds, peak RSS (MB), exit code, stdout."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        stdout = out.read()
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss // 1024,
+        "exit_code": os.waitstatus_to_exitcode(status),
+        "stdout": stdout,
+    }
+
+
+def saved_query_formats() -> dict[str, str]:
+    """Each saved query (but those that call remote services) and the format it prints as:
+    JSON results, as raw pyoxigraph serializes them, or Turtle for CONSTRUCT and DESCRIBE."""
+    from kg.catalog import Catalog
+    from kg.sparql_text import query_form
+
+    return {
+        q.name: "turtle" if query_form(q.text) in ("CONSTRUCT", "DESCRIBE") else "json"
+        for q in Catalog.bundled()
+        if "network" not in q.tags
+    }
+
+
+def machine_state(note: str) -> dict[str, object]:
+    """The load average and the processes using the CPU now, other than this benchmark."""
+    uptime = subprocess.run(["uptime"], check=False, capture_output=True, text=True).stdout.strip()
+    mine = {os.getpid(), os.getppid()}
+    busy = []
+    listing = subprocess.run(
+        ["ps", "-eo", "pid=,pcpu=,comm="], check=False, capture_output=True, text=True
+    ).stdout
+    for line in listing.splitlines():
+        pid, pcpu, comm = line.split(None, 2)
+        if int(pid) not in mine and float(pcpu) >= 10.0 and comm != "ps":
+            busy.append(f"{comm} ({pcpu}% CPU)")
+    return {"uptime": uptime, "load_average": os.getloadavg(), "busy": busy, "note": note}
+
+
+def kg_command(name: str, output_format: str, files: list[Path], *extra: str) -> list[str]:
+    kg = shutil.which("kg", path=str(Path(sys.executable).parent)) or "kg"
+    data = [arg for path in files for arg in ("--data", str(path))]
+    return [kg, "query", name, *data, "--format", output_format, *extra]
+
+
+def one_size(size: int, repeats: int, note: str) -> dict[str, object]:
+    from kg.bundle import bundled
+
+    files = [*bundled().ontology_files(), synthetic(size)]
+    formats = saved_query_formats()
+    names = list(formats)
+    cache = DATA / f"query-paths-cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "KG_CACHE_DIR": str(cache)}
+    env.pop("KG_NO_CACHE", None)
+    state = machine_state(note)
+    build = measured(
+        kg_command(names[0], formats[names[0]], files), env
+    )  # the first run writes the cache
+    runs: dict[str, dict[str, list[dict[str, object]]]] = {
+        name: {path: [] for path in PATHS} for name in names
+    }
+    for _ in range(repeats):
+        for name in names:
+            for path in PATHS[:2]:
+                extra = ("--no-cache",) if path == "no-cache" else ()
+                run = measured(kg_command(name, formats[name], files, *extra), env)
+                if run["exit_code"] != 0:
+                    raise SystemExit(f"{path} {name} at {size} failed: exit {run['exit_code']}")
+                runs[name][path].append(_without_stdout(run))
+        raw = measured([sys.executable, str(TASKS), "queries-oxigraph", *map(str, files)], env)
+        per_query = json.loads(raw["stdout"].decode().strip().splitlines()[-1])["per_query"]  # type: ignore[union-attr]
+        total = sum(seconds for seconds, _ in per_query.values())
+        for name in names:
+            others = total - per_query[name][0]
+            runs[name]["raw pyoxigraph"].append(
+                {
+                    "wall": float(raw["wall"]) - others,  # type: ignore[arg-type]
+                    "cpu": float(raw["cpu"]) - others,  # type: ignore[arg-type]
+                    "peak_rss_mb": raw["peak_rss_mb"],
+                    "query_seconds": per_query[name][0],
+                }
+            )
+    table = {}
+    for name in names:
+        medians = {
+            path: statistics.median(float(r["wall"]) for r in runs[name][path])  # type: ignore[arg-type]
+            for path in PATHS
+        }
+        ratio = medians["default"] / min(medians["no-cache"], medians["raw pyoxigraph"])
+        table[name] = {
+            "seconds": medians,
+            "cpu_seconds": {
+                path: statistics.median(float(r["cpu"]) for r in runs[name][path])  # type: ignore[arg-type]
+                for path in PATHS
+            },
+            "peak_rss_mb": {
+                path: max(int(r["peak_rss_mb"]) for r in runs[name][path])  # type: ignore[call-overload]
+                for path in PATHS
+            },
+            "ratio": ratio,
+            "flagged": ratio > FLAG_ABOVE,
+            "runs": runs[name],
+        }
+    return {
+        "machine_before": state,
+        "cache_build": _without_stdout(build),
+        "queries": table,
+        "machine_after": machine_state(note),
+    }
+
+
+def _without_stdout(run: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in run.items() if k != "stdout"}
+
+
+def text_table(report: dict[str, object]) -> str:
+    lines = [
+        f"Saved queries, whole process: default (warm cache) / no-cache / raw pyoxigraph, medians "
+        f"of {report['repeats']} taking turns; ratio = default / min(no-cache, raw), "
+        f"! above {FLAG_ABOVE}. {report['machine']['cores']} cores, Python "  # type: ignore[index]
+        f"{report['machine']['python']}, started {report['started']}."  # type: ignore[index]
+    ]
+    for size, section in report["sizes"].items():  # type: ignore[attr-defined]
+        before = section["machine_before"]
+        build = section["cache_build"]
+        lines += [
+            "",
+            f"{int(size):,} triples (+ ontology). Before: {before['uptime']}",
+            f"  busy other processes: {', '.join(before['busy']) or 'none'}"
+            + (f"; note: {before['note']}" if before["note"] else ""),
+            f"  first run (parse, answer, write the cache): {build['wall']:.2f} s, "
+            f"peak {build['peak_rss_mb']} MB",
+            f"  {'query':<34} {'default':>9} {'no-cache':>9} {'raw oxi':>9} {'ratio':>7}"
+            f" {'MB default':>10} {'MB no-cache':>11}",
+        ]
+        for name, row in section["queries"].items():
+            s, mb = row["seconds"], row["peak_rss_mb"]
+            lines.append(
+                f"  {name:<34} {s['default']:8.2f}s {s['no-cache']:8.2f}s "
+                f"{s['raw pyoxigraph']:8.2f}s {row['ratio']:6.2f}x{'!' if row['flagged'] else ' '}"
+                f" {mb['default']:10d} {mb['no-cache']:11d}"
+            )
+        flagged = [n for n, r in section["queries"].items() if r["flagged"]]
+        worst = max(r["ratio"] for r in section["queries"].values())
+        lines.append(
+            f"  worst ratio {worst:.2f}x; above {FLAG_ABOVE}: {', '.join(flagged) or 'none'}"
+        )
+        lines.append(f"  after: {section['machine_after']['uptime']}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000,3000000")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--note", default="", help="what else runs on the machine")
+    parser.add_argument("--out", type=Path, default=RESULTS / "query-paths.json")
+    args = parser.parse_args()
+    report: dict[str, object] = {
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "repeats": args.repeats,
+        "sizes": {},
+    }
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        report["sizes"][str(size)] = one_size(size, args.repeats, args.note)  # type: ignore[index]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    table = text_table(report)
+    args.out.with_suffix(".txt").write_text(table, encoding="utf-8")
+    print(table, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
