@@ -15,7 +15,10 @@ processes that died are pruned.
 Why a dump and not an on-disk (RocksDB) store: queries on the on-disk store ran 2 to 5 times
 slower than in memory, so every query that takes longer than the parse was slower from the
 cache (``benchmarks/query_paths.py`` measures the three paths). Loading N-Quads leniently
-costs about 0.7 of parsing the Turtle, and queries then run at in-memory speed. Inputs smaller
+costs about 0.7 of parsing the Turtle, and queries then run at in-memory speed. The on-disk
+store is still kept where it wins, for processes whose memory is capped (``kg serve``'s query
+workers, see :func:`on_disk_store`): opened read-only it costs tens of MB at any size, where
+the in-memory graph takes about 400 MB per million triples. Inputs smaller
 than ``KG_CACHE_MIN_BYTES`` (1 MB by default) are parsed directly: there the dump saves less
 than hashing costs.
 """
@@ -28,7 +31,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,8 +47,12 @@ DEFAULT_MIN_BYTES = 1_000_000
 KEEP_ENTRIES = 4
 MARKER = "kg-cache.json"
 DUMP = "graph.nq"
+#: The on-disk store of the same inputs is cached under their key with this suffix.
+ON_DISK_SUFFIX = "-store"
 #: A leftover in the cache folder that no live process owns is removed after this many seconds.
 ABANDONED_AFTER_SECONDS = 3600
+
+Loader = Callable[[ox.Store, "RdfFile", dict[str, str]], None]
 
 
 def cache_dir() -> Path:
@@ -136,6 +143,76 @@ def _remove_unreadable(entry: Path, error: Exception) -> None:
             f"the cached graph {entry} cannot be read ({reason}) nor removed: remove that folder, "
             "or run with --no-cache (or set KG_CACHE_DIR to a folder of your own)"
         ) from None
+
+
+def on_disk_store(
+    rdf_files: Sequence[RdfFile], load: Loader
+) -> tuple[ox.Store, dict[str, str]] | None:
+    """The cached on-disk store of ``rdf_files`` opened read-only, and their prefixes, built
+    with ``load`` (which streams each file into it) if there is none yet; None when the cache
+    folder cannot be written (the caller parses in memory).
+
+    Raises:
+        KgError: a cache folder that cannot be read and cannot be removed (the message names it).
+    """
+    key = cache_key(rdf_files) + ON_DISK_SUFFIX
+    return _open_on_disk(key) or _build_on_disk(key, rdf_files, load)
+
+
+def _open_on_disk(key: str) -> tuple[ox.Store, dict[str, str]] | None:
+    entry = cache_dir() / key
+    marker = entry / MARKER
+    try:
+        if not marker.is_file():
+            return None
+        prefixes = json.loads(marker.read_text(encoding="utf-8"))["prefixes"]
+        if not isinstance(prefixes, dict):
+            raise ValueError("no prefixes in the marker")
+        store = ox.Store.read_only(str(entry / "store"))
+    # RocksDB says Corruption with a RuntimeError
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError) as error:
+        _remove_unreadable(entry, error)
+        return None
+    with contextlib.suppress(OSError):  # another user's cache, read-only: still usable
+        os.utime(marker)  # most recently used, for pruning
+    return store, {str(p): str(n) for p, n in prefixes.items()}
+
+
+def _build_on_disk(
+    key: str, rdf_files: Sequence[RdfFile], load: Loader
+) -> tuple[ox.Store, dict[str, str]] | None:
+    root = cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        prune(root, keep=key)
+        building = root / f".build.{os.getpid()}.{key}"
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir()
+    except OSError:
+        return None
+    try:
+        store = ox.Store(str(building / "store"))
+        prefixes: dict[str, str] = {}
+        for rdf_file in rdf_files:
+            load(store, rdf_file, prefixes)
+        store.optimize()
+        store.flush()
+        del store
+        (building / MARKER).write_text(
+            json.dumps({"files": [str(f.path) for f in rdf_files], "prefixes": prefixes}),
+            encoding="utf-8",
+        )
+        try:
+            building.rename(root / key)
+        except OSError:  # another process published the same key first: use theirs
+            shutil.rmtree(building, ignore_errors=True)
+    except OSError:  # the disk filled up, or the folder went away: parse in memory instead
+        shutil.rmtree(building, ignore_errors=True)
+        return None
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return _open_on_disk(key)
 
 
 def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence[Path]) -> bool:

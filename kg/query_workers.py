@@ -114,7 +114,7 @@ def _worker_main(
 
     try:
         cap_memory(max_memory_mb)
-        graph = load_files(files)
+        graph = load_files(files, on_disk=True)  # memory is capped: the on-disk store wins
     except KgError as error:
         with contextlib.suppress(OSError):
             connection.send(("failed", str(error)))

@@ -250,3 +250,36 @@ def test_leftovers_of_killed_runs_are_pruned(big_input: Path) -> None:
     left = sorted(p.name for p in root.iterdir())
     assert half_built.name not in left and stray.name not in left
     assert live.name in left and fresh_stray.name in left
+
+
+# ---------------------------------------------------------------------------------------------
+# The on-disk store, kept for processes whose memory is capped (kg serve's query workers)
+
+
+def test_the_on_disk_store_is_built_once_and_answers_as_the_parse(
+    big_input: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = count_parses(monkeypatch)
+    first = kg.graph.load_files([big_input], on_disk=True)
+    second = kg.graph.load_files([big_input], on_disk=True)
+    assert parsed == [big_input]  # built once, then opened
+    assert (
+        cache.cache_dir()
+        / (cache.cache_key([kg.graph.read_rdf_file(big_input)]) + cache.ON_DISK_SUFFIX)
+        / "store"
+    ).is_dir()
+    in_memory = kg.graph.load_files([big_input], use_cache=False)
+    question = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert [str(r["n"]) for r in second.store.query(question)] == [
+        str(r["n"]) for r in in_memory.store.query(question)
+    ]
+    assert len(first) == len(in_memory) and second.prefixes == in_memory.prefixes
+
+
+def test_a_corrupted_on_disk_store_is_rebuilt(big_input: Path) -> None:
+    count = len(kg.graph.load_files([big_input], on_disk=True))
+    (entry,) = entries(cache.cache_dir())
+    for file in (entry / "store").iterdir():
+        if file.is_file():
+            file.write_bytes(b"not a RocksDB file")
+    assert len(kg.graph.load_files([big_input], on_disk=True)) == count
