@@ -18,8 +18,10 @@ the machine's load hits all three alike; the table shows medians. ``ratio`` is d
 min(no-cache, raw); every ratio above 1.1 is flagged. The same ratio of CPU seconds (user +
 system) is shown beside it: on a shared machine it moves less than wall time. Before each size the load average and
 the busiest other processes are recorded (``--note`` adds what else runs, such as other
-helpers' jobs). Results: benchmarks/results/query-paths.{json,txt}. About 15 minutes on an
-idle 2-core machine at ``--repeats 3``.
+helpers' jobs). Results: benchmarks/results/query-paths.{json,txt}. Each repeat at 3M runs 32
+kg processes of 7 to 15 s, so sizes above 1M get ``--repeats-above-1m`` (1 by default): about
+12 minutes on 2 cores at the defaults (measured with other jobs running: 100k 14 s, 1M 2.2 min,
+3M 6.9 min per repeat), some 25 with ``--repeats-above-1m 3``.
 """
 
 from __future__ import annotations
@@ -190,6 +192,7 @@ def one_size(size: int, repeats: int, note: str, only: list[str]) -> dict[str, o
             "runs": runs[name],
         }
     return {
+        "repeats": repeats,
         "machine_before": state,
         "cache_build": _without_stdout(build),
         "queries": table,
@@ -203,8 +206,8 @@ def _without_stdout(run: dict[str, object]) -> dict[str, object]:
 
 def text_table(report: dict[str, object]) -> str:
     lines = [
-        f"Saved queries, whole process: default (warm cache) / no-cache / raw pyoxigraph, medians "
-        f"of {report['repeats']} taking turns; ratio = default / min(no-cache, raw), "
+        "Saved queries, whole process: default (warm cache) / no-cache / raw pyoxigraph, medians "
+        "of the repeats taking turns; ratio = default / min(no-cache, raw), "
         f"! above {FLAG_ABOVE}. {report['machine']['cores']} cores, Python "  # type: ignore[index]
         f"{report['machine']['python']}, started {report['started']}."  # type: ignore[index]
     ]
@@ -213,7 +216,8 @@ def text_table(report: dict[str, object]) -> str:
         build = section["cache_build"]
         lines += [
             "",
-            f"{int(size):,} triples (+ ontology). Before: {before['uptime']}",
+            f"{int(size):,} triples (+ ontology), {section['repeats']} repeats. "
+            f"Before: {before['uptime']}",
             f"  busy other processes: {', '.join(before['busy']) or 'none'}"
             + (f"; note: {before['note']}" if before["note"] else ""),
             f"  first run (parse, answer, write the cache): {build['wall']:.2f} s, "
@@ -241,6 +245,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000,3000000")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--repeats-above-1m",
+        type=int,
+        default=1,
+        help="repeats for sizes above 1M triples (3M at 3 repeats alone takes some 15 minutes)",
+    )
     parser.add_argument("--note", default="", help="what else runs on the machine")
     parser.add_argument("--queries", default="", help="only these saved queries (comma-separated)")
     parser.add_argument("--out", type=Path, default=RESULTS / "query-paths.json")
@@ -253,6 +263,7 @@ def main() -> int:
         },
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "repeats": args.repeats,
+        "repeats_above_1m": args.repeats_above_1m,
         "bytecode": "kg compiled first; PYTHONDONTWRITEBYTECODE removed for the timed runs",
         "sizes": {},
     }
@@ -262,8 +273,9 @@ def main() -> int:
         env=timed_environment(),
     )
     for size in (int(s) for s in args.sizes.split(",") if s):
+        repeats = args.repeats if size <= 1_000_000 else args.repeats_above_1m
         report["sizes"][str(size)] = one_size(
-            size, args.repeats, args.note, [q for q in args.queries.split(",") if q]
+            size, repeats, args.note, [q for q in args.queries.split(",") if q]
         )  # type: ignore[index]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
