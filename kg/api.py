@@ -346,6 +346,11 @@ class Results:
 
         if format == "table":
             raise KgError(f"{self.name}: serialize() writes W3C formats; .table() gives the table")
+        if format == "json" and self._document.kind in ("solutions", "boolean"):
+            # The document is already Oxigraph's SPARQL JSON of these results: reading it back
+            # and writing it again would give the same text, at a cost that grows with the rows.
+            text = self._document.data.decode("utf-8")
+            return text if text.endswith("\n") else text + "\n"
         return render(self._document.parsed(), format, self.prefixes)
 
     def to_pandas(self) -> pandas.DataFrame:

@@ -451,3 +451,25 @@ def test_export_writes_nanopublications_as_kg_export_does(bundle) -> None:  # ty
     trig = kg.export(format="trig", nanopubs=True)
     assert trig == export_graph(bundle.graph_files(), "trig", nanopubs=True)
     assert b"np:hasAssertion" in trig or b"hasAssertion" in trig
+
+
+def test_json_is_written_from_the_document_exactly_as_rendering_would_write_it() -> None:
+    """serialize('json') hands back the result document itself; it must be the same text as
+    reading the results back and writing them again (what every other format does)."""
+    from kg.results import render
+
+    graph = kg.load()
+    checked = 0
+    for info in kg.queries():
+        if "network" in info.name or info.name == "wikidata-facts":
+            continue
+        results = kg.query(info.name, graph)
+        if results._document.kind == "triples":
+            continue
+        assert results.serialize("json") == render(
+            results._document.parsed(), "json", results.prefixes
+        ), info.name
+        checked += 1
+    assert checked >= 15
+    ask = kg.query("ASK { snd:tencent snk:offers ?s }", graph)
+    assert ask.serialize("json") == render(ask._document.parsed(), "json", ask.prefixes)
