@@ -10,6 +10,7 @@ value can never close a string or an IRI, so it cannot change the query's struct
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -206,25 +207,40 @@ _PN_CHARS_BASE = (
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 _PN_CHARS = _PN_CHARS_BASE + "_\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 _IRIREF = r"<(?P<iri>[^<>\"{}|^`\\\x00-\x20]*)>"
 #: Whitespace and comments, which may stand between any two tokens.
 _GAP = r"(?:[ \t\r\n]|\#[^\r\n]*)*"
-_DECLARATION = re.compile(
-    rf"""
-    {_GAP}
-    (?:
-        (?P<prefix_keyword>PREFIX)
+
+
+def _declaration(pn_chars_base: str, pn_chars: str) -> re.Pattern[str]:
+    """One PREFIX or BASE declaration, with a prefix name made of these character classes.
+    Only the keywords ignore case (case-folding the classes' Unicode ranges costs time)."""
+    pn_prefix = f"[{pn_chars_base}](?:[{pn_chars}.]*[{pn_chars}])?"
+    return re.compile(
+        rf"""
+        {_GAP}
         (?:
-            (?:[ \t\r\n]|\#[^\r\n]*)+ (?P<name>{_PN_PREFIX})  # a gap, or they read as one name
-          | {_GAP}  # the empty prefix: PREFIX : <...>, PREFIX: <...>
+            (?P<prefix_keyword>(?i:PREFIX))
+            (?:
+                (?:[ \t\r\n]|\#[^\r\n]*)+ (?P<name>{pn_prefix})  # a gap, or they read as one name
+              | {_GAP}  # the empty prefix: PREFIX : <...>, PREFIX: <...>
+            )
+            : {_GAP} {_IRIREF}
+          | (?P<base_keyword>(?i:BASE)) {_GAP} <(?P<base>[^<>\"{{}}|^`\\\x00-\x20]*)>
         )
-        : {_GAP} {_IRIREF}
-      | (?P<base_keyword>BASE) {_GAP} <(?P<base>[^<>\"{{}}|^`\\\x00-\x20]*)>
+        """,
+        re.VERBOSE,
     )
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+
+
+#: For ASCII text, where the name classes are their ASCII part (cheap to compile at start-up).
+_ASCII_DECLARATION = _declaration("A-Za-z", "A-Za-z_\\-0-9")
+
+
+@functools.cache
+def _unicode_declaration() -> re.Pattern[str]:
+    """The full grammar's name classes, compiled when a query first holds non-ASCII text."""
+    return _declaration(_PN_CHARS_BASE, _PN_CHARS)
 
 
 @dataclass(frozen=True)
@@ -258,7 +274,8 @@ def read_prologue(text: str) -> Prologue:
     prefixes: dict[str, str] = {}
     base: str | None = None
     end = 0
-    while match := _DECLARATION.match(text, end):
+    declaration = _ASCII_DECLARATION if text.isascii() else _unicode_declaration()
+    while match := declaration.match(text, end):
         if match.group("prefix_keyword"):
             prefixes[match.group("name") or ""] = match.group("iri")
         else:
