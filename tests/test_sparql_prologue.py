@@ -107,3 +107,13 @@ def test_fast_validation_splits_a_commented_prologue_from_its_select() -> None:
     prologue, select = _split_prologue(constraint)
     assert prologue == "PREFIX ex: <http://x/>\n# why\nPREFIX y: <http://y/#>"
     assert select.strip() == "SELECT $this { }"
+
+
+def test_prefix_names_outside_ascii_follow_the_grammar() -> None:
+    """Non-ASCII text takes the full PN_CHARS classes (ASCII text a cheaper pattern)."""
+    from kg.sparql_text import read_prologue
+
+    prologue = read_prologue("PREFIX 超节点: <urn:zh:> prefix É·x: <urn:e:> SELECT * {}")
+    assert prologue.prefixes == {"超节点": "urn:zh:", "É·x": "urn:e:"}
+    # '·' may not start a name (PN_CHARS_BASE), so this is not a declaration
+    assert read_prologue("PREFIX ·x: <urn:e:> SELECT * {}").prefixes == {}
