@@ -85,7 +85,7 @@ def main() -> int:
         from kg.query import answer_text
         from kg.sparql_text import query_form
 
-        # in memory, or the cached on-disk store that a second `kg query` run on large inputs reads
+        # in memory, parsed, or loaded from the cache (the N-Quads dump) that `kg query` reads on large inputs
         graph = load_files(files, use_cache=args.task == "queries-kg-cached")
         import kg.results
         import kg.terminal  # noqa: F401
