@@ -15,6 +15,8 @@ figure taken while something else ran says so. Apache Jena's SHACL is measured b
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import platform
@@ -71,6 +73,7 @@ def cold_commands(repeats: int) -> dict[str, object]:
         "floor: python -c 'import click, pyoxigraph'": [python, "-c", "import click, pyoxigraph"],
         "kg --help": [kg, "--help"],
         "kg query solutions": [kg, "query", "solutions"],
+        "kg query alignments": [kg, "query", "alignments"],
         "kg validate": [kg, "validate"],
         "plain rdflib + pyshacl validate": [
             python,
@@ -83,19 +86,21 @@ def cold_commands(repeats: int) -> dict[str, object]:
     for _ in range(2):  # warm the file cache and the bytecode
         for command in commands.values():
             run_process(command, env)
-    for name, command in commands.items():
-        walls, rss = [], []
-        for _ in range(repeats):
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    rss: dict[str, list[int]] = {name: [] for name in commands}
+    for _ in range(repeats):  # taking turns, so a busy moment falls on every command alike
+        for name, command in commands.items():
             wall, peak, _ = run_process(command, env)
-            walls.append(wall)
-            rss.append(peak)
+            walls[name].append(wall)
+            rss[name].append(peak)
+    for name in commands:
         results[name] = {
-            "seconds": statistics.median(walls),
-            "peak_rss_mb": max(rss),
-            "runs": walls,
+            "seconds": statistics.median(walls[name]),
+            "peak_rss_mb": max(rss[name]),
+            "runs": walls[name],
         }
     floor = results["floor: python -c 'import click, pyoxigraph'"]["seconds"]  # type: ignore[index]
-    for name in ("kg --help", "kg query solutions"):
+    for name in ("kg --help", "kg query solutions", "kg query alignments"):
         results[name]["ratio_to_floor"] = results[name]["seconds"] / floor  # type: ignore[index]
     return results
 
@@ -278,10 +283,20 @@ def main() -> int:
         section = sized(size, args.repeats, args.rdflib_timeout, args.pyshacl_timeout)
         section["load_before"] = load_before
         report["sizes"][str(size)] = section  # type: ignore[index]
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print_table(report)
+        _write(args.out, report)
+    _write(args.out, report)
+    table = io.StringIO()
+    with contextlib.redirect_stdout(table):
+        print_table(report)
+    args.out.with_suffix(".txt").write_text(table.getvalue().lstrip("\n"), encoding="utf-8")
+    print(table.getvalue())
     return 0
+
+
+def _write(out: Path, report: dict[str, object]) -> None:
+    """The results so far (a run cut short keeps the sizes it finished)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / ".data"
+RESULTS = ROOT / "benchmarks" / "results"
 
 from tests.jena import jena_classpath, jena_missing
 
@@ -133,9 +134,18 @@ def main() -> int:
         help="shapes files (repeatable); the bundled ones by default",
     )
     parser.add_argument(
-        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "validate-vs-jena.json"
+        "--out",
+        type=Path,
+        help="the JSON results (a .txt of the printed table goes beside it); by default "
+        "benchmarks/results/validate-vs-jena.json for the bundled shapes, "
+        "validate-vs-jena-<shapes>.json for others, so runs never overwrite each other",
     )
     args = parser.parse_args()
+    if args.out is None:
+        suffix = "-".join(p.stem for p in args.shapes) if args.shapes else ""
+        args.out = RESULTS / (
+            f"validate-vs-jena-{suffix}.json" if suffix else "validate-vs-jena.json"
+        )
     missing = jena_missing()
     if missing:
         print(f"cannot run Apache Jena: {missing}", file=sys.stderr)
@@ -234,25 +244,27 @@ def main() -> int:
         report["same_focus_nodes_as_pyshacl"] = (
             focus_nodes_of_turtle_report(str(reference["stdout"])) == kg_nodes
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(
+    lines = [
         f"{args.triples:,} triples (+ ontology and bundled data), shapes {shapes.name}, {os.cpu_count()} cores, "
-        f"medians of {args.repeats}:"
-    )
+        f"medians of {args.repeats}, started {report['started']}:"
+    ]
     for name, row in summary.items():
-        print(
+        lines.append(
             f"  {name:<28} {row['seconds']:7.2f} s wall  {row['cpu_seconds']:7.2f} s CPU  {row['peak_rss_mb']:6d} MB"  # type: ignore[index]
-            f"  load average before each run {row['load_average']}"
-        )  # type: ignore[index]
-    print(
+            f"  load average before each run {row['load_average']}"  # type: ignore[index]
+        )
+    lines.append(
         f"  kg / faster Jena: {report['kg_to_best_jena']:.2f}x; same violating focus nodes as Jena: "
         f"{report['same_focus_nodes_as_jena']} ({len(kg_nodes)})"
     )
     if args.pyshacl:
-        print(
-            f"  pySHACL: {report['pyshacl']['seconds']:.1f} s; same focus nodes as kg: {report['same_focus_nodes_as_pyshacl']}"
-        )  # type: ignore[index]
+        lines.append(
+            f"  pySHACL: {report['pyshacl']['seconds']:.1f} s; same focus nodes as kg: {report['same_focus_nodes_as_pyshacl']}"  # type: ignore[index]
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    args.out.with_suffix(".txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
     return 0
 
 
