@@ -144,7 +144,9 @@ def list_queries(name: str | None, output_format: str) -> None:
     help="Stop the query after this many seconds (exit 2). Default: none on the bundled graph, 30 at an endpoint.",
 )
 @click.option(
-    "--no-cache", is_flag=True, help="Parse the files even if a cached copy of them (an N-Quads dump) exists."
+    "--no-cache",
+    is_flag=True,
+    help="Parse the files even if a cached copy of them (an N-Quads dump) exists.",
 )
 def run_saved_query(
     name: str | None,
