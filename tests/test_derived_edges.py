@@ -23,7 +23,11 @@ def test_derived_edges_file_is_what_the_derive_queries_give() -> None:
 
 def test_derived_edges_are_the_ones_the_article_supports() -> None:
     edges = {
-        (t.subject.value.removeprefix(SND), t.predicate.value.removeprefix(SNK), t.object.value.removeprefix(SND))
+        (
+            t.subject.value.removeprefix(SND),
+            t.predicate.value.removeprefix(SNK),
+            t.object.value.removeprefix(SND),
+        )
         for t in derive_edges(sources())
     }
     # [4] Tencent's ETH-X, NV's NVL72, Huawei's Ascend CM384, Alibaba's Panjiu; ByteDance plans

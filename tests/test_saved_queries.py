@@ -192,7 +192,15 @@ def test_projections_have_their_horizons() -> None:
     }
     assert normalized == {
         # [6] domestic cards expected to reach 30%-40% in the coming years
-        ("claim000:p06-domestic-card-share-projection", "", "in the coming years", 0.30, 0.40, 6, 6),
+        (
+            "claim000:p06-domestic-card-share-projection",
+            "",
+            "in the coming years",
+            0.30,
+            0.40,
+            6,
+            6,
+        ),
         # [6] ByteDance's overseas to domestic ratio projected to improve
         ("claim000:p06-bytedance-overseas-ratio", "", "", None, None, 6, 6),
         # [9][10] significant advancements expected by 2027
