@@ -163,7 +163,7 @@ def run_saved_query(
 ) -> None:
     """Run a saved query (or --file, or --query) on the bundled graph and print its results.
 
-    Ad-hoc queries may use the project's prefixes (snk:, snd:, snc:, wd:, rdfs:, ...) without
+    Ad-hoc queries may use the project's prefixes (snk:, snd:, stmt:, wd:, rdfs:, ...) without
     declaring them, as on Wikidata Query Service; `kg queries NAME` shows a saved query.
 
     \b

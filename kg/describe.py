@@ -44,12 +44,16 @@ class Value:
 
 @dataclass
 class ClaimSummary:
+    """A claim about the entity: the statement it attests (and that statement's kind), and
+    where its source says it (paragraph markers, quote)."""
+
     claim: str
     kind: str
     modality: str
     first_paragraph: int
     last_paragraph: int
     quote: str
+    statement: str = ""
 
 
 @dataclass
@@ -197,6 +201,7 @@ def describe(
                 first_paragraph=int(_text(row.get("firstParagraph")) or 0),
                 last_paragraph=int(_text(row.get("lastParagraph")) or 0),
                 quote=_text(row.get("quote")),
+                statement=term_value(row["statement"]) if row.get("statement") else "",
             )
         )
     if not (card.labels or card.types or card.outgoing or card.incoming or card.claims):
@@ -261,8 +266,11 @@ def render_card(card: EntityCard, prefixes: dict[str, str] | None = None) -> str
             marker = f"[{claim.first_paragraph}]" + (
                 f"[{claim.last_paragraph}]" if claim.last_paragraph != claim.first_paragraph else ""
             )
+            attests = (
+                f" attests {compact_iri(claim.statement, prefixes)}" if claim.statement else ""
+            )
             lines.append(
-                f"  {marker} {claim.kind}, {claim.modality} ({compact_iri(claim.claim, prefixes)})"
+                f"  {marker} {claim.kind}, {claim.modality} ({compact_iri(claim.claim, prefixes)}){attests}"
             )
             lines.append(f"      \u201c{claim.quote}\u201d")
     return "\n".join(lines) + "\n"

@@ -6,9 +6,11 @@ other graphs, an *assertion* graph (what is claimed), a *provenance* graph (wher
 comes from) and a *publication info* graph (about the nanopublication itself). Here each claim
 of the graph becomes one:
 
-- assertion: what the claim says, and the parts it is made of;
-- provenance: the claim's source, paragraph markers, quote, modality and as-of date, and
-  ``<assertion> prov:wasDerivedFrom <source>``;
+- assertion: the statement the claim attests (what is claimed, apart from who claims it), and
+  the parts it is made of; a statement that several claims attest is in each of their
+  assertion graphs;
+- provenance: the claim itself (the statement it attests, its source, paragraph markers,
+  quote, modality and as-of date), and ``<assertion> prov:wasDerivedFrom <source>``;
 - publication info: the nanopublication derives from the claim node, and is part of the
   dataset under its license (when the graph describes one).
 
@@ -157,7 +159,8 @@ def _nanopublications(
 
 
 def _nanopub_iri(claim: Subject) -> ox.NamedNode:
-    """``snd:claim/p04-x`` -> ``snnp:claim/p04-x``; any other node by a digest of its name,
+    """``snd:article/A/claim/p04-x`` -> ``snnp:article/A/claim/p04-x`` (the claim IRI is scoped
+    by its source, and so is its nanopublication's); any other node by a digest of its name,
     so that every claim gets its own nanopublication IRI."""
     if isinstance(claim, ox.NamedNode) and claim.value.startswith(SND):
         return ox.NamedNode(NANOPUBS + claim.value.removeprefix(SND))

@@ -3,9 +3,12 @@
 The bundled data (``data/ttl/*.ttl``) is the template, read as it is: nothing of the data model
 is typed here. Its nodes fall in two kinds, by their IRIs under ``https://w3id.org/supernode-kg/id/``:
 
-- per-article nodes, whose IRI has a folder (``article/...``, ``claim/...``): the article, its
-  text (paragraphs and passages) and its claims with their parts. Each synthetic article is a
-  copy of all of them under its own namespace, ``.../id/synth/a17/claim/...``, with the quotes and
+- per-article nodes, whose IRI has a folder (``article/...``, whose claims are
+  ``article/<id>/claim/...``, and ``statement/...``): the article, its text (paragraphs and
+  passages), its claims and the statements they attest, with their parts. Statements are
+  source-independent in the bundled data, but each synthetic article is a made-up source that
+  says its own things, so it gets its own copy of them. Each synthetic article is a copy of all
+  of them under its own namespace, ``.../id/synth/a17/statement/...``, with the quotes and
   the text copied together (so every quote is still in the paragraph it cites) and every date
   (``xsd:date``, ``xsd:dateTime``) moved by one random number of days (so as-of dates stay the
   publication date, and a start date stays that many days before it).
@@ -92,7 +95,8 @@ class SynthReport:
         triples: triples written (the ontology not included).
         articles: synthetic articles (each a whole copy of the template's article nodes).
         entities: entities written (new copies of the template's entities).
-        claims: claim nodes (instances of snk:Claim's subclasses; their parts not counted).
+        claims: claim nodes (instances of snk:Claim or a subclass; the statements they attest
+            and their parts not counted).
         broken_nodes: focus nodes of the injected broken cases (``violations`` times those of
             one copy of every case).
         violations: violations SHACL must report for them (the rows of ``expected_violations``).

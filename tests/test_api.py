@@ -167,7 +167,7 @@ def test_a_source_that_is_none_of_the_kinds_is_one_line() -> None:
 
 def test_rows_hold_python_values() -> None:
     (row, *_) = kg.query("procurement-mix").rows
-    buyer, buyer_label, ratio, _, _, share, paragraph, _ = row
+    buyer, buyer_label, ratio, _, _, share, paragraph, _, _ = row
     assert type(buyer) is kg.IRI and buyer == SND + "alibaba"
     assert type(buyer_label) is kg.LangString and (buyer_label, buyer_label.language) == (
         "Alibaba",

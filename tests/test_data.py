@@ -15,6 +15,7 @@ from tests.conftest import SHARED_DIR
 
 SNK = rdflib.Namespace("https://w3id.org/supernode-kg/ontology#")
 ARTICLE = rdflib.URIRef("https://w3id.org/supernode-kg/id/article/000_aceda881e32bca3b")
+STATEMENTS = "https://w3id.org/supernode-kg/id/statement/"
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +40,30 @@ def test_article_copy_matches_the_shared_source(bundle: Bundle, article_text: st
 
 
 def test_every_statement_of_the_article_is_still_a_claim(graph: rdflib.Graph) -> None:
-    assert len(claims(graph)) == 31
+    # 31 statements, and who makes three products: Broadcom's Tomahawk [4], NV compliant cards
+    # [6], NV cards [10].
+    assert len(claims(graph)) == 34
 
 
 def test_every_claim_comes_from_the_article(graph: rdflib.Graph) -> None:
     for claim in claims(graph):
         assert graph.value(claim, SNK.source) == ARTICLE, claim
+
+
+def test_claim_iris_are_scoped_by_their_source(graph: rdflib.Graph) -> None:
+    for claim in claims(graph):
+        assert str(claim).startswith(f"{ARTICLE}/claim/p"), claim
+
+
+def test_every_claim_attests_one_source_independent_statement(graph: rdflib.Graph) -> None:
+    statements = set()
+    for claim in claims(graph):
+        (statement,) = graph.objects(claim, SNK.attests)
+        assert str(statement).startswith(STATEMENTS), statement
+        statements.add(statement)
+    # one claim per statement in the bundled article (a second source would add claims only)
+    assert len(statements) == len(claims(graph))
+    assert set(graph.subjects(SNK.attests, None)) == set(claims(graph))
 
 
 def test_article_metadata(graph: rdflib.Graph) -> None:
@@ -89,6 +108,6 @@ def test_every_term_used_is_declared_in_the_ontology(graph: rdflib.Graph) -> Non
     assert used - declared == set()
 
 
-def test_every_entity_a_claim_is_about_is_described(graph: rdflib.Graph) -> None:
+def test_every_entity_a_statement_is_about_is_described(graph: rdflib.Graph) -> None:
     undescribed = {o for o in graph.objects(None, SNK.about) if graph.value(o, RDF.type) is None}
     assert not undescribed

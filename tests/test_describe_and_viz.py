@@ -74,7 +74,7 @@ def test_describe_card_has_names_types_links_relations_and_claims() -> None:
     assert "Wikidata   http://www.wikidata.org/entity/Q1359568" in text
     assert "offers -> Panjiu (snd:panjiu)" in text
     assert "Panjiu (snd:panjiu) -> offered by" in text
-    assert "[10] procurement mix, reported (snc:p10-alibaba-card-mix)" in text
+    assert "[10] procurement mix, reported (claim000:p10-alibaba-card-mix)" in text
     assert (
         "\u201ca current ratio of NV to domestic cards at 3:7 for Alibaba and 7:3 for ByteDance\u201d"
         in text

@@ -87,8 +87,8 @@ def test_fast_engine_turtle_report_is_a_standard_shacl_report() -> None:
     (node,) = report.subjects(rdflib.RDF.type, sh.ValidationReport)
     assert report.value(node, sh.conforms) == rdflib.Literal(False)
     results_ = list(report.objects(node, sh.result))
-    # claim.expected.tsv's 29 rows, two of them for two cited markers each (3 and 4)
-    assert len(results_) == 31
+    # claim.expected.tsv's 32 rows, two of them for two cited markers each (3 and 4)
+    assert len(results_) == 34
     for result in results_:
         assert report.value(result, sh.focusNode) is not None
         assert report.value(result, sh.sourceConstraintComponent) is not None

@@ -123,9 +123,11 @@ def test_a_users_claims_keep_their_literals_and_blank_nodes(tmp_path: Path) -> N
     data.write_text(
         "@prefix snk: <https://w3id.org/supernode-kg/ontology#> .\n"
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        '<urn:x:claim> a snk:ProcurementMix ; snk:source <urn:x:source> ; snk:paragraph "05"^^xsd:int ;\n'
-        '    snk:quote "made up" ; snk:shareComponent [ a snk:ShareComponent ; snk:share 0.30 ] .\n'
-        '[] snk:source <urn:x:other> ; snk:quote "a blank claim"@en ; snk:about <urn:x:thing> .\n'
+        "<urn:x:claim> a snk:Claim ; snk:attests <urn:x:mix> ; snk:source <urn:x:source> ;\n"
+        '    snk:paragraph "05"^^xsd:int ; snk:quote "made up" .\n'
+        "<urn:x:mix> a snk:ProcurementMix ; snk:shareComponent [ a snk:ShareComponent ; snk:share 0.30 ] .\n"
+        '[] snk:source <urn:x:other> ; snk:quote "a blank claim"@en ; snk:attests <urn:x:said> .\n'
+        "<urn:x:said> snk:about <urn:x:thing> .\n"
         '<urn:x:thing> <urn:x:p> "kept in the default graph" .\n',
         encoding="utf-8",
     )

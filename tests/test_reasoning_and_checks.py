@@ -22,8 +22,10 @@ def test_reason_bundled_graph_is_consistent_and_infers_roles_and_projections() -
     inferred = outcome.inferred_types
     assert inferred["snd:tencent"] == ["snk:SolutionProvider"]  # offers ETH-X
     assert inferred["snd:nvidia"] == ["snk:Manufacturer", "snk:SolutionProvider"]  # cards, NVL72
-    assert inferred["snc:p06-domestic-card-share-projection"] == ["snk:Projection"]  # projected
-    assert inferred["snc:p04-bytedance-ethernet-plan"] == ["snk:Plan"]
+    assert inferred["claim000:p06-domestic-card-share-projection"] == [
+        "snk:Projection"
+    ]  # projected
+    assert inferred["claim000:p04-bytedance-ethernet-plan"] == ["snk:Plan"]
     assert outcome.unsatisfiable_classes == []
 
 

@@ -119,36 +119,41 @@ def test_describe_finds_an_entity_by_the_local_name_of_its_iri() -> None:
     )
 
 
-# 3. Claim cards show their literals; labels in any language; no dataset line -------------------
+# 3. Claim and statement cards show their literals; labels in any language; no dataset line ----
 
-CLAIM = "snc:p06-nvidia-compliant-card-restriction"
+CLAIM = "claim000:p06-nvidia-compliant-card-restriction"
+STATEMENT = "stmt:nvidia-compliant-card-restriction"
 
 
-def test_a_claim_card_shows_quote_paragraph_dates_and_activity() -> None:
+def card_has(text: str, label: str, value: str) -> bool:
+    return any(
+        line.split()[: len(label.split())] == label.split() and value in line
+        for line in text.splitlines()
+    )
+
+
+def test_a_claim_card_shows_quote_paragraph_and_date_and_its_statement_the_content() -> None:
     text = kg.describe(CLAIM).text()
     assert (
         "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d"
         in text
     )
-    for label, value in [
-        ("paragraph marker", "6"),
-        ("as of", "2025-09-28"),
-        ("start date", "2025-09-16"),
-        ("restricted activity", "purchasing"),
-    ]:
-        assert any(
-            line.split()[: len(label.split())] == label.split() and value in line
-            for line in text.splitlines()
-        ), label
+    for label, value in [("paragraph marker", "6"), ("as of", "2025-09-28")]:
+        assert card_has(text, label, value), label
+    statement = kg.describe(STATEMENT).text()
+    for label, value in [("start date", "2025-09-16"), ("restricted activity", "purchasing")]:
+        assert card_has(statement, label, value), label
 
 
 def test_a_claim_card_as_json_carries_its_literals_with_datatypes() -> None:
     card = kg.describe(CLAIM).to_json()
     values = {v["property"].rsplit("#", 1)[1]: v for v in card["values"]}
-    assert values["startDate"]["value"] == "2025-09-16"
-    assert values["startDate"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
     assert values["quote"]["value"].startswith("From September 16")
     assert values["paragraph"]["value"] == "6"
+    statement = kg.describe(STATEMENT).to_json()
+    values = {v["property"].rsplit("#", 1)[1]: v for v in statement["values"]}
+    assert values["startDate"]["value"] == "2025-09-16"
+    assert values["startDate"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
 
 
 def test_a_relation_to_an_entity_with_only_a_chinese_label_shows_that_label() -> None:

@@ -18,12 +18,18 @@ from kg.query import run_query
 from tests.conftest import run_kg
 
 SND = "https://w3id.org/supernode-kg/id/"
-SNC = SND + "claim/"
+CLAIMS = SND + "article/000_aceda881e32bca3b/claim/"
+STATEMENTS = SND + "statement/"
 WD = "http://www.wikidata.org/entity/"
 
 
 def short(value: str) -> str:
-    for prefix, namespace in (("snc:", SNC), ("snd:", SND), ("wd:", WD)):
+    for prefix, namespace in (
+        ("claim000:", CLAIMS),
+        ("stmt:", STATEMENTS),
+        ("snd:", SND),
+        ("wd:", WD),
+    ):
         if value.startswith(namespace) and "/" not in value[len(namespace) :]:
             return prefix + value[len(namespace) :]
     return value
@@ -186,16 +192,24 @@ def test_projections_have_their_horizons() -> None:
     }
     assert normalized == {
         # [6] domestic cards expected to reach 30%-40% in the coming years
-        ("snc:p06-domestic-card-share-projection", "", "in the coming years", 0.30, 0.40, 6, 6),
+        (
+            "claim000:p06-domestic-card-share-projection",
+            "",
+            "in the coming years",
+            0.30,
+            0.40,
+            6,
+            6,
+        ),
         # [6] ByteDance's overseas to domestic ratio projected to improve
-        ("snc:p06-bytedance-overseas-ratio", "", "", None, None, 6, 6),
+        ("claim000:p06-bytedance-overseas-ratio", "", "", None, None, 6, 6),
         # [9][10] significant advancements expected by 2027
-        ("snc:p09-domestic-ecosystem-advances-2027", "2027", "", None, None, 9, 10),
+        ("claim000:p09-domestic-ecosystem-advances-2027", "2027", "", None, None, 9, 10),
         # [10] expectations for large-scale demand in the future
-        ("snc:p10-supernode-demand-outlook", "", "in the future", None, None, 10, 10),
+        ("claim000:p10-supernode-demand-outlook", "", "in the future", None, None, 10, 10),
         # [11] software solutions expected to enhance profitability; profit increases anticipated
-        ("snc:p11-software-profitability", "", "", None, None, 11, 11),
-        ("snc:p11-supernode-profit-increase", "", "", None, None, 11, 11),
+        ("claim000:p11-software-profitability", "", "", None, None, 11, 11),
+        ("claim000:p11-supernode-profit-increase", "", "", None, None, 11, 11),
     }
 
 
@@ -204,11 +218,11 @@ def test_claims_about_tencent_in_article_order() -> None:
         "claims-about", "claim", "firstParagraph", "lastParagraph", params=(f"entity={SND}tencent",)
     )
     assert rows == [
-        ("snc:p04-eth-x-offering", "4", "4"),
-        ("snc:p05-eth-x-partnership", "5", "5"),
-        ("snc:p06-nvidia-compliant-card-restriction", "6", "6"),
-        ("snc:p06-overseas-share", "6", "6"),
-        ("snc:p10-nvidia-card-preference", "10", "10"),
+        ("claim000:p04-eth-x-offering", "4", "4"),
+        ("claim000:p05-eth-x-partnership", "5", "5"),
+        ("claim000:p06-nvidia-compliant-card-restriction", "6", "6"),
+        ("claim000:p06-overseas-share", "6", "6"),
+        ("claim000:p10-nvidia-card-preference", "10", "10"),
     ]
 
 
@@ -222,23 +236,24 @@ def test_claims_about_inspur_quote_the_article() -> None:
 
 def test_claims_lists_every_statement_and_filters_by_paragraph() -> None:
     everything = select("claims", "claim", "firstParagraph", "lastParagraph")
-    assert len(everything) == 31
+    assert len(everything) == 34
     per_first_marker = Counter(int(first) for _, first, _ in everything)
-    # [3]: 1 statement; [4]: 6; [5]: 3; [6]: 7; [8]: 2; [9]: 4; [10]: 5; [11]: 3
-    assert per_first_marker == Counter({3: 1, 4: 6, 5: 3, 6: 7, 8: 2, 9: 4, 10: 5, 11: 3})
+    # [3]: 1 statement; [4]: 7 (with Broadcom's Tomahawk); [5]: 3; [6]: 8 (with NV compliant
+    # cards); [8]: 2; [9]: 4; [10]: 6 (with NV cards); [11]: 3
+    assert per_first_marker == Counter({3: 1, 4: 7, 5: 3, 6: 8, 8: 2, 9: 4, 10: 6, 11: 3})
     spanning = {(c, int(f), int(last)) for c, f, last in everything if f != last}
     assert spanning == {
-        ("snc:p03-article-scope", 3, 4),
-        ("snc:p09-domestic-ecosystem-lags", 9, 10),
-        ("snc:p09-domestic-ecosystem-advances-2027", 9, 10),
+        ("claim000:p03-article-scope", 3, 4),
+        ("claim000:p09-domestic-ecosystem-lags", 9, 10),
+        ("claim000:p09-domestic-ecosystem-advances-2027", 9, 10),
     }
     in_paragraph_8 = select("claims", "claim", params=("paragraph=8",))
     assert in_paragraph_8 == [
-        ("snc:p08-inspur-competitive",),
-        ("snc:p08-second-third-place-unclear",),
+        ("claim000:p08-inspur-competitive",),
+        ("claim000:p08-second-third-place-unclear",),
     ]
     in_paragraph_10 = {c for (c,) in select("claims", "claim", params=("paragraph=10",))}
-    assert "snc:p09-domestic-ecosystem-lags" in in_paragraph_10 and len(in_paragraph_10) == 7
+    assert "claim000:p09-domestic-ecosystem-lags" in in_paragraph_10 and len(in_paragraph_10) == 8
 
 
 def test_market_positions() -> None:
@@ -358,7 +373,7 @@ def test_every_iri_a_query_returns_has_the_labels_the_data_promises() -> None:
                 if (
                     not isinstance(term, ox.NamedNode)
                     or not term.value.startswith(SND)
-                    or term.value.startswith(SNC)
+                    or term.value.startswith(STATEMENTS)
                 ):
                     continue
                 if term.value.startswith(SND + "article/"):

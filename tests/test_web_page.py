@@ -127,7 +127,7 @@ def test_pick_a_saved_query_run_it_read_labels_open_a_card_and_download(
     browser.find_element(By.ID, "download-csv").click()
     csv_file = wait_for(lambda: next(iter(browser.downloads.glob("procurement-mix.csv")), None))
     lines = csv_file.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "buyer,buyerLabel,ratio,product,productLabel,share,paragraph,mix"
+    assert lines[0] == "buyer,buyerLabel,ratio,product,productLabel,share,paragraph,mix,claim"
     assert len(lines) == 5
 
 
@@ -196,7 +196,7 @@ def test_no_element_overflows_its_card_on_a_laptop_or_a_phone(
         )
         Select(browser.find_element(By.ID, "saved")).select_by_value("claims")
         browser.find_element(By.ID, "run").click()
-        wait_for(lambda: "31 rows" in browser.find_element(By.ID, "status").text)
+        wait_for(lambda: "34 rows" in browser.find_element(By.ID, "status").text)
         assert browser.execute_script(OVERFLOWS) == []
         quote = browser.find_elements(By.CSS_SELECTOR, "#results tbody td.long")[0]
         assert quote.rect["width"] >= min(250, width * 0.6)  # the quote column is not squeezed
@@ -204,6 +204,7 @@ def test_no_element_overflows_its_card_on_a_laptop_or_a_phone(
         if width >= 1000:  # no card open: the results use the page's width
             assert results["width"] > width * 0.85
 
+        # The claim's card: its quote; then, through the statement it attests, the start date.
         link = browser.find_element(
             By.CSS_SELECTOR, "#results tbody a[title$='p06-nvidia-compliant-card-restriction']"
         )
@@ -211,13 +212,24 @@ def test_no_element_overflows_its_card_on_a_laptop_or_a_phone(
         card = wait_for(
             lambda: (
                 browser.find_element(By.ID, "card").text
-                if "start date" in browser.find_element(By.ID, "card").text
+                if "attests" in browser.find_element(By.ID, "card").text
                 else ""
             )
         )
         assert (
             "\u201cFrom September 16, CSPs including BAT were restricted from purchasing NV compliant cards\u201d"
             in card
+        )
+        assert browser.execute_script(OVERFLOWS) == []
+        browser.find_element(
+            By.CSS_SELECTOR, "#card a[href$='statement%2Fnvidia-compliant-card-restriction']"
+        ).click()
+        card = wait_for(
+            lambda: (
+                browser.find_element(By.ID, "card").text
+                if "start date" in browser.find_element(By.ID, "card").text
+                else ""
+            )
         )
         assert "2025-09-16" in card
         assert browser.execute_script(OVERFLOWS) == []

@@ -235,6 +235,7 @@ async function showCard(iri) {
     const li = document.createElement("li");
     const markers = c.first_paragraph === c.last_paragraph ? `[${c.first_paragraph}]` : `[${c.first_paragraph}][${c.last_paragraph}]`;
     li.textContent = `${markers} ${c.kind}, ${c.modality}`;
+    if (c.statement) li.title = `${c.claim} attests ${c.statement}`;
     const quote = document.createElement("blockquote");
     quote.textContent = c.quote;
     li.appendChild(quote);
