@@ -2,7 +2,7 @@
 
 Statements (``snk:Statement``) hold what the sources claim; the short direct edges that most
 queries walk (``snk:offers``/``snk:offeredBy``, ``snk:manufacturer``/``snk:manufactures``,
-``snk:usesComponent``, ``snk:partnerOf``) are derived from them by the saved CONSTRUCT queries
+``snk:usesComponent``, ``snk:partnerOf``, ``snk:hasMember``) are derived from them by the saved CONSTRUCT queries
 in ``queries/derive/``, as Wikidata derives its truthy ``wdt:`` edges from its statements. The
 edges are materialized in ``data/ttl/derived-edges.ttl`` by ``scripts/derive_edges.py`` in
 canonical Turtle, and ``tests/test_derived_edges.py`` fails when that file differs from what the

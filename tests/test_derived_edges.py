@@ -3,8 +3,10 @@ materialized file is exactly what the saved queries in queries/derive/ give."""
 
 from __future__ import annotations
 
+import kg
 from kg.bundle import bundled
 from kg.derived_edges import DERIVED_FILE_NAME, derive_edges, derived_edges_turtle
+from tests.conftest import FIXTURES_DIR
 
 SND = "https://w3id.org/supernode-kg/id/"
 SNK = "https://w3id.org/supernode-kg/ontology#"
@@ -53,6 +55,14 @@ def test_derived_edges_are_the_ones_the_article_supports() -> None:
         ("bytedance-ethernet-solution", "tomahawk"),
     }
     partners = {("tencent", "broadcom"), ("tencent", "amphenol"), ("broadcom", "amphenol")}
+    # [6] CSPs including BAT; major internet companies like Alibaba and Tencent.
+    members = {
+        ("csps", "baidu"),
+        ("csps", "alibaba"),
+        ("csps", "tencent"),
+        ("major-internet-companies", "alibaba"),
+        ("major-internet-companies", "tencent"),
+    }
     assert edges == (
         {(o, "offers", s) for o, s in offers}
         | {(s, "offeredBy", o) for o, s in offers}
@@ -61,4 +71,23 @@ def test_derived_edges_are_the_ones_the_article_supports() -> None:
         | {(s, "usesComponent", p) for s, p in uses}
         | {(a, "partnerOf", b) for a, b in partners}
         | {(b, "partnerOf", a) for a, b in partners}
+        | {(g, "hasMember", m) for g, m in members}
     )
+
+
+def test_direct_edge_check_names_each_unbacked_edge_and_accepts_every_derived_one() -> None:
+    """The check's rows on its fixture are exactly the hand-typed edges no attested statement
+    backs; the derived edges of the bundled graph, loaded with the fixture, are not among them."""
+    fixture = FIXTURES_DIR / "checks" / "direct-edge-without-claim-violation.ttl"
+    b = bundled()
+    check = b.queries_dir / "checks" / "direct-edge-without-claim-violation.rq"
+    results = kg.query(check, [b.ontology_dir, b.data_dir, fixture])
+    rows = {
+        tuple(term.value.removeprefix(SND).removeprefix(SNK) for term in row)
+        for row in results.terms
+    }
+    assert rows == {
+        ("huawei", "manufactures", "nvidia-card"),
+        ("inspur", "partnerOf", "h3c"),
+        ("major-internet-companies", "hasMember", "baidu"),
+    }

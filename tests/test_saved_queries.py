@@ -220,6 +220,8 @@ def test_claims_about_tencent_in_article_order() -> None:
     assert rows == [
         ("claim000:p04-eth-x-offering", "4", "4"),
         ("claim000:p05-eth-x-partnership", "5", "5"),
+        ("claim000:p06-csps-include-bat", "6", "6"),
+        ("claim000:p06-major-internet-companies-include-alibaba-and-tencent", "6", "6"),
         ("claim000:p06-nvidia-compliant-card-restriction", "6", "6"),
         ("claim000:p06-overseas-share", "6", "6"),
         ("claim000:p10-nvidia-card-preference", "10", "10"),
@@ -236,11 +238,12 @@ def test_claims_about_inspur_quote_the_article() -> None:
 
 def test_claims_lists_every_statement_and_filters_by_paragraph() -> None:
     everything = select("claims", "claim", "firstParagraph", "lastParagraph")
-    assert len(everything) == 34
+    assert len(everything) == 36
     per_first_marker = Counter(int(first) for _, first, _ in everything)
-    # [3]: 1 statement; [4]: 7 (with Broadcom's Tomahawk); [5]: 3; [6]: 8 (with NV compliant
-    # cards); [8]: 2; [9]: 4; [10]: 6 (with NV cards); [11]: 3
-    assert per_first_marker == Counter({3: 1, 4: 7, 5: 3, 6: 8, 8: 2, 9: 4, 10: 6, 11: 3})
+    # [3]: 1 statement; [4]: 7 (with Broadcom's Tomahawk); [5]: 3; [6]: 10 (with NV compliant
+    # cards, CSPs including BAT, major internet companies like Alibaba and Tencent); [8]: 2;
+    # [9]: 4; [10]: 6 (with NV cards); [11]: 3
+    assert per_first_marker == Counter({3: 1, 4: 7, 5: 3, 6: 10, 8: 2, 9: 4, 10: 6, 11: 3})
     spanning = {(c, int(f), int(last)) for c, f, last in everything if f != last}
     assert spanning == {
         ("claim000:p03-article-scope", 3, 4),
