@@ -34,13 +34,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import run_measured
 from benchmarks.run import DATA, synthetic
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -51,21 +51,13 @@ PATHS = ("default", "no-cache", "raw pyoxigraph")
 
 def measured(command: list[str], env: dict[str, str]) -> dict[str, object]:
     """Run a command to completion; its wall and CPU seconds, peak RSS (MB), exit code, stdout."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        stdout = out.read()
+    run = run_measured(command, env)
     return {
-        "wall": wall,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "peak_rss_mb": usage.ru_maxrss // 1024,
-        "exit_code": os.waitstatus_to_exitcode(status),
-        "stdout": stdout,
+        "wall": run.wall_seconds,
+        "cpu": run.cpu_seconds,
+        "peak_rss_mb": run.peak_rss_mb,
+        "exit_code": run.exit_code,
+        "stdout": run.stdout,
     }
 
 
@@ -153,8 +145,8 @@ def one_size(size: int, repeats: int, note: str, only: list[str]) -> dict[str, o
                 if run["exit_code"] != 0:
                     raise SystemExit(f"{path} {name} at {size} failed: exit {run['exit_code']}")
                 runs[name][path].append(_without_stdout(run))
-        raw = measured([sys.executable, str(RAW), str(query_texts), *map(str, files)], env)
-        per_query = json.loads(raw["stdout"].decode().strip().splitlines()[-1])["per_query"]  # type: ignore[union-attr]
+        raw = run_measured([sys.executable, str(RAW), str(query_texts), *map(str, files)], env)
+        per_query = json.loads(raw.stdout.decode().strip().splitlines()[-1])["per_query"]
         total = sum(seconds for seconds, _, _ in per_query.values())
         total_cpu = sum(cpu for _, _, cpu in per_query.values())
         for name in names:
@@ -162,9 +154,9 @@ def one_size(size: int, repeats: int, note: str, only: list[str]) -> dict[str, o
             others_cpu = total_cpu - per_query[name][2]
             runs[name]["raw pyoxigraph"].append(
                 {
-                    "wall": float(raw["wall"]) - others,  # type: ignore[arg-type]
-                    "cpu": float(raw["cpu"]) - others_cpu,  # type: ignore[arg-type]
-                    "peak_rss_mb": raw["peak_rss_mb"],
+                    "wall": raw.wall_seconds - others,
+                    "cpu": raw.cpu_seconds - others_cpu,
+                    "peak_rss_mb": raw.peak_rss_mb,
                     "query_seconds": per_query[name][0],
                 }
             )
@@ -255,6 +247,7 @@ def main() -> int:
     parser.add_argument("--queries", default="", help="only these saved queries (comma-separated)")
     parser.add_argument("--out", type=Path, default=RESULTS / "query-paths.json")
     args = parser.parse_args()
+    sizes: dict[str, object] = {}
     report: dict[str, object] = {
         "machine": {
             "cores": os.cpu_count(),
@@ -265,7 +258,7 @@ def main() -> int:
         "repeats": args.repeats,
         "repeats_above_1m": args.repeats_above_1m,
         "bytecode": "kg compiled first; PYTHONDONTWRITEBYTECODE removed for the timed runs",
-        "sizes": {},
+        "sizes": sizes,
     }
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "kg")],
@@ -274,9 +267,9 @@ def main() -> int:
     )
     for size in (int(s) for s in args.sizes.split(",") if s):
         repeats = args.repeats if size <= 1_000_000 else args.repeats_above_1m
-        report["sizes"][str(size)] = one_size(
+        sizes[str(size)] = one_size(
             size, repeats, args.note, [q for q in args.queries.split(",") if q]
-        )  # type: ignore[index]
+        )
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     table = text_table(report)

@@ -24,39 +24,16 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TASKS = ROOT / "benchmarks" / "tasks.py"
 DATA = ROOT / "benchmarks" / ".data"
 
-
-def run_process(
-    command: list[str], env: dict[str, str] | None = None, timeout: float | None = None
-) -> tuple[float, int, str]:
-    """Run a command; return (wall seconds, peak RSS in MB, stdout)."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT
-        )
-        deadline = None if timeout is None else started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if deadline and time.perf_counter() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.002)
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        return wall, usage.ru_maxrss // 1024, out.read().decode("utf-8", "replace")
+from benchmarks.measure import run_measured
 
 
 def median_of(values: list[float | None]) -> float | None:
@@ -85,14 +62,14 @@ def cold_commands(repeats: int) -> dict[str, object]:
     results: dict[str, object] = {}
     for _ in range(2):  # warm the file cache and the bytecode
         for command in commands.values():
-            run_process(command, env)
+            run_measured(command, env)
     walls: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, list[int]] = {name: [] for name in commands}
     for _ in range(repeats):  # taking turns, so a busy moment falls on every command alike
         for name, command in commands.items():
-            wall, peak, _ = run_process(command, env)
-            walls[name].append(wall)
-            rss[name].append(peak)
+            run = run_measured(command, env)
+            walls[name].append(run.wall_seconds)
+            rss[name].append(run.peak_rss_mb)
     for name in commands:
         results[name] = {
             "seconds": statistics.median(walls[name]),
@@ -133,24 +110,22 @@ def task(
     )
     runs = []
     for _ in range(repeats):
-        wall, peak, out = run_process(
-            command, env, timeout=(timeout * 40 + 600) if timeout else None
-        )
+        run = run_measured(command, env, timeout=(timeout * 40 + 600) if timeout else None)
         try:
-            detail = json.loads(out.strip().splitlines()[-1])
+            detail = json.loads(run.text.strip().splitlines()[-1])
         except (IndexError, json.JSONDecodeError):
             detail = {"seconds": None, "failed": True}
-        detail["peak_rss_mb"] = peak
-        detail["process_seconds"] = wall
+        detail["peak_rss_mb"] = run.peak_rss_mb
+        detail["process_seconds"] = run.wall_seconds
         runs.append(detail)
     summary: dict[str, object] = {
-        "seconds": median_of([r.get("seconds") for r in runs]),  # type: ignore[misc]
+        "seconds": median_of([r.get("seconds") for r in runs]),
         "peak_rss_mb": max(int(r["peak_rss_mb"]) for r in runs),
         "runs": runs,
     }
     if "per_query" in runs[0]:
-        names = runs[0]["per_query"].keys()  # type: ignore[union-attr]
-        summary["per_query"] = {n: median_of([r["per_query"][n][0] for r in runs]) for n in names}  # type: ignore[index]
+        names = runs[0]["per_query"].keys()
+        summary["per_query"] = {n: median_of([r["per_query"][n][0] for r in runs]) for n in names}
     return summary
 
 
@@ -194,19 +169,19 @@ def ratio(a: object, b: object) -> str:
     return f"{a / b:.2f}x"  # type: ignore[operator]
 
 
-def print_table(report: dict[str, object]) -> None:
+def print_table(report: dict[str, Any]) -> None:
     cold = report["cold"]
     print(
         f"\nsupernode-kg benchmark on {report['machine']['cores']} cores, Python {report['machine']['python']}"
-    )  # type: ignore[index]
+    )
     print(
         f"\nCold commands on the bundled graph (whole process, median; load average before: "
         f"{report['load_before_cold']:.2f}):"
     )
-    for name, row in cold.items():  # type: ignore[union-attr]
+    for name, row in cold.items():
         extra = f"  ({row['ratio_to_floor']:.2f}x the floor)" if "ratio_to_floor" in row else ""
         print(f"  {name:<48} {row['seconds'] * 1000:8.1f} ms  {row['peak_rss_mb']:5d} MB{extra}")
-    for size, section in report["sizes"].items():  # type: ignore[union-attr]
+    for size, section in report["sizes"].items():
         print(
             f"\n{int(size):,} triples (+ ontology); load average before: {section['load_before']:.2f}"
         )

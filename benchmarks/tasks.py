@@ -10,7 +10,6 @@ start); the parent reads this process's peak memory from the operating system.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import signal
 import sys
@@ -65,19 +64,16 @@ def main() -> int:
         graph = load_files(files, use_cache=args.task == "load-kg-cached")
         result["triples"] = len(graph)
     elif args.task == "load-oxigraph":
-        import pyoxigraph as ox
+        from benchmarks.oxigraph_queries import load_turtle_files
 
-        store = ox.Store()
-        for path in files:
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-        result["triples"] = len(store)
+        result["triples"] = len(load_turtle_files(map(str, files)))
     elif args.task == "load-rdflib":
         import rdflib
 
-        graph = rdflib.Graph()
+        rdflib_graph = rdflib.Graph()
         for path in files:
-            graph.parse(path, format="turtle")
-        result["triples"] = len(graph)
+            rdflib_graph.parse(path, format="turtle")
+        result["triples"] = len(rdflib_graph)
     elif args.task in ("queries-kg", "queries-kg-cached"):
         from kg.catalog import Catalog
         from kg.graph import load_files
@@ -105,32 +101,20 @@ def main() -> int:
             per_query[saved.name] = [time.perf_counter() - t, len(output)]
         result["per_query"] = per_query
     elif args.task == "queries-oxigraph":
-        import pyoxigraph as ox
+        from benchmarks.oxigraph_queries import answer_each, load_turtle_files
 
-        store = ox.Store()
-        for path in files:
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-        per_query = {}
+        store = load_turtle_files(map(str, files))
         queries = saved_queries()
         started = time.perf_counter()
-        for name, text in queries:
-            t, cpu = time.perf_counter(), time.process_time()
-            results = store.query(text)
-            buffer = io.BytesIO()
-            if isinstance(results, ox.QueryTriples):
-                ox.serialize(results, buffer, format=ox.RdfFormat.TURTLE)
-            else:
-                results.serialize(buffer, format=ox.QueryResultsFormat.JSON)
-            # seconds, bytes of results, CPU seconds (benchmarks/query_paths.py uses the last)
-            per_query[name] = [time.perf_counter() - t, buffer.tell(), time.process_time() - cpu]
-        result["per_query"] = per_query
+        # seconds, bytes of results, CPU seconds (benchmarks/query_paths.py uses the last)
+        result["per_query"] = answer_each(store, queries)
     elif args.task == "queries-rdflib":
         import rdflib
 
-        graph = rdflib.Graph()
+        rdflib_graph = rdflib.Graph()
         for path in files:
-            graph.parse(path, format="turtle")
-        per_query = {}
+            rdflib_graph.parse(path, format="turtle")
+        timed: dict[str, list[float | None]] = {}
         queries = saved_queries()
         started = time.perf_counter()
         for name, text in queries:
@@ -138,15 +122,15 @@ def main() -> int:
             try:
                 if args.timeout:
                     _alarm(args.timeout)
-                output = graph.query(text).serialize(
+                serialized = rdflib_graph.query(text).serialize(
                     format="json" if "CONSTRUCT" not in text else "turtle"
                 )
-                per_query[name] = [time.perf_counter() - t, len(output or b"")]
+                timed[name] = [time.perf_counter() - t, len(serialized or b"")]
             except TimedOut:
-                per_query[name] = [None, 0]
+                timed[name] = [None, 0]
             finally:
                 _disarm()
-        result["per_query"] = per_query
+        result["per_query"] = timed
     elif args.task in ("validate-kg", "validate-pyshacl"):
         from kg.bundle import bundled
         from kg.validation import validate

@@ -28,29 +28,22 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / ".data"
 RESULTS = ROOT / "benchmarks" / "results"
 
+from benchmarks.measure import run_measured
 from tests.jena import jena_classpath, jena_missing
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
     """Run a whole process: wall and CPU seconds, peak RSS, exit code, stdout, load average."""
     load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
+    measured = run_measured(command, env)
     return {
-        "seconds": wall,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime,
-        "peak_rss_mb": usage.ru_maxrss // 1024,
-        "exit": os.waitstatus_to_exitcode(status),
+        "seconds": measured.wall_seconds,
+        "cpu_seconds": measured.cpu_seconds,
+        "peak_rss_mb": measured.peak_rss_mb,
+        "exit": measured.exit_code,
         "load_before": load_before,
         "load_after": os.getloadavg()[0],
-        "stdout": stdout,
+        "stdout": measured.text,
     }
 
 
@@ -216,7 +209,7 @@ def main() -> int:
         "shapes": str(shapes.name),
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "summary": summary,
-        "kg_to_best_jena": summary["kg validate"]["seconds"] / best_jena,  # type: ignore[index,operator]
+        "kg_to_best_jena": summary["kg validate"]["seconds"] / best_jena,  # type: ignore[index]
         "same_focus_nodes_as_jena": kg_nodes == jena_nodes,
         "violating_focus_nodes": len(kg_nodes),
     }

@@ -181,14 +181,8 @@ def _open_on_disk(key: str) -> tuple[ox.Store, dict[str, str]] | None:
 def _build_on_disk(
     key: str, rdf_files: Sequence[RdfFile], load: Loader
 ) -> tuple[ox.Store, dict[str, str]] | None:
-    root = cache_dir()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        prune(root, keep=key)
-        building = root / f".build.{os.getpid()}.{key}"
-        shutil.rmtree(building, ignore_errors=True)
-        building.mkdir()
-    except OSError:
+    building = _new_build_folder(key)
+    if building is None:
         return None
     try:
         store = ox.Store(str(building / "store"))
@@ -202,10 +196,7 @@ def _build_on_disk(
             json.dumps({"files": [str(f.path) for f in rdf_files], "prefixes": prefixes}),
             encoding="utf-8",
         )
-        try:
-            building.rename(root / key)
-        except OSError:  # another process published the same key first: use theirs
-            shutil.rmtree(building, ignore_errors=True)
+        _move_into_place(building, key)
     except OSError:  # the disk filled up, or the folder went away: parse in memory instead
         shutil.rmtree(building, ignore_errors=True)
         return None
@@ -222,14 +213,8 @@ def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence
     Returns False when the cache folder cannot be written (full disk, read-only folder): the
     caller has its store already, so nothing is lost but the next run's head start.
     """
-    root = cache_dir()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        prune(root, keep=key)
-        building = root / f".build.{os.getpid()}.{key}"
-        shutil.rmtree(building, ignore_errors=True)
-        building.mkdir()
-    except OSError:
+    building = _new_build_folder(key)
+    if building is None:
         return False
     try:
         store.dump(str(building / DUMP), ox.RdfFormat.N_QUADS)
@@ -243,10 +228,7 @@ def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence
             ),
             encoding="utf-8",
         )
-        try:
-            building.rename(root / key)
-        except OSError:  # another process published the same key first: keep theirs
-            shutil.rmtree(building, ignore_errors=True)
+        _move_into_place(building, key)
     except OSError:  # the disk filled up, or the folder went away
         shutil.rmtree(building, ignore_errors=True)
         return False
@@ -254,6 +236,33 @@ def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence
         shutil.rmtree(building, ignore_errors=True)
         raise
     return True
+
+
+def _new_build_folder(key: str) -> Path | None:
+    """An empty folder of this process beside the cache entries, where the entry for ``key`` is
+    written before :func:`_move_into_place` renames it into place (so no reader ever sees a
+    half-written entry); None when the cache folder cannot be written.
+
+    Other runs' leftovers are pruned first, so the cache does not grow with every new key.
+    """
+    root = cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        prune(root, keep=key)
+        building = root / f".build.{os.getpid()}.{key}"
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir()
+    except OSError:
+        return None
+    return building
+
+
+def _move_into_place(building: Path, key: str) -> None:
+    """Publish the complete ``building`` folder as the entry for ``key`` in one rename."""
+    try:
+        building.rename(building.parent / key)
+    except OSError:  # another process published the same key first: keep theirs
+        shutil.rmtree(building, ignore_errors=True)
 
 
 _BUILDING = re.compile(r"\.build\.(\d+)\.")

@@ -17,6 +17,24 @@ from kg.errors import EXIT_FINDING, EXIT_OK, EXIT_USAGE, KgError
 _DEBUG = {"enabled": False}
 
 
+class FilesOrFoldersOption(click.Option):
+    """A repeatable option naming RDF files or folders (``--data``, ``--ontology``,
+    ``--shapes``): every command takes them the same way; its help says what it does with them."""
+
+    def __init__(self, param_decls: tuple[str, ...], help: str) -> None:
+        super().__init__(param_decls, multiple=True, type=click.Path(path_type=Path), help=help)
+
+
+#: ``--out`` of the commands that draw a picture (``kg viz``, ``kg chart``).
+picture_out_option = click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The picture to write: FILE.svg or FILE.png.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
@@ -127,8 +145,7 @@ def list_queries(name: str | None, output_format: str) -> None:
 @click.option(
     "--data",
     "data_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="Query these RDF files or folders instead of the bundled graph (repeatable; .ttl, .nt, .nq, .trig, "
     ".rdf, .jsonld, each also .gz).",
 )
@@ -202,22 +219,19 @@ def run_saved_query(
 @click.option(
     "--data",
     "data_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="RDF files or folders to validate (repeatable); the bundled data by default.",
 )
 @click.option(
     "--shapes",
     "shapes_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="SHACL shapes files or folders (repeatable); the bundled shapes by default.",
 )
 @click.option(
     "--ontology",
     "ontology_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="Ontology files merged into the data (repeatable); the bundled ontology by default.",
 )
 @click.option("--no-ontology", is_flag=True, help="Merge no ontology into the data.")
@@ -300,8 +314,7 @@ def validate_command(
 @click.option(
     "--data",
     "data_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="Describe from these RDF files or folders instead of the bundled graph (repeatable).",
 )
 def describe_command(
@@ -341,13 +354,7 @@ def describe_command(
 
 
 @cli.command("viz")
-@click.option(
-    "--out",
-    "out_file",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The picture to write: FILE.svg or FILE.png.",
-)
+@picture_out_option
 @click.option(
     "--focus",
     metavar="ENTITY",
@@ -363,8 +370,7 @@ def describe_command(
 @click.option(
     "--data",
     "data_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="Draw these RDF files or folders instead of the bundled graph (repeatable).",
 )
 def viz_command(
@@ -393,18 +399,11 @@ def viz_command(
 
 @cli.command("chart")
 @click.argument("name")
-@click.option(
-    "--out",
-    "out_file",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The picture to write: FILE.svg or FILE.png.",
-)
+@picture_out_option
 @click.option(
     "--data",
     "data_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="Chart these RDF files or folders instead of the bundled graph (repeatable).",
 )
 def chart_command(name: str, out_file: Path, data_paths: tuple[Path, ...]) -> None:
@@ -477,8 +476,7 @@ def synth_command(triples: int, seed: int, out_dir: Path, violations: int) -> No
 @click.option(
     "--data",
     "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="Ontology and data files or folders to reason over (repeatable); the bundled graph by default.",
 )
 def reason_command(paths: tuple[Path, ...]) -> None:
@@ -518,8 +516,7 @@ def reason_command(paths: tuple[Path, ...]) -> None:
 @click.option(
     "--data",
     "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="Ontology, data and shapes files or folders (repeatable); the bundled ones by default.",
 )
 def check_command(paths: tuple[Path, ...]) -> None:
@@ -557,8 +554,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
 @click.option(
     "--ontology",
     "ontology_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="Ontology files or folders to document (repeatable); the bundled ontology by default.",
 )
 def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
@@ -593,8 +589,7 @@ def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
 @click.option(
     "--data",
     "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="RDF files or folders to send (repeatable); the bundled ontology and data by default.",
 )
 @click.option(
@@ -647,8 +642,7 @@ def push_command(
 @click.option(
     "--data",
     "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="RDF files or folders to merge (repeatable); the bundled ontology and data by default.",
 )
 @click.option(
@@ -694,8 +688,7 @@ def export_command(
 @click.option(
     "--data",
     "paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
+    cls=FilesOrFoldersOption,
     help="RDF files or folders to serve (repeatable); the bundled graph by default.",
 )
 @click.option(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,11 +13,14 @@ import pytest
 import rdflib
 
 from kg.bundle import bundled
+from kg.catalog import read_saved_query
 from kg.export import export_graph
 from kg.namespaces import NP, PROV
 from kg.namespaces import SNK as SNK_NS
 from kg.nanopubs import graph_from_nanopubs, nanopublication_quads
+from tests.conftest import FIXTURES_DIR
 
+QUERIES = FIXTURES_DIR / "queries"
 NANOPUB = rdflib.Namespace(NP)
 SNK = rdflib.Namespace(SNK_NS)
 PROVENANCE_PROPERTIES = {SNK.source, SNK.paragraph, SNK.quote, SNK.modality, SNK.asOf}
@@ -26,7 +30,8 @@ def _parse(data: bytes, rdf_format: ox.RdfFormat) -> list[ox.Quad]:
     return list(ox.parse(data, format=rdf_format))
 
 
-def _canonical(triples: list[ox.Triple]) -> set[ox.Triple]:
+def _canonical(triples: Iterable[ox.Triple | ox.Quad]) -> set[ox.Triple]:
+    """The triples (of quads: their graphs dropped) with blank nodes relabelled canonically."""
     dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return {q.triple for q in dataset}
@@ -43,22 +48,18 @@ def _claims(paths: list[Path]) -> set[str]:
         ox.Quad(t.subject, t.predicate, t.object)
         for t in _parse(export_graph(paths, "ntriples"), ox.RdfFormat.N_TRIPLES)
     )
-    query = "SELECT DISTINCT ?c { ?c <https://w3id.org/supernode-kg/ontology#source> ?s ; <https://w3id.org/supernode-kg/ontology#quote> ?q }"
-    return {row["c"].value for row in store.query(query)}  # type: ignore[union-attr]
+    solutions = store.query(read_saved_query(QUERIES / "claim-nodes.rq").text)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return {row["claim"].value for row in solutions}
 
 
 def test_every_claim_is_one_nanopublication_with_four_graphs(bundled_trig: bytes) -> None:
     dataset = rdflib.Dataset()
     dataset.parse(data=bundled_trig, format="trig")
-    heads = list(
-        dataset.query(
-            "PREFIX np: <http://www.nanopub.org/nschema#> SELECT ?np ?h ?a ?p ?i "
-            "{ GRAPH ?h { ?np a np:Nanopublication ; np:hasAssertion ?a ; np:hasProvenance ?p ; np:hasPublicationInfo ?i } }"
-        )
-    )
+    heads = list(dataset.query(read_saved_query(QUERIES / "nanopub-heads.rq").text))
     claims = _claims(bundled().graph_files())
     assert len(claims) >= 31 and len(heads) == len(claims)
-    pubinfo_sources = set()
+    pubinfo_sources: set[str] = set()
     for np_iri, head, assertion, provenance, pubinfo in heads:  # type: ignore[misc]
         names = {head, assertion, provenance, pubinfo}
         assert len(names) == 4, f"{np_iri}: the four graphs must be distinct"
@@ -90,9 +91,10 @@ def test_the_nanopub_package_accepts_each_nanopublication(bundled_trig: bytes) -
         g for _, _, _, g in dataset.quads((None, rdflib.RDF.type, NANOPUB.Nanopublication, None))
     }:
         np_iri = next(dataset.graph(head).subjects(rdflib.RDF.type, NANOPUB.Nanopublication))
-        graph_names = [head, *(dataset.graph(head).objects(np_iri, None))]
         graph_names = [
-            g for g in graph_names if isinstance(g, rdflib.URIRef) and g != NANOPUB.Nanopublication
+            g
+            for g in [head, *(dataset.graph(head).objects(np_iri, None))]
+            if isinstance(g, rdflib.URIRef) and g != NANOPUB.Nanopublication
         ]
         single = rdflib.ConjunctiveGraph()
         for name in graph_names:
@@ -149,6 +151,7 @@ def test_a_users_claims_keep_their_literals_and_blank_nodes(tmp_path: Path) -> N
                 q.graph_name
                 for q in quads
                 if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+                and isinstance(q.object, ox.NamedNode)
                 and q.object.value == NP + "Nanopublication"
             }
         )
