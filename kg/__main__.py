@@ -1,7 +1,5 @@
 """``python -m kg``: the same as the ``kg`` command."""
 
-import sys
+from kg.cli import console_main
 
-from kg.cli import main
-
-sys.exit(main())
+console_main()

@@ -17,10 +17,9 @@ import datetime
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kg.errors import EXIT_FINDING, EXIT_OK, KgError
 from kg.values import IRI, BlankNode, LangString, TypedLiteral, Value, python_value
@@ -160,9 +159,8 @@ def load(*paths: str | os.PathLike[str], ontology: bool = True, use_cache: bool 
 # Saved queries
 
 
-@dataclass(frozen=True)
-class ParameterInfo:
-    """A parameter of a saved query.
+class ParameterInfo(NamedTuple):
+    """A parameter of a saved query (a named tuple, as ``os.stat_result``).
 
     Attributes:
         name: what to pass (``kg.query("partners", org=...)``).
@@ -178,9 +176,9 @@ class ParameterInfo:
     default: str | None = None
 
 
-@dataclass(frozen=True)
-class QueryInfo:
-    """A saved query: its name, what it answers, its parameters and its SPARQL text."""
+class QueryInfo(NamedTuple):
+    """A saved query: its name, what it answers, its parameters and its SPARQL text (a named
+    tuple)."""
 
     name: str
     summary: str

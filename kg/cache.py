@@ -26,10 +26,8 @@ than hashing costs.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -111,6 +109,8 @@ def open_cached(key: str) -> tuple[ox.Store, dict[str, str]] | None:
     try:
         if not marker.is_file():
             return None
+        import json
+
         recorded = json.loads(marker.read_text(encoding="utf-8"))
         prefixes = recorded["prefixes"]
         if not isinstance(prefixes, dict):
@@ -135,7 +135,7 @@ def _remove_unreadable(entry: Path, error: Exception) -> None:
         or type(error).__name__
     )
     try:
-        shutil.rmtree(entry)
+        _remove_tree(entry)
     except FileNotFoundError:
         return
     except OSError:
@@ -165,6 +165,8 @@ def _open_on_disk(key: str) -> tuple[ox.Store, dict[str, str]] | None:
     try:
         if not marker.is_file():
             return None
+        import json
+
         prefixes = json.loads(marker.read_text(encoding="utf-8"))["prefixes"]
         if not isinstance(prefixes, dict):
             raise ValueError("no prefixes in the marker")
@@ -181,6 +183,8 @@ def _open_on_disk(key: str) -> tuple[ox.Store, dict[str, str]] | None:
 def _build_on_disk(
     key: str, rdf_files: Sequence[RdfFile], load: Loader
 ) -> tuple[ox.Store, dict[str, str]] | None:
+    import json
+
     building = _new_build_folder(key)
     if building is None:
         return None
@@ -198,10 +202,10 @@ def _build_on_disk(
         )
         _move_into_place(building, key)
     except OSError:  # the disk filled up, or the folder went away: parse in memory instead
-        shutil.rmtree(building, ignore_errors=True)
+        _remove_tree(building, ignore_errors=True)
         return None
     except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+        _remove_tree(building, ignore_errors=True)
         raise
     return _open_on_disk(key)
 
@@ -213,6 +217,8 @@ def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence
     Returns False when the cache folder cannot be written (full disk, read-only folder): the
     caller has its store already, so nothing is lost but the next run's head start.
     """
+    import json
+
     building = _new_build_folder(key)
     if building is None:
         return False
@@ -230,10 +236,10 @@ def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence
         )
         _move_into_place(building, key)
     except OSError:  # the disk filled up, or the folder went away
-        shutil.rmtree(building, ignore_errors=True)
+        _remove_tree(building, ignore_errors=True)
         return False
     except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+        _remove_tree(building, ignore_errors=True)
         raise
     return True
 
@@ -250,7 +256,7 @@ def _new_build_folder(key: str) -> Path | None:
         root.mkdir(parents=True, exist_ok=True)
         prune(root, keep=key)
         building = root / f".build.{os.getpid()}.{key}"
-        shutil.rmtree(building, ignore_errors=True)
+        _remove_tree(building, ignore_errors=True)
         building.mkdir()
     except OSError:
         return None
@@ -262,7 +268,7 @@ def _move_into_place(building: Path, key: str) -> None:
     try:
         building.rename(building.parent / key)
     except OSError:  # another process published the same key first: keep theirs
-        shutil.rmtree(building, ignore_errors=True)
+        _remove_tree(building, ignore_errors=True)
 
 
 _BUILDING = re.compile(r"\.build\.(\d+)\.")
@@ -315,9 +321,16 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+def _remove_tree(path: Path, *, ignore_errors: bool = False) -> None:
+    """``shutil.rmtree``, imported when first needed: ``shutil`` costs milliseconds at start-up."""
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=ignore_errors)
+
+
 def _remove(entry: Path) -> None:
     if entry.is_dir() and not entry.is_symlink():
-        shutil.rmtree(entry, ignore_errors=True)
+        _remove_tree(entry, ignore_errors=True)
     else:
         with contextlib.suppress(OSError):
             entry.unlink()

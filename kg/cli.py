@@ -6,8 +6,11 @@ Exit codes: 0 success (the data conforms), 1 the data does not conform, 2 usage 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -15,6 +18,10 @@ from kg import __version__
 from kg.errors import EXIT_FINDING, EXIT_OK, EXIT_USAGE, KgError
 
 _DEBUG = {"enabled": False}
+
+#: What a command answered from (an in-memory store of the data), kept alive until the process
+#: ends: see :func:`console_main`.
+_KEPT_UNTIL_EXIT: list[object] = []
 
 
 class FilesOrFoldersOption(click.Option):
@@ -196,7 +203,6 @@ def run_saved_query(
       kg query solutions --endpoint http://localhost:7878/query
     """
     from kg import api
-    from kg.parameters import parse_param_options
     from kg.query import choose_query
     from kg.sources import choose_source
 
@@ -205,9 +211,14 @@ def run_saved_query(
     if endpoint and data_paths:
         raise KgError("give --data (local files) or --endpoint (a remote graph), not both")
     saved = choose_query(name, file=query_file, text=query_text)
-    values = parse_param_options(params)
+    values: dict[str, str] = {}
+    if params:
+        from kg.parameters import parse_param_options
+
+        values = parse_param_options(params)
     source = choose_source(list(data_paths) or None, endpoint=endpoint, use_cache=not no_cache)
     results = api.query(saved, source, timeout=timeout, params=values)
+    _KEPT_UNTIL_EXIT.append(source)  # freeing 1M triples takes 0.3 s; the process ends next
     if output_format == "table":
         layout = "expanded" if expanded else "wrap" if wrap else "table"
         click.echo(results.table(layout), nl=False)
@@ -816,9 +827,40 @@ def serve_command(
         raise KgError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
+def console_main() -> NoReturn:
+    """The ``kg`` command (and ``python -m kg``): :func:`main`, then the process ends.
+
+    A command that answered from an in-memory store leaves it to the operating system to
+    free, as clang's ``-disable-free`` does: freeing a store object by object takes 20 ms at
+    100k triples and 0.3 s at 1M, after the answer is printed. Standard output is flushed
+    first; a write error there is reported as any other (exit 2), a closed pipe is not.
+    """
+    code = main()
+    if not _KEPT_UNTIL_EXIT:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except OSError as error:
+        _report(f"kg: error: cannot write the output: {error.strerror or error}")
+        code = EXIT_USAGE
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``kg``; return its exit code. Errors print one line on stderr, never a traceback
     (unless ``--debug``)."""
+    try:
+        return _run(argv)
+    finally:
+        if argv is not None:  # in process (tests, scripts): nothing is kept past the call
+            _KEPT_UNTIL_EXIT.clear()
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         code = cli.main(args=argv, prog_name="kg", standalone_mode=False)
     except KgError as error:

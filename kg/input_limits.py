@@ -105,7 +105,7 @@ def check_json_nesting(path: Path, data: bytes) -> None:
     if data.count(b"{") + data.count(b"[") <= MAX_NESTING:
         return
     depth = 0
-    for match in _JSON_TOKEN.finditer(data):
+    for match in re.finditer(_JSON_TOKEN, data, re.DOTALL):
         token = match.group()
         if token in (b"{", b"["):
             depth += 1
@@ -118,7 +118,8 @@ def check_json_nesting(path: Path, data: bytes) -> None:
             depth -= 1
 
 
-_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+# Patterns are compiled on first use (re's cache), not at start-up: few inputs are JSON or XML.
+_JSON_TOKEN = rb'"(?:[^"\\]|\\.)*"|[\[\]{}]'
 
 
 def check_xml(path: Path, data: bytes) -> None:
@@ -127,7 +128,7 @@ def check_xml(path: Path, data: bytes) -> None:
     if b"<!ENTITY" in data:
         _check_entities(path, data)
     depth = 0
-    for match in _XML_TAG.finditer(data):
+    for match in re.finditer(_XML_TAG, data, re.DOTALL):
         tag = match.group()
         if tag.startswith(b"</"):
             depth -= 1
@@ -143,18 +144,13 @@ def check_xml(path: Path, data: bytes) -> None:
                 )
 
 
-_XML_TAG = re.compile(
-    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
-    re.DOTALL,
-)
-_ENTITY_DECLARATION = re.compile(
-    rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\b|\"([^\"]*)\"|'([^']*)')", re.DOTALL
-)
-_ENTITY_REFERENCE = re.compile(rb"&([A-Za-z_][\w.-]*);")
+_XML_TAG = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+_ENTITY_DECLARATION = rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\b|\"([^\"]*)\"|'([^']*)')"
+_ENTITY_REFERENCE = rb"&([A-Za-z_][\w.-]*);"
 
 
 def _check_entities(path: Path, data: bytes) -> None:
-    declared = list(_ENTITY_DECLARATION.finditer(data))
+    declared = list(re.finditer(_ENTITY_DECLARATION, data, re.DOTALL))
     if len(declared) != data.count(b"<!ENTITY"):
         raise KgError(
             f"{path}: a DTD entity declaration kg cannot read safely; write the values out in full"
@@ -178,7 +174,7 @@ def _check_entities(path: Path, data: bytes) -> None:
                 "kg refuses nested entities (they can expand without bound)"
             )
         sizes[name] = len(value)
-    expansion = sum(sizes.get(m.group(1), 0) for m in _ENTITY_REFERENCE.finditer(data))
+    expansion = sum(sizes.get(m.group(1), 0) for m in re.finditer(_ENTITY_REFERENCE, data))
     if expansion > MAX_ENTITY_EXPANSION:
         raise KgError(
             f"{path}: DTD entities would expand by {expansion} bytes, more than kg's limit of "

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -201,8 +200,7 @@ def _is_query_syntax_error(error: SyntaxError) -> bool:
     return str(error.msg or error).startswith("error at ")
 
 
-@dataclass(frozen=True)
-class ResultDocument:
+class ResultDocument(NamedTuple):
     """Every result of one query, read to the end and kept exactly (each literal as the
     engine or endpoint gave it): SPARQL 1.1 Results JSON for SELECT and ASK, N-Triples for
     CONSTRUCT and DESCRIBE. Reading to the end makes a ``SERVICE`` that fails midway fail here.

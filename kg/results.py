@@ -319,7 +319,14 @@ def _fit(natural: list[int], available: int, minimums: Sequence[int] | None = No
 
 
 def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: East Asian wide and full-width characters take two."""
+    """Columns ``text`` takes in a terminal: East Asian wide and full-width characters take two.
+
+    Example:
+        >>> display_width("Tencent"), display_width("腾讯 ETH-X")
+        (7, 10)
+    """
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kg.errors import KgError
 
@@ -243,8 +243,7 @@ def _unicode_declaration() -> re.Pattern[str]:
     return _declaration(_PN_CHARS_BASE, _PN_CHARS)
 
 
-@dataclass(frozen=True)
-class Prologue:
+class Prologue(NamedTuple):
     """What a query's prologue declares (SPARQL 1.1 ``Prologue``: ``BASE`` and ``PREFIX``).
 
     Attributes:
@@ -255,9 +254,9 @@ class Prologue:
             there on is the query after its prologue, starting with any comments that follow.
     """
 
-    prefixes: dict[str, str] = field(default_factory=dict)
-    base: str | None = None
-    end: int = 0
+    prefixes: dict[str, str]
+    base: str | None
+    end: int
 
 
 def read_prologue(text: str) -> Prologue:

@@ -196,7 +196,9 @@ def test_an_unreadable_dump_that_cannot_be_removed_names_the_folder(
     def not_yours(*args, **kwargs):  # type: ignore[no-untyped-def]  # root can do anything: act as another user's files
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(cache.shutil, "rmtree", not_yours)
+    import shutil
+
+    monkeypatch.setattr(shutil, "rmtree", not_yours)
     run = run_kg(
         "query",
         "--file",
