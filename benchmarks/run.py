@@ -41,8 +41,15 @@ def median_of(values: list[float | None]) -> float | None:
     return statistics.median(present) if len(present) == len(values) and present else None
 
 
+#: The CPU the cold commands run on, all of them: on these shared machines one core can run
+#: half as fast as the other for minutes at a time (measured: the floor took 50 ms on one and
+#: 73 ms on the other), and unpinned runs land on either, so medians mixed the two speeds.
+COLD_CPU = max(os.sched_getaffinity(0))
+
+
 def cold_commands(repeats: int) -> dict[str, object]:
-    """Whole-process times of the CLI on the bundled graph, and the floor they compare with."""
+    """Whole-process times of the CLI on the bundled graph, and the floor they compare with,
+    these pinned to the same CPU (:data:`COLD_CPU`)."""
     python = sys.executable
     kg = shutil.which("kg", path=str(Path(python).parent)) or "kg"
     env = {**os.environ, "KG_NO_CACHE": ""}
@@ -62,12 +69,12 @@ def cold_commands(repeats: int) -> dict[str, object]:
     results: dict[str, object] = {}
     for _ in range(2):  # warm the file cache and the bytecode
         for command in commands.values():
-            run_measured(command, env)
+            run_measured(command, env, cpu=_cpu_for(command))
     walls: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, list[int]] = {name: [] for name in commands}
     for _ in range(repeats):  # taking turns, so a busy moment falls on every command alike
         for name, command in commands.items():
-            run = run_measured(command, env)
+            run = run_measured(command, env, cpu=_cpu_for(command))
             walls[name].append(run.wall_seconds)
             rss[name].append(run.peak_rss_mb)
     for name in commands:
@@ -80,6 +87,12 @@ def cold_commands(repeats: int) -> dict[str, object]:
     for name in ("kg --help", "kg query solutions", "kg query alignments"):
         results[name]["ratio_to_floor"] = results[name]["seconds"] / floor  # type: ignore[index]
     return results
+
+
+def _cpu_for(command: list[str]) -> int | None:
+    """The floor and the commands compared with it run on :data:`COLD_CPU`; validation may use
+    both cores, so it is not pinned."""
+    return None if "validate" in command or str(TASKS) in command else COLD_CPU
 
 
 def _bundled_files() -> list[Path]:
@@ -175,7 +188,8 @@ def print_table(report: dict[str, Any]) -> None:
         f"\nsupernode-kg benchmark on {report['machine']['cores']} cores, Python {report['machine']['python']}"
     )
     print(
-        f"\nCold commands on the bundled graph (whole process, median; load average before: "
+        f"\nCold commands on the bundled graph (whole process, median; the floor, --help and "
+        f"queries on CPU {report.get('cold_cpu', '?')}; load average before: "
         f"{report['load_before_cold']:.2f}):"
     )
     for name, row in cold.items():
@@ -250,6 +264,7 @@ def main() -> int:
         },
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "load_before_cold": os.getloadavg()[0],
+        "cold_cpu": COLD_CPU,
         "cold": cold_commands(args.cold_repeats),
         "sizes": {},
     }

@@ -29,7 +29,7 @@ import contextlib
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -217,13 +217,38 @@ def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence
     Returns False when the cache folder cannot be written (full disk, read-only folder): the
     caller has its store already, so nothing is lost but the next run's head start.
     """
+    return _publish(key, lambda dump: store.dump(str(dump), ox.RdfFormat.N_QUADS), prefixes, files)
+
+
+def publish_quads(
+    key: str, quads: Iterable[ox.Quad], prefixes: dict[str, str], files: Sequence[Path]
+) -> bool:
+    """Write ``quads``, as they stream from the parser, as the N-Quads dump cached under
+    ``key``: no store is built, so the first run holds no more than the files' bytes while it
+    writes the dump, and the store loaded from the dump afterwards. ``prefixes`` may be filled
+    while the quads stream; the marker records them once the last quad is written.
+
+    Returns False when the cache folder cannot be written (the caller then parses the files into
+    memory). An error while parsing (:class:`KgError`) leaves no entry behind and is raised.
+    """
+    return _publish(
+        key,
+        lambda dump: ox.serialize(quads, str(dump), format=ox.RdfFormat.N_QUADS),
+        prefixes,
+        files,
+    )
+
+
+def _publish(
+    key: str, write_dump: Callable[[Path], object], prefixes: dict[str, str], files: Sequence[Path]
+) -> bool:
     import json
 
     building = _new_build_folder(key)
     if building is None:
         return False
     try:
-        store.dump(str(building / DUMP), ox.RdfFormat.N_QUADS)
+        write_dump(building / DUMP)
         (building / MARKER).write_text(
             json.dumps(
                 {
@@ -238,7 +263,7 @@ def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence
     except OSError:  # the disk filled up, or the folder went away
         _remove_tree(building, ignore_errors=True)
         return False
-    except BaseException:
+    except BaseException:  # the input does not parse, or the user stopped kg: leave nothing
         _remove_tree(building, ignore_errors=True)
         raise
     return True

@@ -237,6 +237,12 @@ def load_into(
     else:
         with _syntax_errors(rdf_file.path):
             store.load(rdf_file.data, format=rdf_file.rdf_format, base_iri=rdf_file.base_iri)
+    add_declared_prefixes(rdf_file, prefixes)
+
+
+def add_declared_prefixes(rdf_file: RdfFile, prefixes: dict[str, str]) -> None:
+    """Add the prefixes a Turtle, TriG or N3 file declares, for display only, to ``prefixes``
+    (a prefix already there keeps its namespace)."""
     if rdf_file.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N3, ox.RdfFormat.TRIG):
         for match in prefix_declarations(rdf_file.data):
             prefixes.setdefault(
@@ -324,21 +330,53 @@ def load_files(
                     return LoadedGraph(store=cached[0], files=files, prefixes=cached[1])
                 read = [read_rdf_file(path) for path in files]  # it was removed: build it
                 key = cache.cache_key(read)
+    if key is not None:
+        loaded = _load_through_new_dump(key, read, files)
+        if loaded is not None:
+            return loaded
+        read = []  # the dump could not be written: parse the files into memory instead
     store = ox.Store()
     prefixes: dict[str, str] = {}
     for rdf_file in read or (read_rdf_file(path) for path in files):
         _load_into(store, rdf_file, prefixes)
-    if key is not None:
-        from kg import cache
-
-        cache.publish(key, store, prefixes, files)
     return LoadedGraph(store=store, files=files, prefixes=prefixes)
+
+
+def _load_through_new_dump(key: str, read: list[RdfFile], files: list[Path]) -> LoadedGraph | None:
+    """Write the cache entry for ``key`` as the files' quads stream from the parser, each
+    file's bytes let go once parsed, then load the store from it: at no time are the bytes and
+    the whole store in memory together (at 3M triples the bytes are 190 MB, the store 1 GB).
+    None when the entry cannot be written or read back (the caller parses the files).
+    ``read`` is emptied.
+
+    Raises:
+        KgError: a file does not parse; no cache entry is left behind.
+    """
+    from kg import cache
+
+    prefixes: dict[str, str] = {}
+
+    def quads() -> Iterator[ox.Quad]:
+        while read:
+            yield from _quads_for_dump(read.pop(0), prefixes)
+
+    if not cache.publish_quads(key, quads(), prefixes, files):
+        return None
+    opened = cache.open_cached(key)
+    if opened is None:
+        return None
+    return LoadedGraph(store=opened[0], files=files, prefixes=opened[1])
 
 
 def _load_into(
     store: ox.Store, rdf_file: RdfFile, prefixes: dict[str, str], *, bulk: bool = False
 ) -> None:
     load_into(store, rdf_file, prefixes, bulk=bulk)  # one name for tests to count parses by
+
+
+def _quads_for_dump(rdf_file: RdfFile, prefixes: dict[str, str]) -> Iterator[ox.Quad]:
+    add_declared_prefixes(rdf_file, prefixes)
+    return rdf_quads(rdf_file)  # with _load_into, the names tests count parses by
 
 
 @contextmanager

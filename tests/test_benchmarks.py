@@ -4,6 +4,7 @@ baseline that must stay bare pyoxigraph (no kg) to be a fair peer."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,13 @@ def test_raw_oxigraph_answers_each_query_without_importing_kg(tmp_path: Path) ->
     assert set(per_query) == {"select", "construct"}
     assert all(len(row) == 3 and row[1] > 0 for row in per_query.values())
     assert kg_modules == "[]"
+
+
+def test_run_measured_pins_the_child_to_a_cpu_and_leaves_its_own_cpus_alone() -> None:
+    own = os.sched_getaffinity(0)
+    cpu = max(own)
+    run = run_measured(
+        [sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"], cpu=cpu
+    )
+    assert run.text.strip() == f"[{cpu}]"
+    assert os.sched_getaffinity(0) == own

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import kg.errors
 import kg.graph
 from kg import cache
 from kg.synth import generate
@@ -22,15 +23,22 @@ def big_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Record every file parsed, into a cached store or in memory (both go through _load_into)."""
+    """Record every file parsed: into a store (_load_into: in memory, or an on-disk store) or
+    streamed into a new cached dump (_quads_for_dump)."""
     parsed: list[Path] = []
     original_load = kg.graph._load_into
+    original_stream = kg.graph._quads_for_dump
 
     def counting_load(store, rdf_file, prefixes, **options):  # type: ignore[no-untyped-def]
         parsed.append(rdf_file.path)
         return original_load(store, rdf_file, prefixes, **options)
 
+    def counting_stream(rdf_file, prefixes):  # type: ignore[no-untyped-def]
+        parsed.append(rdf_file.path)
+        return original_stream(rdf_file, prefixes)
+
     monkeypatch.setattr(kg.graph, "_load_into", counting_load)
+    monkeypatch.setattr(kg.graph, "_quads_for_dump", counting_stream)
     return parsed
 
 
@@ -121,16 +129,16 @@ def test_a_file_swapped_while_the_store_is_built_is_filed_under_what_was_loaded(
 ) -> None:
     original = big_input.read_bytes()
     swapped = original + b"<urn:x:new> <urn:x:p> <urn:x:o> .\n"
-    real_load = kg.graph._load_into
+    real_stream = kg.graph._quads_for_dump
 
-    def swap_then_load(store, rdf_file, prefixes, **options):  # type: ignore[no-untyped-def]
+    def swap_then_stream(rdf_file, prefixes):  # type: ignore[no-untyped-def]
         big_input.write_bytes(swapped)  # another process rewrites the file mid-build
-        return real_load(store, rdf_file, prefixes, **options)
+        return real_stream(rdf_file, prefixes)
 
-    monkeypatch.setattr(kg.graph, "_load_into", swap_then_load)
+    monkeypatch.setattr(kg.graph, "_quads_for_dump", swap_then_stream)
     first = kg.graph.load_files([big_input])
     assert not first.store.query(ASK_NEW)  # it loaded what it read: the original
-    monkeypatch.setattr(kg.graph, "_load_into", real_load)
+    monkeypatch.setattr(kg.graph, "_quads_for_dump", real_stream)
     assert kg.graph.load_files([big_input]).store.query(ASK_NEW)  # the new content, its own store
     big_input.write_bytes(original)
     assert not kg.graph.load_files([big_input]).store.query(
@@ -285,3 +293,27 @@ def test_a_corrupted_on_disk_store_is_rebuilt(big_input: Path) -> None:
         if file.is_file():
             file.write_bytes(b"not a RocksDB file")
     assert len(kg.graph.load_files([big_input], on_disk=True)) == count
+
+
+def test_a_file_that_breaks_midway_leaves_no_cache_entry(
+    big_input: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run streams the parsed quads into the dump; a syntax error halfway through is
+    the usual one-line error, and nothing is left in the cache folder, not even a build folder."""
+    text = big_input.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    middle = len(lines) // 2
+    broken = "".join(lines[:middle]) + "<urn:x:s> <urn:x:p> .\n" + "".join(lines[middle:])
+    big_input.write_text(broken, encoding="utf-8")
+    with pytest.raises(kg.errors.KgError, match=rf"^{big_input}:{middle + 1}:\d+: "):
+        kg.graph.load_files([big_input])
+    cache_folder = cache.cache_dir()
+    assert not cache_folder.exists() or not list(cache_folder.iterdir())
+
+
+def test_the_first_run_and_the_cached_run_give_the_same_prefixes(big_input: Path) -> None:
+    first = kg.graph.load_files([big_input])
+    parsed = kg.graph.load_files([big_input], use_cache=False)
+    cached = kg.graph.load_files([big_input])
+    assert first.prefixes == parsed.prefixes == cached.prefixes and parsed.prefixes
+    assert len(first) == len(parsed) == len(cached)
