@@ -13,8 +13,8 @@ Per size (a `kg synth --seed 7` graph plus the bundled ontology) and per saved q
   process is that process's wall time minus the other queries' times (start, load, that
   query, exit), which saves 15 loads per repeat.
 
-Runs take turns (default, no-cache, raw for each query, then the next repeat), so a change in
-the machine's load hits all three alike; the table shows medians. ``ratio`` is default /
+Runs take turns (default, no-cache, raw for each query, then the next repeat), all on one CPU
+(``--cpu``), so a change in the machine's load, or a core that runs slower, hits all three alike; the table shows medians. ``ratio`` is default /
 min(no-cache, raw); every ratio above 1.1 is flagged. The same ratio of CPU seconds (user +
 system) is shown beside it: on a shared machine it moves less than wall time. Before each size the load average and
 the busiest other processes are recorded (``--note`` adds what else runs, such as other
@@ -49,9 +49,10 @@ FLAG_ABOVE = 1.1
 PATHS = ("default", "no-cache", "raw pyoxigraph")
 
 
-def measured(command: list[str], env: dict[str, str]) -> dict[str, object]:
-    """Run a command to completion; its wall and CPU seconds, peak RSS (MB), exit code, stdout."""
-    run = run_measured(command, env)
+def measured(command: list[str], env: dict[str, str], cpu: int | None) -> dict[str, object]:
+    """Run a command to completion (on ``cpu`` if given); its wall and CPU seconds, peak RSS
+    (MB), exit code, stdout."""
+    run = run_measured(command, env, cpu=cpu)
     return {
         "wall": run.wall_seconds,
         "cpu": run.cpu_seconds,
@@ -118,7 +119,9 @@ def kg_command(name: str, output_format: str, files: list[Path], *extra: str) ->
     return [kg, "query", name, *data, "--format", output_format, *extra]
 
 
-def one_size(size: int, repeats: int, note: str, only: list[str]) -> dict[str, object]:
+def one_size(
+    size: int, repeats: int, note: str, only: list[str], cpu: int | None
+) -> dict[str, object]:
     from kg.bundle import bundled
 
     files = [*bundled().ontology_files(), synthetic(size)]
@@ -132,7 +135,7 @@ def one_size(size: int, repeats: int, note: str, only: list[str]) -> dict[str, o
     state = machine_state(note)
     query_texts.write_text(json.dumps(bound_query_texts(names)), encoding="utf-8")
     build = measured(
-        kg_command(names[0], formats[names[0]], files), env
+        kg_command(names[0], formats[names[0]], files), env, cpu
     )  # the first run writes the cache
     runs: dict[str, dict[str, list[dict[str, object]]]] = {
         name: {path: [] for path in PATHS} for name in names
@@ -141,11 +144,13 @@ def one_size(size: int, repeats: int, note: str, only: list[str]) -> dict[str, o
         for name in names:
             for path in PATHS[:2]:
                 extra = ("--no-cache",) if path == "no-cache" else ()
-                run = measured(kg_command(name, formats[name], files, *extra), env)
+                run = measured(kg_command(name, formats[name], files, *extra), env, cpu)
                 if run["exit_code"] != 0:
                     raise SystemExit(f"{path} {name} at {size} failed: exit {run['exit_code']}")
                 runs[name][path].append(_without_stdout(run))
-        raw = run_measured([sys.executable, str(RAW), str(query_texts), *map(str, files)], env)
+        raw = run_measured(
+            [sys.executable, str(RAW), str(query_texts), *map(str, files)], env, cpu=cpu
+        )
         per_query = json.loads(raw.stdout.decode().strip().splitlines()[-1])["per_query"]
         total = sum(seconds for seconds, _, _ in per_query.values())
         total_cpu = sum(cpu for _, _, cpu in per_query.values())
@@ -201,7 +206,8 @@ def text_table(report: dict[str, object]) -> str:
         "Saved queries, whole process: default (warm cache) / no-cache / raw pyoxigraph, medians "
         "of the repeats taking turns; ratio = default / min(no-cache, raw), "
         f"! above {FLAG_ABOVE}. {report['machine']['cores']} cores, Python "  # type: ignore[index]
-        f"{report['machine']['python']}, started {report['started']}."  # type: ignore[index]
+        f"{report['machine']['python']}, started {report['started']}; every process on "  # type: ignore[index]
+        f"CPU {report.get('cpu')}."
     ]
     for size, section in report["sizes"].items():  # type: ignore[attr-defined]
         before = section["machine_before"]
@@ -246,7 +252,15 @@ def main() -> int:
     parser.add_argument("--note", default="", help="what else runs on the machine")
     parser.add_argument("--queries", default="", help="only these saved queries (comma-separated)")
     parser.add_argument("--out", type=Path, default=RESULTS / "query-paths.json")
+    parser.add_argument(
+        "--cpu",
+        default=str(max(os.sched_getaffinity(0))),
+        help="run every measured process on this CPU, so that the three paths meet the same "
+        "core (one core of a shared machine can run far slower than the other for minutes); "
+        "'none' lets the kernel place them (default: the last CPU)",
+    )
     args = parser.parse_args()
+    cpu = None if args.cpu == "none" else int(args.cpu)
     sizes: dict[str, object] = {}
     report: dict[str, object] = {
         "machine": {
@@ -257,6 +271,7 @@ def main() -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "repeats": args.repeats,
         "repeats_above_1m": args.repeats_above_1m,
+        "cpu": cpu,
         "bytecode": "kg compiled first; PYTHONDONTWRITEBYTECODE removed for the timed runs",
         "sizes": sizes,
     }
@@ -268,7 +283,7 @@ def main() -> int:
     for size in (int(s) for s in args.sizes.split(",") if s):
         repeats = args.repeats if size <= 1_000_000 else args.repeats_above_1m
         sizes[str(size)] = one_size(
-            size, repeats, args.note, [q for q in args.queries.split(",") if q]
+            size, repeats, args.note, [q for q in args.queries.split(",") if q], cpu
         )
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
