@@ -7,6 +7,7 @@ Exit codes: 0 success (the data conforms), 1 the data does not conform, 2 usage 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from pathlib import Path
@@ -18,6 +19,9 @@ from kg import __version__
 from kg.errors import EXIT_FINDING, EXIT_OK, EXIT_USAGE, KgError
 
 _DEBUG = {"enabled": False}
+
+#: Errors of a write that failed for want of room or a working device, not for a bug of kg's.
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 #: What a command answered from (an in-memory store of the data), kept alive until the process
 #: ends: see :func:`console_main`.
@@ -843,7 +847,7 @@ def console_main() -> NoReturn:
     except BrokenPipeError:
         pass
     except OSError as error:
-        _report(f"kg: error: cannot write the output: {error.strerror or error}")
+        _report(f"kg: error: cannot write: {error.strerror or error}")
         code = EXIT_USAGE
     with contextlib.suppress(OSError):
         sys.stderr.flush()
@@ -881,9 +885,12 @@ def _run(argv: list[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:
-        _report(
-            f"kg: internal error: {type(error).__name__}: {' '.join(str(error).split())} (run with --debug for details)"
-        )
+        if isinstance(error, OSError) and error.errno in _WRITE_ERRORS:
+            _report(f"kg: error: cannot write: {error.strerror}")  # a full disk, say
+        else:
+            _report(
+                f"kg: internal error: {type(error).__name__}: {' '.join(str(error).split())} (run with --debug for details)"
+            )
         return EXIT_USAGE
     return code if isinstance(code, int) else EXIT_OK
 

@@ -29,11 +29,11 @@ from kg.input_limits import (
     read_regular_file,
     without_bom,
 )
+from kg.namespaces import XSD_STRING
 
 if TYPE_CHECKING:
     import rdflib
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: File endings read as RDF, and the syntax each is parsed as.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -476,7 +476,7 @@ def _to_rdflib_term(term: object, blank_nodes: dict[str, rdflib.BNode]) -> rdfli
     if isinstance(term, ox.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:  # rdflib spells xsd:string as "no datatype"
+        if term.datatype.value == XSD_STRING:  # rdflib spells xsd:string as "no datatype"
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise KgError(f"RDF 1.2 triple terms are not supported here: {term}")
