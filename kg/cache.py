@@ -2,12 +2,13 @@
 
 The cache key is a hash of the bytes that are loaded (each file is read once, then hashed and
 parsed from the same bytes, so a file swapped mid-build can never be filed under another
-content's key), of this package's version and of pyoxigraph's. The first run parses the files
-into an in-memory store as ``--no-cache`` does, answers from it, and writes that store as
-N-Quads (Oxigraph's own serializer, streaming from the store) to a temporary folder that is
-renamed into place when complete, so a crash never leaves a half-written dump that looks
-valid. Later runs load the dump into an in-memory store with ``lenient=True``: safe because we
-wrote the file ourselves from a store that only holds validated terms, and the marker records
+content's key), of this package's version and of pyoxigraph's. The first run streams the
+quads of the strict parser straight into N-Quads (Oxigraph's own serializer), letting go of each
+file's bytes once parsed, in a temporary folder that is renamed into place when complete, so a
+crash never leaves a half-written dump that looks valid; it then loads the dump as later runs
+do, so the bytes and the whole store are never in memory together. Runs load the dump into an
+in-memory store with ``lenient=True``: safe because we wrote the file ourselves from terms the
+strict parser had validated, and the marker records
 the dump's size, so a cut-off file is noticed and rebuilt. A folder that cannot be read is
 removed and rebuilt, or named in the error if it cannot be removed; half-built entries of
 processes that died are pruned.
@@ -210,17 +211,7 @@ def _build_on_disk(
     return _open_on_disk(key)
 
 
-def publish(key: str, store: ox.Store, prefixes: dict[str, str], files: Sequence[Path]) -> bool:
-    """Write ``store`` (the parsed files) as the N-Quads dump cached under ``key``.
-
-    The dump streams from the store to disk, so it costs no memory beyond the store itself.
-    Returns False when the cache folder cannot be written (full disk, read-only folder): the
-    caller has its store already, so nothing is lost but the next run's head start.
-    """
-    return _publish(key, lambda dump: store.dump(str(dump), ox.RdfFormat.N_QUADS), prefixes, files)
-
-
-def publish_quads(
+def publish(
     key: str, quads: Iterable[ox.Quad], prefixes: dict[str, str], files: Sequence[Path]
 ) -> bool:
     """Write ``quads``, as they stream from the parser, as the N-Quads dump cached under
@@ -231,24 +222,13 @@ def publish_quads(
     Returns False when the cache folder cannot be written (the caller then parses the files into
     memory). An error while parsing (:class:`KgError`) leaves no entry behind and is raised.
     """
-    return _publish(
-        key,
-        lambda dump: ox.serialize(quads, str(dump), format=ox.RdfFormat.N_QUADS),
-        prefixes,
-        files,
-    )
-
-
-def _publish(
-    key: str, write_dump: Callable[[Path], object], prefixes: dict[str, str], files: Sequence[Path]
-) -> bool:
     import json
 
     building = _new_build_folder(key)
     if building is None:
         return False
     try:
-        write_dump(building / DUMP)
+        ox.serialize(quads, str(building / DUMP), format=ox.RdfFormat.N_QUADS)
         (building / MARKER).write_text(
             json.dumps(
                 {

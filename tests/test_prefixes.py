@@ -1,6 +1,5 @@
-"""The project's prefixes are read from the head of each bundled Turtle file, which is only
-right while every bundled file declares all its prefixes there; a graph's prefixes are found by
-a quick search that must find what a full scan of every line finds."""
+"""The prefix lines of Turtle, TriG and N3 files are found by a quick search that must find
+exactly what a full regex scan of every line finds."""
 
 from __future__ import annotations
 
@@ -11,25 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.bundle import bundled
-from kg.graph import _PREFIX_LINE, prefix_declarations
-from kg.prefixes import head_prefixes, turtle_prefixes
-
-
-@pytest.mark.parametrize("path", bundled().graph_files(), ids=lambda p: p.name)
-def test_each_bundled_file_declares_every_prefix_in_its_head(path: Path) -> None:
-    assert head_prefixes(path) == turtle_prefixes(path.read_text(encoding="utf-8"))
-
-
-def test_the_head_ends_at_the_first_statement(tmp_path: Path) -> None:
-    turtle = tmp_path / "late.ttl"
-    turtle.write_text(
-        "# a comment\n@prefix a: <urn:a:> .\n\nPREFIX b: <urn:b:>\n"
-        "a:x a:p a:y .\n@prefix c: <urn:c:> .\n",
-        encoding="utf-8",
-    )
-    assert head_prefixes(turtle) == {"a": "urn:a:", "b": "urn:b:"}
-    assert turtle_prefixes(turtle.read_text(encoding="utf-8"))["c"] == "urn:c:"
-
+from kg.prefixes import _PREFIX_LINE, prefix_declarations, project_prefixes
 
 FRAGMENTS = [
     "@prefix",
@@ -51,6 +32,13 @@ FRAGMENTS = [
 ]
 
 
+def full_scan(data: bytes) -> list[tuple[str, str]]:
+    return [
+        ((m.group(1) or b"").decode("utf-8", "replace"), m.group(2).decode("utf-8", "replace"))
+        for m in _PREFIX_LINE.finditer(data)
+    ]
+
+
 @pytest.mark.parametrize(
     "path",
     [*bundled().graph_files(), *sorted(Path(__file__).parent.glob("fixtures/**/*.ttl"))],
@@ -58,13 +46,26 @@ FRAGMENTS = [
 )
 def test_prefix_declarations_are_what_a_full_scan_finds(path: Path) -> None:
     data = path.read_bytes()
-    expected = [m.span() for m in _PREFIX_LINE.finditer(data)]
-    assert [m.span() for m in prefix_declarations(data)] == expected
+    assert list(prefix_declarations(data)) == full_scan(data)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
 def test_prefix_declarations_agree_with_a_full_scan_on_any_text(fragments: list[str]) -> None:
     data = "".join(fragments).encode("utf-8")
-    expected = [m.span() for m in _PREFIX_LINE.finditer(data)]
-    assert [m.span() for m in prefix_declarations(data)] == expected
+    assert list(prefix_declarations(data)) == full_scan(data)
+
+
+def test_a_prefix_declared_late_in_a_file_is_found() -> None:
+    data = b"# a comment\n@prefix a: <urn:a:> .\na:x a:p a:y .\n\n  PREFIX c: <urn:c:>\n"
+    assert list(prefix_declarations(data)) == [("a", "urn:a:"), ("c", "urn:c:")]
+
+
+def test_project_prefixes_take_each_bundled_prefix_from_its_first_declaration() -> None:
+    first: dict[str, str] = {}
+    for path in bundled().graph_files():
+        for prefix, namespace in full_scan(path.read_bytes()):
+            if prefix:  # an empty prefix means something different in each file
+                first.setdefault(prefix, namespace)
+    known = project_prefixes()
+    assert first and {prefix: known.get(prefix) for prefix in first} == first
