@@ -38,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.catalog import Catalog
-from kg.parameters import bind_parameters
-from kg.query import bound_query_text
+from kg.sparql.catalog import Catalog
+from kg.sparql.parameters import bind_parameters
+from kg.sparql.query import bound_query_text
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 PROBE = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"

@@ -2,7 +2,7 @@
 
     python benchmarks/query_paths.py [--sizes 100000,1000000,3000000] [--repeats 3]
 
-Per size (a `kg synth --seed 7` graph plus the bundled ontology) and per saved query:
+Per size (a `python -m kgdev.synth --seed 7` graph plus the bundled ontology) and per saved query:
 
 - default: ``kg query NAME --data ... --format json`` (turtle for CONSTRUCT) with a warm cache (built once per size
   in a fresh ``$KG_CACHE_DIR``; that build's time and peak memory are recorded too);
@@ -65,8 +65,8 @@ def measured(command: list[str], env: dict[str, str], cpu: int | None) -> dict[s
 def saved_query_formats() -> dict[str, str]:
     """Each saved query (but those that call remote services) and the format it prints as:
     JSON results, as raw pyoxigraph serializes them, or Turtle for CONSTRUCT and DESCRIBE."""
-    from kg.catalog import Catalog
-    from kg.sparql_text import query_form
+    from kg.sparql.catalog import Catalog
+    from kg.sparql.text import query_form
 
     return {
         q.name: "turtle" if query_form(q.text) in ("CONSTRUCT", "DESCRIBE") else "json"
@@ -77,9 +77,9 @@ def saved_query_formats() -> dict[str, str]:
 
 def bound_query_texts(names: list[str]) -> dict[str, str]:
     """Each query's text with its parameters' defaults bound, as `kg query NAME` runs it."""
-    from kg.catalog import Catalog
-    from kg.parameters import bind_parameters
-    from kg.query import bound_query_text
+    from kg.sparql.catalog import Catalog
+    from kg.sparql.parameters import bind_parameters
+    from kg.sparql.query import bound_query_text
 
     catalog = Catalog.bundled()
     return {
@@ -122,7 +122,7 @@ def kg_command(name: str, output_format: str, files: list[Path], *extra: str) ->
 def one_size(
     size: int, repeats: int, note: str, only: list[str], cpu: int | None
 ) -> dict[str, object]:
-    from kg.bundle import bundled
+    from kg.base.bundle import bundled
 
     files = [*bundled().ontology_files(), synthetic(size)]
     formats = saved_query_formats()

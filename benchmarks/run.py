@@ -5,7 +5,7 @@ growing sizes, each beside plain rdflib + pySHACL and raw pyoxigraph, in one run
 
 Every measurement runs in a fresh process; the table shows medians of the repeats and each
 process's peak memory (RSS, from the operating system). Results go to
-benchmarks/results/benchmark.json. Synthetic graphs come from `kg synth` (seed 7) and are kept
+benchmarks/results/benchmark.json. Synthetic graphs come from `python -m kgdev.synth` (seed 7) and are kept
 in benchmarks/.data/ between runs. The load average is recorded before each section, so a
 figure taken while something else ran says so. Apache Jena's SHACL is measured beside
 `kg validate` by benchmarks/validate_vs_jena.py, and every saved query on the default path,
@@ -96,7 +96,7 @@ def _cpu_for(command: list[str]) -> int | None:
 
 
 def _bundled_files() -> list[Path]:
-    from kg.bundle import bundled
+    from kg.base.bundle import bundled
 
     return bundled().graph_files()
 
@@ -105,7 +105,7 @@ def synthetic(size: int) -> Path:
     target = DATA / f"synth-{size}"
     path = target / "synthetic.ttl"
     if not path.exists():
-        from kg.synth import generate
+        from kgdev.synth import generate
 
         generate(size, 7, target)
     return path
@@ -145,7 +145,7 @@ def task(
 def sized(
     size: int, repeats: int, rdflib_timeout: float, pyshacl_timeout: float
 ) -> dict[str, object]:
-    from kg.bundle import bundled
+    from kg.base.bundle import bundled
 
     files = [*bundled().ontology_files(), synthetic(size)]
     cache_env = {**os.environ, "KG_CACHE_DIR": str(DATA / "cache")}

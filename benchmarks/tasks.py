@@ -37,9 +37,9 @@ def _disarm() -> None:
 
 
 def saved_queries() -> list[tuple[str, str]]:
-    from kg.catalog import Catalog
-    from kg.parameters import bind_parameters
-    from kg.query import bound_query_text
+    from kg.sparql.catalog import Catalog
+    from kg.sparql.parameters import bind_parameters
+    from kg.sparql.query import bound_query_text
 
     return [
         (q.name, bound_query_text(q.text, bind_parameters(q, {})))
@@ -59,7 +59,7 @@ def main() -> int:
     started = time.perf_counter()
 
     if args.task in ("load-kg", "load-kg-cached"):
-        from kg.graph import load_files
+        from kg.rdf.graph import load_files
 
         graph = load_files(files, use_cache=args.task == "load-kg-cached")
         result["triples"] = len(graph)
@@ -75,16 +75,14 @@ def main() -> int:
             rdflib_graph.parse(path, format="turtle")
         result["triples"] = len(rdflib_graph)
     elif args.task in ("queries-kg", "queries-kg-cached"):
-        from kg.catalog import Catalog
-        from kg.graph import load_files
-        from kg.parameters import bind_parameters
-        from kg.query import answer_text
-        from kg.sparql_text import query_form
+        from kg.rdf.graph import load_files
+        from kg.sparql.catalog import Catalog
+        from kg.sparql.parameters import bind_parameters
+        from kg.sparql.query import answer_text
+        from kg.sparql.text import query_form
 
         # in memory, parsed, or loaded from the cache (the N-Quads dump) that `kg query` reads on large inputs
         graph = load_files(files, use_cache=args.task == "queries-kg-cached")
-        import kg.results
-        import kg.terminal  # noqa: F401
 
         per_query = {}
         started = time.perf_counter()
@@ -132,8 +130,8 @@ def main() -> int:
                 _disarm()
         result["per_query"] = timed
     elif args.task in ("validate-kg", "validate-pyshacl"):
-        from kg.bundle import bundled
-        from kg.validation import validate
+        from kg.base.bundle import bundled
+        from kg.shacl.validation import validate
 
         ontology = bundled().ontology_files()
         data = [f for f in files if f not in ontology]

@@ -2,7 +2,7 @@
 
     python benchmarks/validate_vs_jena.py [--triples 1000000] [--repeats 3] [--pyshacl]
 
-Both validate the bundled ontology and data plus `kg synth --seed 7` data (with injected
+Both validate the bundled ontology and data plus `python -m kgdev.synth --seed 7` data (with injected
 violations, so both must find the same focus nodes) against the bundled shapes. Each run is a
 whole process; kg, Jena with its default heap and Jena with ``-Xmx1g`` take turns, so a change
 in the machine's load hits all three. The table gives medians of wall time, CPU time and peak
@@ -52,11 +52,11 @@ def prepare(triples: int, shapes_files: list[Path] | None = None) -> tuple[Path,
     target = DATA / f"validate-{triples}"
     merged = target / "all.ttl"
     if not merged.exists():
-        kg = str(Path(sys.executable).parent / "kg")
         subprocess.run(
             [
-                kg,
-                "synth",
+                sys.executable,
+                "-m",
+                "kgdev.synth",
                 "--triples",
                 str(triples),
                 "--seed",
@@ -69,9 +69,10 @@ def prepare(triples: int, shapes_files: list[Path] | None = None) -> tuple[Path,
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        from kg.bundle import bundled
+        from kg.base.bundle import bundled
 
         inputs = [*bundled().graph_files(), target / "synthetic.ttl"]
+        kg = str(Path(sys.executable).parent / "kg")
         subprocess.run(
             [
                 kg,
@@ -84,7 +85,7 @@ def prepare(triples: int, shapes_files: list[Path] | None = None) -> tuple[Path,
             ],
             check=True,
         )
-    from kg.bundle import bundled
+    from kg.base.bundle import bundled
 
     chosen = shapes_files or bundled().shapes_files()
     shapes = target / f"shapes-{'-'.join(p.stem for p in chosen)}.ttl"  # Jena takes one shapes file

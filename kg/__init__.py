@@ -11,12 +11,9 @@ command, which imports this package first) stays as fast as importing nothing.
 
 from __future__ import annotations
 
-import sys
-import types
+from kg.base.version import __version__
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (mypy reads it the same)
-
-__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from kg.api import (
@@ -78,18 +75,3 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
-
-
-class _Package(types.ModuleType):
-    """The ``kg`` package, whose functions ``query``, ``describe`` and ``export`` share their
-    names with submodules: importing ``kg.query`` must not replace ``kg.query()`` on the
-    package (Python binds a submodule to its package's attribute of the same name). The
-    submodules stay importable as always (``from kg.query import run_query``)."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in __all__ and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -1,5 +1,5 @@
 """``python -m kg``: the same as the ``kg`` command."""
 
-from kg.cli import console_main
+from kg.cli.main import console_main
 
 console_main()

@@ -1,7 +1,7 @@
 """The Python API: load the graph, run saved or ad-hoc queries, validate, check, reason,
 describe, export and push, from a notebook or a script. ``import kg`` exports every name here.
 
-Each call wraps the module that does the work (:mod:`kg.query`, :mod:`kg.validation`, ...),
+Each call wraps the module that does the work (:mod:`kg.sparql.query`, :mod:`kg.shacl.validation`, ...),
 and the ``kg`` command is a thin layer over these calls. Errors are :class:`kg.KgError`, with
 the one-line messages the command prints.
 
@@ -21,21 +21,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from kg.errors import EXIT_FINDING, EXIT_OK, KgError
-from kg.values import IRI, BlankNode, LangString, TypedLiteral, Value, python_value
+from kg.base.errors import EXIT_FINDING, EXIT_OK, KgError
+from kg.rdf.values import IRI, BlankNode, LangString, TypedLiteral, Value, python_value
 
 if TYPE_CHECKING:
     import pandas
     import pyoxigraph as ox
 
-    from kg.catalog import SavedQuery
-    from kg.checks import CheckOutcome
-    from kg.describe import EntityCard
-    from kg.graph import LoadedGraph
-    from kg.query import ResultDocument
-    from kg.reasoning import ReasoningOutcome
-    from kg.remote import PushOutcome
-    from kg.validation import ValidationOutcome, Violation
+    from kg.coherence.checks import CheckOutcome
+    from kg.coherence.reasoning import ReasoningOutcome
+    from kg.rdf.graph import LoadedGraph
+    from kg.shacl.validation import ValidationOutcome, Violation
+    from kg.sparql.catalog import SavedQuery
+    from kg.sparql.query import ResultDocument
+    from kg.sparql.remote import PushOutcome
+    from kg.views.describe import EntityCard
 
 __all__ = [
     "IRI",
@@ -86,7 +86,7 @@ class Graph:
     every literal as written.
 
     Attributes:
-        loaded: the :class:`kg.graph.LoadedGraph` (store, files, prefixes).
+        loaded: the :class:`kg.rdf.graph.LoadedGraph` (store, files, prefixes).
     """
 
     def __init__(self, loaded: LoadedGraph) -> None:
@@ -132,7 +132,7 @@ def load(*paths: str | os.PathLike[str], ontology: bool = True, use_cache: bool 
             bundled data when none are given.
         ontology: also load the bundled ontology (so queries see its classes and labels).
         use_cache: read large inputs from the on-disk store of an earlier run (see
-            :mod:`kg.cache`); False parses them again.
+            :mod:`kg.rdf.cache`); False parses them again.
 
     Returns:
         A :class:`Graph`, to pass as ``source`` to :func:`query` and :func:`describe`.
@@ -145,8 +145,8 @@ def load(*paths: str | os.PathLike[str], ontology: bool = True, use_cache: bool 
     Raises:
         KgError: a file is missing, unreadable or does not parse (file:line:column: reason).
     """
-    from kg.bundle import bundled
-    from kg.graph import load_files
+    from kg.base.bundle import bundled
+    from kg.rdf.graph import load_files
 
     bundle = bundled()
     files: list[str | os.PathLike[str]] = list(paths) or list(bundle.data_files())
@@ -194,7 +194,7 @@ def queries() -> list[QueryInfo]:
         >>> [p.name for p in next(q for q in kg.queries() if q.name == "partners").parameters]
         ['org']
     """
-    from kg.catalog import Catalog
+    from kg.sparql.catalog import Catalog
 
     return [
         QueryInfo(
@@ -223,7 +223,7 @@ class Results:
     SELECT results have ``columns`` and ``rows``; ASK results a ``boolean``; CONSTRUCT and
     DESCRIBE results ``triples`` (and, as rows, ``subject``, ``predicate``, ``object``).
     ``len`` and iteration go over the rows. Rows hold plain Python values (see
-    :mod:`kg.values`: ``str``, ``int``, ``Decimal``, ``float``, ``bool``, ``datetime.date``,
+    :mod:`kg.rdf.values`: ``str``, ``int``, ``Decimal``, ``float``, ``bool``, ``datetime.date``,
     ``datetime.datetime``, :class:`IRI`, :class:`LangString`, ... None when unbound);
     ``terms`` holds the same cells as pyoxigraph terms, each literal exactly as the engine or
     endpoint gave it, and :meth:`serialize` writes those.
@@ -325,7 +325,7 @@ class Results:
             layout: ``table`` (cells cut to fit a terminal), ``wrap`` or ``expanded`` (one
                 record per row, as psql's ``\\x``).
         """
-        from kg.results import render
+        from kg.sparql.results import render
 
         return render(self._document.parsed(), "table", self.prefixes, layout=layout)
 
@@ -340,7 +340,7 @@ class Results:
         Raises:
             KgError: the format does not fit the query's form.
         """
-        from kg.results import render
+        from kg.sparql.results import render
 
         if format == "table":
             raise KgError(f"{self.name}: serialize() writes W3C formats; .table() gives the table")
@@ -418,8 +418,8 @@ def query(
             wrong type, a SPARQL syntax error (with its position), an update, an unreachable
             endpoint, or the query ran past ``timeout``.
     """
-    from kg.query import display_prefixes
-    from kg.sources import choose_source
+    from kg.sparql.query import display_prefixes
+    from kg.sparql.sources import choose_source
 
     saved = _saved_query(name_or_text)
     values = {
@@ -427,17 +427,18 @@ def query(
     }
     where = choose_source(source)
     prefixes = display_prefixes(saved, where.prefixes)
-    from kg.parameters import bind_parameters
+    from kg.sparql.entities import label_resolver
+    from kg.sparql.parameters import bind_parameters
 
-    bindings = bind_parameters(saved, values, where.label_resolver(prefixes))
+    bindings = bind_parameters(saved, values, label_resolver(where, prefixes))
     name = str(saved.path)
     document = where.run(saved.text, bindings, name=name, timeout=timeout)
     return Results(document, prefixes, name=name)
 
 
 def _saved_query(name_or_text: str | os.PathLike[str] | SavedQuery) -> SavedQuery:
-    from kg.catalog import SavedQuery
-    from kg.query import choose_query
+    from kg.sparql.catalog import SavedQuery
+    from kg.sparql.query import choose_query
 
     if isinstance(name_or_text, SavedQuery):
         return name_or_text
@@ -478,11 +479,11 @@ class ValidationReport:
 
     Attributes:
         conforms: whether the data conforms to the shapes.
-        results: every validation result (:class:`kg.validation.Violation`: focus node, path,
+        results: every validation result (:class:`kg.shacl.validation.Violation`: focus node, path,
             constraint, shape, severity, message, value), sorted.
         exit_code: what ``kg validate`` exits with: 0 conforms, 1 does not.
         engine_note: why the fast engine handed the shapes to pySHACL (empty if it did not).
-        outcome: the underlying :class:`kg.validation.ValidationOutcome`.
+        outcome: the underlying :class:`kg.shacl.validation.ValidationOutcome`.
     """
 
     def __init__(self, outcome: ValidationOutcome) -> None:
@@ -504,19 +505,19 @@ class ValidationReport:
 
     def text(self) -> str:
         """The report as ``kg validate`` prints it: a verdict line and a table."""
-        from kg.reports import text_report
+        from kg.shacl.reports import text_report
 
         return text_report(self.outcome)
 
     def junit(self) -> str:
         """JUnit XML, a failing test case per shape and focus node."""
-        from kg.reports import junit_report
+        from kg.shacl.reports import junit_report
 
         return junit_report(self.outcome)
 
     def github(self) -> str:
         """GitHub Actions annotations at the file and line where each failing node is written."""
-        from kg.reports import github_report
+        from kg.shacl.reports import github_report
 
         return github_report(self.outcome)
 
@@ -548,7 +549,7 @@ def validate(
         KgError: a file is missing or does not parse, or the shapes hold no shapes or are not
             valid SHACL.
     """
-    from kg.validation import validate as run_validation
+    from kg.shacl.validation import validate as run_validation
 
     if ontology is False:
         ontology_paths: list[str | os.PathLike[str]] | None = []
@@ -572,13 +573,13 @@ def check(paths: Paths | None = None) -> list[CheckOutcome]:
     nothing, over the ontology, data and shapes (the bundled ones by default).
 
     Returns:
-        One :class:`kg.checks.CheckOutcome` per check: ``.passed``, ``.variables``, ``.rows``.
+        One :class:`kg.coherence.checks.CheckOutcome` per check: ``.passed``, ``.variables``, ``.rows``.
 
     Example:
         >>> all(outcome.passed for outcome in kg.check())
         True
     """
-    from kg.checks import run_checks
+    from kg.coherence.checks import run_checks
 
     return run_checks(_path_list(paths))
 
@@ -588,13 +589,13 @@ def reason(paths: Paths | None = None) -> ReasoningOutcome:
     ones by default).
 
     Returns:
-        A :class:`kg.reasoning.ReasoningOutcome`: ``.consistent``, ``.sound``,
+        A :class:`kg.coherence.reasoning.ReasoningOutcome`: ``.consistent``, ``.sound``,
         ``.unsatisfiable_classes``, ``.inferred_types``, ``.explanations``.
 
     Raises:
         KgError: Java is missing, or a file does not parse.
     """
-    from kg.reasoning import reason as run_reasoner
+    from kg.coherence.reasoning import reason as run_reasoner
 
     return run_reasoner(_path_list(paths))
 
@@ -610,7 +611,7 @@ def describe(entity: str, source: object = None, *, inferred: bool = False) -> E
         inferred: also list the types the OWL reasoner adds (needs Java; local files only).
 
     Returns:
-        A :class:`kg.describe.EntityCard` (``.to_json()`` for a dict, ``.text()`` as printed).
+        A :class:`kg.views.describe.EntityCard` (``.to_json()`` for a dict, ``.text()`` as printed).
 
     Example:
         >>> kg.describe("腾讯").iri
@@ -620,8 +621,8 @@ def describe(entity: str, source: object = None, *, inferred: bool = False) -> E
         KgError: nothing matches; a label fits several entities (they are listed); or the
             entity is not described there.
     """
-    from kg.describe import describe as entity_card
-    from kg.sources import choose_source
+    from kg.sparql.sources import choose_source
+    from kg.views.describe import describe as entity_card
 
     where = choose_source(source)
     inferred_types = None
@@ -660,9 +661,9 @@ def export(
         KgError: an unknown format, ``nanopubs`` with a format without named graphs, a file
             is missing or does not parse, or ``out`` cannot be written.
     """
-    from kg.bundle import bundled
-    from kg.export import EXPORT_FORMATS, export_graph
-    from kg.output import refuse_special_target, write_atomically
+    from kg.base.bundle import bundled
+    from kg.base.output import refuse_special_target, write_atomically
+    from kg.publish.export import EXPORT_FORMATS, export_graph
 
     if format not in EXPORT_FORMATS:
         raise KgError(f"unknown export format {format!r} ({', '.join(EXPORT_FORMATS)})")
@@ -694,14 +695,14 @@ def push(
         progress: called with the name of each step.
 
     Returns:
-        A :class:`kg.remote.PushOutcome`: ``.url``, ``.sent``, ``.held``.
+        A :class:`kg.sparql.remote.PushOutcome`: ``.url``, ``.sent``, ``.held``.
 
     Raises:
         KgError: a file does not parse, the upload or read-back fails, or the store holds
             other triples than were sent.
     """
-    from kg.bundle import bundled
-    from kg.remote import push as push_graph
+    from kg.base.bundle import bundled
+    from kg.sparql.remote import push as push_graph
 
     files = _path_list(paths) or bundled().graph_files()
     return push_graph(endpoint, files, graph, timeout=timeout, progress=progress)

@@ -1,6 +1,6 @@
 """Write the direct edges derived from attested statements to data/ttl/derived-edges.ttl.
 
-The edges come from the saved CONSTRUCT queries in queries/derive/ (see kg/derived_edges.py);
+The edges come from the saved CONSTRUCT queries in queries/derive/ (see kgdev/derived_edges.py);
 the file is canonical Turtle, so a changed statement reviews as a small diff.
 tests/test_derived_edges.py fails when the file differs from what the queries give.
 
@@ -11,8 +11,8 @@ Usage::
 
 from __future__ import annotations
 
-from kg.bundle import bundled
-from kg.derived_edges import DERIVED_FILE_NAME, derived_edges_turtle
+from kg.base.bundle import bundled
+from kgdev.derived_edges import DERIVED_FILE_NAME, derived_edges_turtle
 
 
 def main() -> None:

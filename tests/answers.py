@@ -7,7 +7,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-from kg.sparql_text import strip_comments
+from kg.sparql.text import strip_comments
 
 
 def comparable_answer(results: object, text: str) -> object:

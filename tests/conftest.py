@@ -11,8 +11,8 @@ from types import ModuleType
 import pytest
 from click.testing import CliRunner
 
-from kg.bundle import Bundle, bundled
-from kg.cli import main
+from kg.base.bundle import Bundle, bundled
+from kg.cli.main import main
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"

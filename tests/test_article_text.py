@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 import rdflib
 
-from kg.bundle import bundled
+from kg.base.bundle import bundled
 from tests.conftest import load_script
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")

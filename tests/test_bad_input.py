@@ -14,10 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import kg
-from kg.errors import KgError
-from kg.output import write_atomically
+from kg.base.errors import KgError
+from kg.base.output import write_atomically
+from kgdev.synth import main as synth_main
 from tests.conftest import FIXTURES_DIR, run_kg
 
 QUERIES = FIXTURES_DIR / "queries"
@@ -188,12 +190,12 @@ def test_a_full_disk_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_debug_shows_a_traceback_for_internal_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.catalog
+    import kg.sparql.catalog
 
     def explode(self):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(kg.catalog.Catalog, "names", explode)
+    monkeypatch.setattr(kg.sparql.catalog.Catalog, "names", explode)
     quiet = run_kg("query", "nope")
     assert quiet.exit_code == 2
     assert (
@@ -259,15 +261,14 @@ def test_out_onto_a_device_is_refused_and_the_device_stays(tmp_path: Path) -> No
     the test uses a device node of its own, never the machine's."""
     device = tmp_path / "synthetic.ttl"
     os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # what /dev/full is
-    for command in (
-        ["export", "--out", str(device)],
-        ["synth", "--triples", "10", "--out", str(tmp_path)],
-    ):
-        line = one_line_error(run_kg(*command))
-        assert line.endswith(
-            "it is a character device, not a regular file; kg writes only regular files or new paths"
-        )
-        assert stat.S_ISCHR(os.lstat(device).st_mode)
+    refusal = (
+        "it is a character device, not a regular file; kg writes only regular files or new paths"
+    )
+    assert one_line_error(run_kg("export", "--out", str(device))).endswith(refusal)
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+    synth = CliRunner().invoke(synth_main, ["--triples", "10", "--out", str(tmp_path)])
+    assert synth.exit_code == 2 and synth.stderr.strip().endswith(refusal), synth.output
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
 
 
 def test_out_onto_a_regular_file_or_a_new_path_is_written(tmp_path: Path) -> None:

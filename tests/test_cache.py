@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-import kg.errors
-import kg.graph
-from kg import cache
-from kg.synth import generate
+import kg.base.errors
+import kg.rdf.graph
+from kg.rdf import cache
+from kgdev.synth import generate
+from kgdev.synth import main as synth_main
 from tests.conftest import run_kg
 
 
@@ -26,8 +28,8 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every file parsed: into a store (_load_into: in memory, or an on-disk store) or
     streamed into a new cached dump (_quads_for_dump)."""
     parsed: list[Path] = []
-    original_load = kg.graph._load_into
-    original_stream = kg.graph._quads_for_dump
+    original_load = kg.rdf.graph._load_into
+    original_stream = kg.rdf.graph._quads_for_dump
 
     def counting_load(store, rdf_file, prefixes, **options):  # type: ignore[no-untyped-def]
         parsed.append(rdf_file.path)
@@ -37,27 +39,27 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         parsed.append(rdf_file.path)
         return original_stream(rdf_file, prefixes)
 
-    monkeypatch.setattr(kg.graph, "_load_into", counting_load)
-    monkeypatch.setattr(kg.graph, "_quads_for_dump", counting_stream)
+    monkeypatch.setattr(kg.rdf.graph, "_load_into", counting_load)
+    monkeypatch.setattr(kg.rdf.graph, "_quads_for_dump", counting_stream)
     return parsed
 
 
 def test_second_run_reads_the_cached_dump(big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = count_parses(monkeypatch)
-    first = kg.graph.load_files([big_input])
+    first = kg.rdf.graph.load_files([big_input])
     assert parsed == [big_input]
     assert list((Path(cache.cache_dir())).iterdir())  # a store was published
-    second = kg.graph.load_files([big_input])
+    second = kg.rdf.graph.load_files([big_input])
     assert parsed == [big_input]  # not parsed again
     assert len(second) == len(first) and second.prefixes == first.prefixes
 
 
 def test_a_changed_input_is_parsed_again(big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = count_parses(monkeypatch)
-    kg.graph.load_files([big_input])
+    kg.rdf.graph.load_files([big_input])
     with big_input.open("a", encoding="utf-8") as stream:
         stream.write("<urn:x:new> <urn:x:p> <urn:x:o> .\n")
-    grown = kg.graph.load_files([big_input])
+    grown = kg.rdf.graph.load_files([big_input])
     assert parsed == [big_input, big_input]
     assert any(
         q.subject.value == "urn:x:new"
@@ -68,8 +70,8 @@ def test_a_changed_input_is_parsed_again(big_input: Path, monkeypatch: pytest.Mo
 
 def test_no_cache_always_parses(big_input: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = count_parses(monkeypatch)
-    kg.graph.load_files([big_input])
-    kg.graph.load_files([big_input], use_cache=False)
+    kg.rdf.graph.load_files([big_input])
+    kg.rdf.graph.load_files([big_input], use_cache=False)
     assert parsed == [big_input, big_input]
     run = run_kg(
         "query",
@@ -83,7 +85,7 @@ def test_no_cache_always_parses(big_input: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_cached_and_parsed_graphs_answer_alike(big_input: Path) -> None:
-    from kg.bundle import bundled
+    from kg.base.bundle import bundled
 
     args = [
         "query",
@@ -107,13 +109,15 @@ def test_small_inputs_are_parsed_without_a_store(
 ) -> None:
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("KG_CACHE_MIN_BYTES", raising=False)
-    kg.graph.load_bundled_graph()
+    kg.rdf.graph.load_bundled_graph()
     assert not (tmp_path / "cache").exists()
 
 
 def test_synth_command_writes_a_conforming_graph(tmp_path: Path) -> None:
-    run = run_kg("synth", "--triples", "4000", "--seed", "3", "--out", str(tmp_path))
-    assert run.exit_code == 0, run.stderr
+    run = CliRunner().invoke(
+        synth_main, ["--triples", "4000", "--seed", "3", "--out", str(tmp_path)]
+    )
+    assert run.exit_code == 0, run.output
     assert run.stdout.startswith("wrote ")
     assert run_kg("validate", "--data", str(tmp_path / "synthetic.ttl")).exit_code == 0
 
@@ -129,19 +133,21 @@ def test_a_file_swapped_while_the_store_is_built_is_filed_under_what_was_loaded(
 ) -> None:
     original = big_input.read_bytes()
     swapped = original + b"<urn:x:new> <urn:x:p> <urn:x:o> .\n"
-    real_stream = kg.graph._quads_for_dump
+    real_stream = kg.rdf.graph._quads_for_dump
 
     def swap_then_stream(rdf_file, prefixes):  # type: ignore[no-untyped-def]
         big_input.write_bytes(swapped)  # another process rewrites the file mid-build
         return real_stream(rdf_file, prefixes)
 
-    monkeypatch.setattr(kg.graph, "_quads_for_dump", swap_then_stream)
-    first = kg.graph.load_files([big_input])
+    monkeypatch.setattr(kg.rdf.graph, "_quads_for_dump", swap_then_stream)
+    first = kg.rdf.graph.load_files([big_input])
     assert not first.store.query(ASK_NEW)  # it loaded what it read: the original
-    monkeypatch.setattr(kg.graph, "_quads_for_dump", real_stream)
-    assert kg.graph.load_files([big_input]).store.query(ASK_NEW)  # the new content, its own store
+    monkeypatch.setattr(kg.rdf.graph, "_quads_for_dump", real_stream)
+    assert kg.rdf.graph.load_files([big_input]).store.query(
+        ASK_NEW
+    )  # the new content, its own store
     big_input.write_bytes(original)
-    assert not kg.graph.load_files([big_input]).store.query(
+    assert not kg.rdf.graph.load_files([big_input]).store.query(
         ASK_NEW
     )  # the original's store is the original
 
@@ -151,7 +157,7 @@ def entries(root: Path) -> list[Path]:
 
 
 def test_a_corrupted_dump_is_rebuilt(big_input: Path) -> None:
-    first = kg.graph.load_files([big_input])
+    first = kg.rdf.graph.load_files([big_input])
     count = len(first)
     del first
     (entry,) = entries(cache.cache_dir())
@@ -165,39 +171,39 @@ def test_a_corrupted_dump_is_rebuilt(big_input: Path) -> None:
         str(big_input),
     )
     assert run.exit_code == 0 and run.stdout == "false\n", run.stderr
-    assert len(kg.graph.load_files([big_input])) == count
+    assert len(kg.rdf.graph.load_files([big_input])) == count
 
 
 def test_a_cut_off_dump_is_rebuilt(big_input: Path) -> None:
-    count = len(kg.graph.load_files([big_input]))
+    count = len(kg.rdf.graph.load_files([big_input]))
     (entry,) = entries(cache.cache_dir())
     dump = entry / cache.DUMP
     whole = dump.read_bytes()
     dump.write_bytes(whole[: len(whole) // 2])  # lenient loading would take the first half
-    assert len(kg.graph.load_files([big_input])) == count
+    assert len(kg.rdf.graph.load_files([big_input])) == count
 
 
 def test_the_dump_is_strict_n_quads_of_the_same_graph(big_input: Path) -> None:
     import pyoxigraph as ox
 
-    parsed = kg.graph.load_files([big_input])
+    parsed = kg.rdf.graph.load_files([big_input])
     (entry,) = entries(cache.cache_dir())
     strict = ox.Store()
     strict.load(path=str(entry / cache.DUMP), format=ox.RdfFormat.N_QUADS)
-    assert len(strict) == len(parsed) == len(kg.graph.load_files([big_input]))
+    assert len(strict) == len(parsed) == len(kg.rdf.graph.load_files([big_input]))
 
 
 def test_a_broken_marker_is_rebuilt(big_input: Path) -> None:
-    count = len(kg.graph.load_files([big_input]))
+    count = len(kg.rdf.graph.load_files([big_input]))
     (entry,) = entries(cache.cache_dir())
     (entry / cache.MARKER).write_text("{not json", encoding="utf-8")
-    assert len(kg.graph.load_files([big_input])) == count
+    assert len(kg.rdf.graph.load_files([big_input])) == count
 
 
 def test_an_unreadable_dump_that_cannot_be_removed_names_the_folder(
     big_input: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kg.graph.load_files([big_input])
+    kg.rdf.graph.load_files([big_input])
     (entry,) = entries(cache.cache_dir())
     (entry / cache.DUMP).write_bytes(b"cut")
 
@@ -225,14 +231,14 @@ def test_an_unreadable_dump_that_cannot_be_removed_names_the_folder(
 def test_another_users_read_only_cache_is_still_used(
     big_input: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kg.graph.load_files([big_input])
+    kg.rdf.graph.load_files([big_input])
     parsed = count_parses(monkeypatch)
 
     def not_yours(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(1, "Operation not permitted")
 
     monkeypatch.setattr(cache.os, "utime", not_yours)
-    assert len(kg.graph.load_files([big_input])) > 1000
+    assert len(kg.rdf.graph.load_files([big_input])) > 1000
     assert parsed == []
 
 
@@ -256,7 +262,7 @@ def test_leftovers_of_killed_runs_are_pruned(big_input: Path) -> None:
     os.utime(stray, (old, old))
     fresh_stray = root / ".other.tmp"
     fresh_stray.write_bytes(b"x")
-    kg.graph.load_files([big_input])
+    kg.rdf.graph.load_files([big_input])
     left = sorted(p.name for p in root.iterdir())
     assert half_built.name not in left and stray.name not in left
     assert live.name in left and fresh_stray.name in left
@@ -270,15 +276,15 @@ def test_the_on_disk_store_is_built_once_and_answers_as_the_parse(
     big_input: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed = count_parses(monkeypatch)
-    first = kg.graph.load_files([big_input], on_disk=True)
-    second = kg.graph.load_files([big_input], on_disk=True)
+    first = kg.rdf.graph.load_files([big_input], on_disk=True)
+    second = kg.rdf.graph.load_files([big_input], on_disk=True)
     assert parsed == [big_input]  # built once, then opened
     assert (
         cache.cache_dir()
-        / (cache.cache_key([kg.graph.read_rdf_file(big_input)]) + cache.ON_DISK_SUFFIX)
+        / (cache.cache_key([kg.rdf.files.read_rdf_file(big_input)]) + cache.ON_DISK_SUFFIX)
         / "store"
     ).is_dir()
-    in_memory = kg.graph.load_files([big_input], use_cache=False)
+    in_memory = kg.rdf.graph.load_files([big_input], use_cache=False)
     question = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert [str(r["n"]) for r in second.store.query(question)] == [
         str(r["n"]) for r in in_memory.store.query(question)
@@ -287,12 +293,12 @@ def test_the_on_disk_store_is_built_once_and_answers_as_the_parse(
 
 
 def test_a_corrupted_on_disk_store_is_rebuilt(big_input: Path) -> None:
-    count = len(kg.graph.load_files([big_input], on_disk=True))
+    count = len(kg.rdf.graph.load_files([big_input], on_disk=True))
     (entry,) = entries(cache.cache_dir())
     for file in (entry / "store").iterdir():
         if file.is_file():
             file.write_bytes(b"not a RocksDB file")
-    assert len(kg.graph.load_files([big_input], on_disk=True)) == count
+    assert len(kg.rdf.graph.load_files([big_input], on_disk=True)) == count
 
 
 def test_a_file_that_breaks_midway_leaves_no_cache_entry(
@@ -305,15 +311,15 @@ def test_a_file_that_breaks_midway_leaves_no_cache_entry(
     middle = len(lines) // 2
     broken = "".join(lines[:middle]) + "<urn:x:s> <urn:x:p> .\n" + "".join(lines[middle:])
     big_input.write_text(broken, encoding="utf-8")
-    with pytest.raises(kg.errors.KgError, match=rf"^{big_input}:{middle + 1}:\d+: "):
-        kg.graph.load_files([big_input])
+    with pytest.raises(kg.base.errors.KgError, match=rf"^{big_input}:{middle + 1}:\d+: "):
+        kg.rdf.graph.load_files([big_input])
     cache_folder = cache.cache_dir()
     assert not cache_folder.exists() or not list(cache_folder.iterdir())
 
 
 def test_the_first_run_and_the_cached_run_give_the_same_prefixes(big_input: Path) -> None:
-    first = kg.graph.load_files([big_input])
-    parsed = kg.graph.load_files([big_input], use_cache=False)
-    cached = kg.graph.load_files([big_input])
+    first = kg.rdf.graph.load_files([big_input])
+    parsed = kg.rdf.graph.load_files([big_input], use_cache=False)
+    cached = kg.rdf.graph.load_files([big_input])
     assert first.prefixes == parsed.prefixes == cached.prefixes and parsed.prefixes
     assert len(first) == len(parsed) == len(cached)

@@ -1,5 +1,5 @@
 """The market's figures from saved queries, titled and sourced, as SVG and PNG: drawn by
-:mod:`kg.charts` (no call of ``import kg`` draws charts yet), written by `kg chart`."""
+:mod:`kg.views.charts` (no call of ``import kg`` draws charts yet), written by `kg chart`."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.charts import chart_names, chart_spec, render_chart, write_chart
-from kg.graph import LoadedGraph, load_bundled_graph
+from kg.rdf.graph import LoadedGraph, load_bundled_graph
+from kg.views.charts import chart_names, chart_spec, render_chart, write_chart
 from tests.conftest import run_kg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -173,8 +173,8 @@ def test_readme_chart_is_made_by_the_documented_command() -> None:
 
 
 def test_saved_queries_declare_the_charts_that_draw_them() -> None:
-    from kg.catalog import Catalog
-    from kg.charts import chart_query
+    from kg.sparql.catalog import Catalog
+    from kg.views.charts import chart_query
 
     declared = {saved.name: saved.chart for saved in Catalog.bundled() if saved.chart}
     assert declared == {name: name for name in chart_names()}

@@ -15,7 +15,7 @@ import rdflib
 from rdflib.query import Result
 
 from kg import __version__
-from kg.catalog import Catalog
+from kg.sparql.catalog import Catalog
 from tests.conftest import FIXTURES_DIR, run_kg
 
 QUERIES = FIXTURES_DIR / "queries"
@@ -231,10 +231,10 @@ def test_name_and_file_together_is_a_usage_error() -> None:
 
 
 def test_bound_query_keeps_its_structure() -> None:
-    from kg.catalog import read_saved_query
-    from kg.parameters import bind_parameters
-    from kg.query import bound_query_text
-    from kg.sparql_text import tokens
+    from kg.sparql.catalog import read_saved_query
+    from kg.sparql.parameters import bind_parameters
+    from kg.sparql.query import bound_query_text
+    from kg.sparql.text import tokens
 
     saved = read_saved_query(QUERIES / "label-lookup.rq")
     bindings = bind_parameters(saved, {"name": 'x" } ; DROP ALL ; #'})

@@ -1,4 +1,4 @@
-"""The ``kg`` process ends without freeing the store it answered from (kg.cli.console_main);
+"""The ``kg`` process ends without freeing the store it answered from (kg.cli.main.console_main);
 what it prints, and its exit code, are what the same command gives in process."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Expected rows were derived by hand from the fixture and the article ([5], [10]).
 from __future__ import annotations
 
 import kg
-from kg.bundle import bundled
+from kg.base.bundle import bundled
 from tests.conftest import FIXTURES_DIR
 
 SECOND_SOURCE = FIXTURES_DIR / "second-source"

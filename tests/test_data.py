@@ -9,8 +9,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from kg.bundle import Bundle, bundled
-from kg.graph import load_rdflib_graph
+from kg.base.bundle import Bundle, bundled
+from kg.rdf.graph import load_rdflib_graph
 from tests.conftest import SHARED_DIR
 
 SNK = rdflib.Namespace("https://w3id.org/supernode-kg/ontology#")

@@ -1,4 +1,4 @@
-"""One deadline runner (kg.deadline) for `kg query --timeout` and `kg serve`: work runs in a
+"""One deadline runner (kg.sparql.deadline) for `kg query --timeout` and `kg serve`: work runs in a
 forked child that is killed at the deadline, with a one-line error, and no child outlives it."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.deadline import DeadlinePassed, ProcessEnded, run_before_deadline
-from kg.errors import KgError
-from kg.graph import load_bundled_graph
-from kg.query import run_query
+from kg.base.errors import KgError
+from kg.rdf.graph import load_bundled_graph
+from kg.sparql.deadline import DeadlinePassed, ProcessEnded, run_before_deadline
+from kg.sparql.query import run_query
 from tests.conftest import run_kg
 
 #: A cross join of the bundled graph with itself four times: it does not finish in a test's time.
@@ -92,8 +92,8 @@ def test_the_memory_cap_applies_to_the_child_only() -> None:
     # child reuses without asking the kernel for address space, so the cap would not be tested.
     code = (
         "from pathlib import Path\n"
-        "from kg.deadline import run_before_deadline\n"
-        "from kg.errors import KgError\n"
+        "from kg.sparql.deadline import run_before_deadline\n"
+        "from kg.base.errors import KgError\n"
         "size_mb = next(int(line.split()[1]) // 1024 for line in Path('/proc/self/status').read_text().splitlines()\n"
         "               if line.startswith('VmSize:'))\n"
         "try:\n"
@@ -125,7 +125,7 @@ def test_killing_kg_query_leaves_no_query_running(tmp_path: Path) -> None:
     script = tmp_path / "runner.py"
     script.write_text(
         "import os, time\n"
-        "from kg.deadline import run_before_deadline\n"
+        "from kg.sparql.deadline import run_before_deadline\n"
         "def work():\n"
         "    print(os.getpid(), flush=True)\n"
         "    time.sleep(120)\n"

@@ -4,8 +4,8 @@ materialized file is exactly what the saved queries in queries/derive/ give."""
 from __future__ import annotations
 
 import kg
-from kg.bundle import bundled
-from kg.derived_edges import DERIVED_FILE_NAME, derive_edges, derived_edges_turtle
+from kg.base.bundle import bundled
+from kgdev.derived_edges import DERIVED_FILE_NAME, derive_edges, derived_edges_turtle
 from tests.conftest import FIXTURES_DIR
 
 SND = "https://w3id.org/supernode-kg/id/"

@@ -1,4 +1,4 @@
-"""Entity cards (``kg.describe``, and `kg describe` printing them), the ecosystem picture
+"""Entity cards (``kg.views.describe``, and `kg describe` printing them), the ecosystem picture
 (`kg viz`) and terminal manners."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.cli import cli
+from kg.cli.main import cli
 from tests.conftest import run_kg
 from tests.servers import kg_serve
 

@@ -1,4 +1,4 @@
-"""Ontology documentation (:func:`kg.docs.write_docs`, and `kg docs`) and the dataset's
+"""Ontology documentation (:func:`kg.views.docs.write_docs`, and `kg docs`) and the dataset's
 VoID/DCAT description."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 import kg
-from kg.docs import write_docs
+from kg.views.docs import write_docs
 from tests.conftest import run_kg
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")

@@ -1,4 +1,4 @@
-"""Saved queries anywhere: ``kg.push`` into real Oxigraph and Virtuoso servers, ``kg.query`` at an
+"""Saved queries anywhere: ``kg.push`` into real Oxigraph and Virtuoso servers, ``kg.sparql.query`` at an
 endpoint, `kg serve`, and the same answers on every engine; `kg push` and `kg query --endpoint`
 as commands."""
 
@@ -20,8 +20,8 @@ import rdflib
 from rdflib.query import Result
 
 import kg
-from kg.catalog import Catalog
-from kg.sparql_text import query_form, strip_comments
+from kg.sparql.catalog import Catalog
+from kg.sparql.text import query_form, strip_comments
 from tests.conftest import FIXTURES_DIR, VIRTUOSO_GRAPH, run_kg
 from tests.servers import (
     VIRTUOSO_PASSWORD,

@@ -10,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.bundle import bundled
-from kg.catalog import Catalog
-from kg.graph import load_files
-from kg.parameters import bind_parameters
-from kg.query import bound_query_text, run_query
-from kg.synth import generate
+from kg.base.bundle import bundled
+from kg.rdf.graph import load_files
+from kg.sparql.catalog import Catalog
+from kg.sparql.parameters import bind_parameters
+from kg.sparql.query import bound_query_text, run_query
+from kgdev.synth import generate
 
 LOCAL = [q for q in Catalog.bundled() if "network" not in q.tags]
 

@@ -1,4 +1,4 @@
-"""Nothing lost: ``kg.export`` round-trips every format; deterministic Turtle; CI-friendly
+"""Nothing lost: ``kg.publish.export`` round-trips every format; deterministic Turtle; CI-friendly
 validation reports (JUnit XML, GitHub annotations); `kg export --out` and `kg validate
 --format`; the pre-commit hook."""
 

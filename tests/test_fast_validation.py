@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.bundle import bundled
-from kg.validation import ValidationOutcome, validate
+from kg.base.bundle import bundled
+from kg.shacl.validation import ValidationOutcome, validate
 from tests.conftest import FIXTURES_DIR, run_kg
 
 BROKEN = sorted((FIXTURES_DIR / "broken").glob("*.ttl"))

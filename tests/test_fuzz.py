@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.catalog import Catalog
+from kg.sparql.catalog import Catalog
 from tests.conftest import FIXTURES_DIR, KgRun, run_kg
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "0")) or None

@@ -15,14 +15,14 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
-from kg.bundle import bundled
-from kg.catalog import Catalog, SavedQuery
-from kg.export import write_export
-from kg.graph import load_bundled_graph
-from kg.parameters import bind_parameters
-from kg.query import bound_query_text, run_query
-from kg.sparql_text import query_form
-from kg.validation import validate
+from kg.base.bundle import bundled
+from kg.publish.export import write_export
+from kg.rdf.graph import load_bundled_graph
+from kg.shacl.validation import validate
+from kg.sparql.catalog import Catalog, SavedQuery
+from kg.sparql.parameters import bind_parameters
+from kg.sparql.query import bound_query_text, run_query
+from kg.sparql.text import query_form
 from tests.answers import comparable_answer
 from tests.jena import jena_classpath, jena_missing, run_jena
 from tests.test_shapes_catch_broken_data import BLANK_NODE, FIXTURES

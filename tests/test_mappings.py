@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from kg.bundle import bundled
+from kg.base.bundle import bundled
 from tests.conftest import SHARED_DIR, load_script, run_kg
 
 WIKIDATA = {"wd": "http://www.wikidata.org/entity/", "wdt": "http://www.wikidata.org/prop/direct/"}

@@ -12,12 +12,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.bundle import bundled
-from kg.catalog import read_saved_query
-from kg.export import export_graph
-from kg.namespaces import NP, PROV
-from kg.namespaces import SNK as SNK_NS
-from kg.nanopubs import graph_from_nanopubs, nanopublication_quads
+from kg.base.bundle import bundled
+from kg.base.namespaces import NP, PROV
+from kg.base.namespaces import SNK as SNK_NS
+from kg.publish.export import export_graph
+from kg.publish.nanopubs import graph_from_nanopubs, nanopublication_quads
+from kg.sparql.catalog import read_saved_query
 from tests.conftest import FIXTURES_DIR
 
 QUERIES = FIXTURES_DIR / "queries"

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-import kg.remote
-from kg.graph import load_files, load_rdflib_graph
-from kg.validation import validate
+import kg.sparql.remote
+from kg.rdf.graph import load_files, load_rdflib_graph
+from kg.shacl.validation import validate
 from tests.conftest import FIXTURES_DIR, run_kg
 
 SPLIT = FIXTURES_DIR / "rdf" / "split-blank-nodes"
@@ -77,15 +77,15 @@ def test_push_sends_both_components(monkeypatch: pytest.MonkeyPatch) -> None:
             return b""
         return sent[-1]
 
-    monkeypatch.setattr(kg.remote, "_http", store_that_keeps_what_it_gets)
-    outcome = kg.remote.push("http://127.0.0.1:1/store", [SPLIT])
+    monkeypatch.setattr(kg.sparql.remote, "_http", store_that_keeps_what_it_gets)
+    outcome = kg.sparql.remote.push("http://127.0.0.1:1/store", [SPLIT])
     pushed = rdflib.Graph().parse(data=sent[0], format="nt")
     assert isomorphic(pushed, rdflib_union(sorted(SPLIT.glob("*.ttl"))))
     assert outcome.sent == len(pushed) == 12
 
 
 def test_the_reasoner_sees_both_components() -> None:
-    from kg.reasoning import _reasoner_view
+    from kg.coherence.reasoning import _reasoner_view
 
     triples, _ = _reasoner_view(load_files([SPLIT]))
     assert (

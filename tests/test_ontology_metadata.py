@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.bundle import bundled
+from kg.base.bundle import bundled
 
 SNK = rdflib.Namespace("https://w3id.org/supernode-kg/ontology#")
 ONTOLOGY = rdflib.URIRef("https://w3id.org/supernode-kg/ontology")

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kg.input_limits import MAX_NESTING
-from kg.sparql_text import MAX_NESTING as MAX_QUERY_NESTING
+from kg.base.input_limits import MAX_NESTING
+from kg.sparql.text import MAX_NESTING as MAX_QUERY_NESTING
 from tests.conftest import FIXTURES_DIR
 
 MEMORY_LIMIT = 4 << 30  # address space: Oxigraph reserves about 3 GB of it at start-up

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.bundle import bundled
-from kg.prefixes import _PREFIX_LINE, prefix_declarations, project_prefixes
+from kg.base.bundle import bundled
+from kg.rdf.prefixes import _PREFIX_LINE, prefix_declarations, project_prefixes
 
 FRAGMENTS = [
     "@prefix",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 import kg
-from kg.checks import checks_catalog
-from kg.reasoning import ReasoningOutcome
+from kg.coherence.checks import checks_catalog
+from kg.coherence.reasoning import ReasoningOutcome
 from tests.conftest import FIXTURES_DIR, run_kg
 
 

@@ -24,11 +24,11 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from kg.bundle import bundled
-from kg.catalog import read_saved_query
-from kg.graph import load_bundled_graph
-from kg.query import run_query
-from kg.sparql_text import query_form, strip_comments
+from kg.base.bundle import bundled
+from kg.rdf.graph import load_bundled_graph
+from kg.sparql.catalog import read_saved_query
+from kg.sparql.query import run_query
+from kg.sparql.text import query_form, strip_comments
 from tests.answers import comparable_answer
 from tests.conftest import run_kg
 from tests.jena import jena_classpath, jena_missing, run_jena

@@ -11,10 +11,10 @@ import pytest
 import rdflib
 
 import kg
-from kg.catalog import Catalog
-from kg.graph import load_bundled_graph
-from kg.parameters import bind_parameters
-from kg.query import run_query
+from kg.rdf.graph import load_bundled_graph
+from kg.sparql.catalog import Catalog
+from kg.sparql.parameters import bind_parameters
+from kg.sparql.query import run_query
 from tests.conftest import run_kg
 
 SND = "https://w3id.org/supernode-kg/id/"

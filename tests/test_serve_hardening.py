@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.bundle import bundled
-from kg.server import EndpointSettings, SparqlEndpoint
+from kg.base.bundle import bundled
+from kg.serve.server import EndpointSettings, SparqlEndpoint
 from tests.conftest import FIXTURES_DIR
 from tests.servers import kg_serve
 
@@ -184,8 +184,8 @@ def test_allow_service_names_a_port_and_other_ports_stay_closed() -> None:
 
 
 def test_a_bare_allowed_host_means_its_default_port_only() -> None:
-    from kg.serve_config import parse_allowed_service
-    from kg.service_policy import check_services
+    from kg.serve.config import parse_allowed_service
+    from kg.serve.service_policy import check_services
 
     allowed = frozenset(
         {parse_allowed_service("Example.org"), parse_allowed_service("127.0.0.1:8080")}
@@ -262,7 +262,7 @@ def test_no_cors_header_unless_an_origin_is_given(server: SparqlEndpoint) -> Non
 def test_without_an_allow_list_a_worker_cannot_reach_the_network() -> None:
     code = (
         "import socket, sys\n"
-        "from kg.query_workers import isolate_network\n"
+        "from kg.serve.workers import isolate_network\n"
         "if not isolate_network(): sys.exit(3)\n"
         "try:\n"
         "    socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=2)\n"

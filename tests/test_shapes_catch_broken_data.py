@@ -3,7 +3,7 @@
 Each ``tests/fixtures/broken/<topic>.ttl`` holds small nodes that each break (where possible)
 exactly one constraint; ``<topic>.expected.tsv`` lists, by hand, the violations the fixture must
 produce as ``focus_node``, ``source_shape`` and ``constraint`` prefixed names, exactly as
-:class:`kg.validation.Violation` prints them. The bundled data conforms, so validating it together
+:class:`kg.shacl.validation.Violation` prints them. The bundled data conforms, so validating it together
 with one fixture yields exactly that fixture's violations.
 
 A blank focus node gets a fresh label on every run, so it is compared as ``[]``; a fixture keeps
@@ -21,8 +21,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
-from kg.bundle import bundled
-from kg.validation import Violation, validate
+from kg.base.bundle import bundled
+from kg.shacl.validation import Violation, validate
 
 BROKEN_DIR = Path(__file__).resolve().parent / "fixtures" / "broken"
 FIXTURES = sorted(BROKEN_DIR.glob("*.ttl"))

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.catalog import query_from_text
-from kg.fast_validation import _split_prologue
-from kg.prefixes import declared_prefixes, with_project_prefixes
-from kg.sparql_text import read_prologue
+from kg.shacl.fast_validation import _split_prologue
+from kg.sparql.catalog import query_from_text
+from kg.sparql.text import prologue_prefixes, read_prologue, with_project_prefixes
 
 # (prologue text, prefixes it declares, base it declares)
 PROLOGUES = [
@@ -77,7 +76,7 @@ def test_read_prologue_agrees_with_oxigraph(
 def test_prefix_in_a_string_later_in_the_query_is_not_a_declaration() -> None:
     query = 'PREFIX ex: <http://x/>\nSELECT * { ?s ?p "\nPREFIX no: <http://no/>" }'
     assert read_prologue(query).prefixes == {"ex": "http://x/"}
-    assert declared_prefixes(query) == {"ex": "http://x/"}
+    assert prologue_prefixes(query) == {"ex": "http://x/"}
     assert query_from_text(query).prefixes == {"ex": "http://x/"}
 
 
@@ -111,7 +110,7 @@ def test_fast_validation_splits_a_commented_prologue_from_its_select() -> None:
 
 def test_prefix_names_outside_ascii_follow_the_grammar() -> None:
     """Non-ASCII text takes the full PN_CHARS classes (ASCII text a cheaper pattern)."""
-    from kg.sparql_text import read_prologue
+    from kg.sparql.text import read_prologue
 
     prologue = read_prologue("PREFIX 超节点: <urn:zh:> prefix É·x: <urn:e:> SELECT * {}")
     assert prologue.prefixes == {"超节点": "urn:zh:", "É·x": "urn:e:"}

@@ -1,6 +1,6 @@
 """Synthetic graphs for benchmarks: copies of the bundled article, valid in our ontology, the size
 asked for, reproducible, joined across articles, broken exactly where asked, and built from the
-bundle's files alone (an ontology change needs no change to kg/synth.py)."""
+bundle's files alone (an ontology change needs no change to kgdev/synth.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.bundle import Bundle, bundled
-from kg.errors import KgError
-from kg.synth import (
+from kg.base.bundle import Bundle, bundled
+from kg.base.errors import KgError
+from kg.shacl.validation import validate
+from kgdev.synth import (
     BROKEN_NS,
     ENTITY_NS,
     EXPECTED_HEADER,
@@ -22,7 +23,6 @@ from kg.synth import (
     generate,
     read_expected_violations,
 )
-from kg.validation import validate
 
 SNK = "https://w3id.org/supernode-kg/ontology#"
 SND = "https://w3id.org/supernode-kg/id/"

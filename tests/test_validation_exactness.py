@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.errors import KgError
-from kg.shacl_shapes import (
+from kg.base.errors import KgError
+from kg.shacl.shapes import (
     COMPILED_TERMS,
     DESCRIPTIVE_TERMS,
     REPORT_TERMS,
@@ -18,7 +18,7 @@ from kg.shacl_shapes import (
     UnsupportedShapes,
     read_shapes,
 )
-from kg.validation import ValidationOutcome, validate
+from kg.shacl.validation import ValidationOutcome, validate
 from tests.conftest import run_kg
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 import rdflib
 
-from kg.errors import KgError
-from kg.validation import validate
+from kg.base.errors import KgError
+from kg.shacl.validation import validate
 from tests.conftest import run_kg
 from tests.w3c_shacl import SH, SUITE_DIR, SuiteTest, report_results, suite_tests
 

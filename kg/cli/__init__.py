@@ -1,0 +1,1 @@
+"""The ``kg`` command: parses arguments, calls :mod:`kg.api`, prints."""

@@ -1,0 +1,1 @@
+"""Writing the graph out: standard RDF syntaxes and nanopublications."""

@@ -1,0 +1,197 @@
+"""Loading RDF files into one graph: an in-memory (or cached) Oxigraph store for queries, and an
+rdflib Graph for rdflib-based tools (pySHACL, pyLODE). Files are read by :mod:`kg.rdf.files`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg.base.bundle import bundled
+from kg.base.errors import KgError
+from kg.base.namespaces import XSD_STRING
+from kg.rdf.files import (
+    RdfFile,
+    add_declared_prefixes,
+    file_quads,
+    load_into,
+    rdf_quads,
+    read_rdf_file,
+    resolve_rdf_files,
+)
+
+if TYPE_CHECKING:
+    import rdflib
+
+
+@dataclass
+class LoadedGraph:
+    """Triples read from a set of files, and the prefixes those files declared.
+
+    Attributes:
+        store: an in-memory pyoxigraph store holding every triple in its default graph.
+        files: the files read, in order.
+        prefixes: prefix -> namespace, as declared by the Turtle files (first declaration wins).
+    """
+
+    store: ox.Store
+    files: list[Path]
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    @property
+    def has_named_graphs(self) -> bool:
+        """Whether any file put triples in a named graph (N-Quads, TriG): queries then see
+        the union of all graphs as their default graph, as Fuseki's ``unionDefaultGraph``."""
+        return next(iter(self.store.named_graphs()), None) is not None
+
+
+def load_files(
+    paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = True, on_disk: bool = False
+) -> LoadedGraph:
+    """Parse RDF files (or folders of them) into one in-memory store, for querying.
+
+    Large inputs (see :mod:`kg.rdf.cache`) are loaded from an N-Quads dump written on the first
+    run and reused while no file changes; ``use_cache=False`` (``--no-cache``) always parses.
+    Either way the store is in memory, so queries run at the same speed. ``on_disk`` serves
+    large inputs from a cached on-disk store instead, opened read-only: queries run 2 to 5 times
+    slower, but it costs tens of MB at any size, for processes whose memory is capped.
+
+    The store keeps values, not spellings: ``"05"^^xsd:int`` is stored as ``5`` (an
+    ``xsd:integer``). Where the exact terms matter (validation, export) use
+    :func:`load_rdflib_graph` or :func:`rdf_quads`, which keep every literal as written.
+
+    Example:
+        >>> loaded = load_files(bundled().graph_files())
+        >>> len(loaded) > 1000
+        True
+
+    Raises:
+        KgError: a file is missing, unreadable, refused by :mod:`kg.base.input_limits` or does not
+            parse; the message names the file (with line and column for a syntax error).
+    """
+    files = resolve_rdf_files(paths)
+    key = None
+    read: list[RdfFile] = []
+    if use_cache and not os.environ.get("KG_NO_CACHE"):
+        from kg.rdf import cache  # lazily: most commands load the small bundled graph uncached
+
+        if cache.worth_caching(files):
+            read = [read_rdf_file(path) for path in files]  # hashed and, if need be, parsed
+            if on_disk:
+                stored = cache.on_disk_store(
+                    read,
+                    lambda store, rdf_file, prefixes: _load_into(
+                        store, rdf_file, prefixes, bulk=True
+                    ),
+                )
+                if stored is not None:
+                    return LoadedGraph(store=stored[0], files=files, prefixes=stored[1])
+            key = None if on_disk else cache.cache_key(read)
+            if key is not None and cache.is_cached(key):
+                read = []  # the bytes are not needed to load the dump: free them first
+                cached = cache.open_cached(key)
+                if cached is not None:
+                    return LoadedGraph(store=cached[0], files=files, prefixes=cached[1])
+                read = [read_rdf_file(path) for path in files]  # it was removed: build it
+                key = cache.cache_key(read)
+    if key is not None:
+        loaded = _load_through_new_dump(key, read, files)
+        if loaded is not None:
+            return loaded
+        read = []  # the dump could not be written: parse the files into memory instead
+    store = ox.Store()
+    prefixes: dict[str, str] = {}
+    for rdf_file in read or (read_rdf_file(path) for path in files):
+        _load_into(store, rdf_file, prefixes)
+    return LoadedGraph(store=store, files=files, prefixes=prefixes)
+
+
+def _load_through_new_dump(key: str, read: list[RdfFile], files: list[Path]) -> LoadedGraph | None:
+    """Write the cache entry for ``key`` as the files' quads stream from the parser, each
+    file's bytes let go once parsed, then load the store from it: at no time are the bytes and
+    the whole store in memory together (at 3M triples the bytes are 190 MB, the store 1 GB).
+    None when the entry cannot be written or read back (the caller parses the files).
+    ``read`` is emptied.
+
+    Raises:
+        KgError: a file does not parse; no cache entry is left behind.
+    """
+    from kg.rdf import cache
+
+    prefixes: dict[str, str] = {}
+
+    def quads() -> Iterator[ox.Quad]:
+        while read:
+            yield from _quads_for_dump(read.pop(0), prefixes)
+
+    if not cache.publish(key, quads(), prefixes, files):
+        return None
+    opened = cache.open_cached(key)
+    if opened is None:
+        return None
+    return LoadedGraph(store=opened[0], files=files, prefixes=opened[1])
+
+
+def _load_into(
+    store: ox.Store, rdf_file: RdfFile, prefixes: dict[str, str], *, bulk: bool = False
+) -> None:
+    load_into(store, rdf_file, prefixes, bulk=bulk)  # one name for tests to count parses by
+
+
+def _quads_for_dump(rdf_file: RdfFile, prefixes: dict[str, str]) -> Iterator[ox.Quad]:
+    add_declared_prefixes(rdf_file, prefixes)
+    return rdf_quads(rdf_file)  # with _load_into, the names tests count parses by
+
+
+def load_bundled_graph() -> LoadedGraph:
+    """Load the bundled graph: the ontology and every data file."""
+    return load_files(bundled().graph_files())
+
+
+def load_rdflib_graph(paths: Sequence[str | os.PathLike[str]]) -> rdflib.Graph:
+    """Parse RDF files into an rdflib Graph (for pySHACL, pyLODE), every term exactly as
+    written and the files' prefixes bound. Same errors as :func:`load_files`."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    prefixes: dict[str, str] = {}
+    blank_nodes: dict[str, rdflib.BNode] = {}  # labels are already unique per file (rdf_quads)
+    add = graph.add
+    for quad in file_quads(paths, prefixes):
+        add(
+            (
+                _to_rdflib_term(quad.subject, blank_nodes),
+                _to_rdflib_term(quad.predicate, blank_nodes),
+                _to_rdflib_term(quad.object, blank_nodes),
+            )
+        )
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def _to_rdflib_term(term: object, blank_nodes: dict[str, rdflib.BNode]) -> rdflib.term.Node:
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        node = blank_nodes.get(term.value)
+        if node is None:
+            node = blank_nodes[term.value] = rdflib.BNode()
+        return node
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # rdflib spells xsd:string as "no datatype"
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise KgError(f"RDF 1.2 triple terms are not supported here: {term}")

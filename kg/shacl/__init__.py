@@ -1,0 +1,1 @@
+"""SHACL validation: reading shapes, the fast engine and the pySHACL reference, validation reports."""

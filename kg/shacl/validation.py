@@ -1,0 +1,464 @@
+"""SHACL validation of data (with its ontology) against shapes.
+
+Two engines give the same results: ``fast`` (the default) answers each constraint with one
+SPARQL query on Oxigraph (:mod:`kg.shacl.fast_validation`); ``pyshacl`` is the reference. Shapes
+that use a feature the fast engine lacks are validated with pySHACL, and the outcome says so.
+
+The ontology is merged into the data graph so that ``sh:targetClass`` and ``sh:class`` reach
+instances of subclasses; without it, broken data in a subclass would silently conform.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.base.bundle import bundled
+from kg.base.errors import KgError
+from kg.base.namespaces import RDF_TYPE, SH, XSD, XSD_STRING
+from kg.rdf.files import parse_file, resolve_rdf_files
+from kg.rdf.graph import load_rdflib_graph
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    import pyoxigraph as ox
+    import rdflib
+
+    from kg.shacl.fast_validation import FastResult
+    from kg.shacl.shapes import ShapesGraph, Term
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One result of a SHACL validation report, with terms written as prefixed names.
+
+    Attributes:
+        focus_node: the node that broke the constraint.
+        path: the property path (empty for node-level constraints).
+        constraint: the constraint component, such as ``sh:MinCountConstraintComponent``.
+        source_shape: the shape that holds the constraint.
+        severity: ``Violation``, ``Warning`` or ``Info``.
+        message: the shape's ``sh:message`` (or pySHACL's text when it has none).
+        value: the offending value, where the report gives one.
+        focus_iri: the focus node's full IRI (empty for a blank node), to find where it is written.
+    """
+
+    focus_node: str
+    path: str
+    constraint: str
+    source_shape: str
+    severity: str
+    message: str
+    value: str = ""
+    focus_iri: str = ""
+
+
+@dataclass
+class ValidationOutcome:
+    """What a validation run found.
+
+    Attributes:
+        conforms: whether the data conforms to the shapes.
+        violations: every report result, sorted by focus node, path and constraint.
+        report: the standard SHACL validation report graph (``sh:ValidationReport``).
+        shapes: every IRI-named shape (node and property shapes), as prefixed names.
+        data_files: the files validated (ontology and data), to point at where a node is written.
+    """
+
+    conforms: bool
+    violations: list[Violation]
+    report: rdflib.Graph | None = None
+    shapes: list[str] = field(default_factory=list)
+    data_files: list[Path] = field(default_factory=list)
+    engine: str = "pyshacl"
+    engine_note: str = ""
+    report_triples: list[ox.Triple] = field(default_factory=list)
+    report_prefixes: dict[str, str] = field(default_factory=dict)
+
+    def report_turtle(self) -> str:
+        """The standard SHACL validation report (``sh:ValidationReport``), as Turtle."""
+        if self.report is not None:
+            return self.report.serialize(format="turtle")
+        import pyoxigraph as ox
+
+        data = ox.serialize(
+            self.report_triples, format=ox.RdfFormat.TURTLE, prefixes=self.report_prefixes
+        )
+        return (data or b"").decode("utf-8")
+
+
+def validate(
+    data: Sequence[str | os.PathLike[str]] | None = None,
+    shapes: Sequence[str | os.PathLike[str]] | None = None,
+    ontology: Sequence[str | os.PathLike[str]] | None = None,
+    engine: str = "fast",
+    allow_warnings: bool = False,
+) -> ValidationOutcome:
+    """Validate RDF data against SHACL shapes.
+
+    Args:
+        data: files or folders of data; the bundled data by default.
+        shapes: files or folders of shapes; the bundled shapes by default.
+        ontology: files or folders of the ontology merged into the data; the bundled
+            ontology by default (pass an empty list for none).
+        engine: ``fast`` (SPARQL on Oxigraph) or ``pyshacl`` (the reference).
+        allow_warnings: as pySHACL's option: results of severity ``sh:Warning`` or ``sh:Info``
+            do not make the data non-conforming.
+
+    Example:
+        >>> validate().conforms
+        True
+
+    Raises:
+        KgError: a file is missing or does not parse, the shapes graph holds no shapes, or
+            the shapes are not valid SHACL (including SHACL-SPARQL queries SHACL forbids).
+    """
+    from kg.shacl.shapes import ShapesGraph, all_shapes
+
+    bundle = bundled()
+    ontology_paths = list(bundle.ontology_files() if ontology is None else ontology)
+    data_paths = list(bundle.data_files() if data is None else data)
+    shapes_paths = list(bundle.shapes_files() if shapes is None else shapes)
+    if not data_paths:
+        raise KgError("no data to validate")
+    if not shapes_paths:
+        raise KgError("no shapes to validate against")
+    if engine not in ("fast", "pyshacl"):
+        raise KgError(f"unknown validation engine {engine!r} (fast or pyshacl)")
+    shapes_prefixes: dict[str, str] = {}
+    shapes_quads = [
+        q for path in resolve_rdf_files(shapes_paths) for q in parse_file(path, shapes_prefixes)
+    ]
+    shapes_graph = ShapesGraph(shapes_quads)
+    if not all_shapes(shapes_graph):
+        names = ", ".join(str(p) for p in shapes_paths)
+        raise KgError(
+            f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
+        )
+    note = ""
+    if engine == "fast":
+        from kg.shacl.shapes import UnsupportedShapes
+
+        try:
+            return _validate_fast(
+                [*ontology_paths, *data_paths], shapes_graph, shapes_prefixes, allow_warnings
+            )
+        except UnsupportedShapes as error:
+            note = f"the fast engine does not support {error.message}; validated with pySHACL"
+    from kg.base.quiet import quiet_libraries
+
+    with quiet_libraries():  # rdflib logs a traceback for each ill-typed literal it converts
+        data_graph = load_rdflib_graph([*ontology_paths, *data_paths])
+        shapes_rdflib = load_rdflib_graph(shapes_paths)
+    outcome = validate_graphs(data_graph, shapes_rdflib, allow_warnings=allow_warnings)
+    outcome.data_files = resolve_rdf_files([*ontology_paths, *data_paths])
+    outcome.engine_note = note
+    return outcome
+
+
+def _validate_fast(
+    data_paths: list[str | os.PathLike[str]],
+    shapes_graph: ShapesGraph,
+    shapes_prefixes: dict[str, str],
+    allow_warnings: bool,
+) -> ValidationOutcome:
+    """The fast engine, or UnsupportedShapes when it cannot answer exactly."""
+    import pyoxigraph as ox
+
+    from kg.rdf.files import load_into, read_rdf_file
+    from kg.rdf.literal_fidelity import LiteralAudit, first_unfaithful_literal, typed_literals
+    from kg.shacl.fast_validation import validate_store
+    from kg.shacl.shapes import UnsupportedShapes, path_sparql, read_shapes
+    from kg.sparql.results import compact_iri, term_text
+
+    shapes = read_shapes(shapes_graph)
+    files = resolve_rdf_files(data_paths)
+    read = [read_rdf_file(path) for path in files]
+    audit = LiteralAudit(read)  # in parallel with loading: does the store keep every literal?
+    # In memory, not the cached on-disk store: Oxigraph's on-disk store answers the shapes'
+    # queries about four times slower, which costs more than parsing (measured at 1M triples:
+    # 21.7 s from the cached store against 12.6 s parse included; benchmarks/results/).
+    store = ox.Store()
+    data_prefixes: dict[str, str] = {}
+    try:
+        for rdf_file in read:
+            load_into(store, rdf_file, data_prefixes)
+    except BaseException:
+        audit.cancel()
+        raise
+    unfaithful = audit.finding() or first_unfaithful_literal(
+        typed_literals(shapes_graph.term_literals())
+    )
+    if unfaithful is not None:
+        raise UnsupportedShapes(
+            f"literals not in canonical form ({unfaithful}); write them in "
+            "canonical form (0.3, not 0.30) for the fast engine"
+        )
+    prefixes = {**data_prefixes, **shapes_prefixes}
+
+    def show(term: object) -> str:
+        if isinstance(term, ox.Literal):
+            return written_literal(term.value, term.language, term.datatype.value, prefixes)
+        return term_text(term, prefixes)
+
+    def show_path(path: object) -> str:
+        if isinstance(path, ox.BlankNode):
+            return path_sparql(shapes_graph, path, lambda iri: compact_iri(iri.value, prefixes))
+        return show(path)
+
+    raw = validate_store(store, shapes_graph, shapes, show, workers=validation_workers())
+    violations = sorted(
+        (
+            Violation(
+                focus_node=show(r.focus),
+                path=show_path(r.path) if r.path is not None else "",
+                constraint=compact_iri(r.component, prefixes),
+                source_shape=show(r.shape),
+                severity=r.severity.value.removeprefix(SH),
+                message=" ".join(_preferred_message(r).split()),
+                value=show(r.value) if r.value is not None else "",
+                focus_iri=r.focus.value if isinstance(r.focus, ox.NamedNode) else "",
+            )
+            for r in raw
+        ),
+        key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message),
+    )
+    shape_names = sorted(
+        {show(s.node) for s in shapes if isinstance(s.node, ox.NamedNode)}
+        | {show(p.node) for s in shapes for p in s.properties if isinstance(p.node, ox.NamedNode)}
+    )
+    return ValidationOutcome(
+        conforms=not any(_counts(v.severity, allow_warnings) for v in violations),
+        violations=violations,
+        shapes=shape_names,
+        data_files=files,
+        engine="fast",
+        report_triples=_report_triples(raw, shapes_graph, allow_warnings),
+        report_prefixes={"sh": SH, **{p: n for p, n in prefixes.items() if p}},
+    )
+
+
+def validation_workers() -> int:
+    """Processes the fast engine answers constraint queries with: one per core (at most 4),
+    or ``KG_VALIDATION_WORKERS``."""
+    configured = os.environ.get("KG_VALIDATION_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(
+        1,
+        min(
+            4,
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+        ),
+    )
+
+
+def _counts(severity: str, allow_warnings: bool) -> bool:
+    """Does a result of this severity make the data non-conforming (pySHACL's allow_warnings)?"""
+    return not (allow_warnings and severity in ("Warning", "Info"))
+
+
+def _preferred_message(result: FastResult) -> str:
+    """The message to show: an English or untagged ``sh:message``, else the engine's own."""
+    messages = list(result.messages)
+    for message in sorted(messages, key=lambda m: (m.language not in (None, "", "en"), m.value)):
+        return message.value
+    return result.default_message
+
+
+def _report_triples(
+    raw: list[FastResult], shapes_graph: ShapesGraph, allow_warnings: bool
+) -> list[ox.Triple]:
+    """The standard SHACL validation report of a fast-engine outcome, as triples."""
+    import pyoxigraph as ox
+
+    def sh(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SH + name)
+
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    counted = [r for r in raw if _counts(r.severity.value.removeprefix(SH), allow_warnings)]
+    report = ox.BlankNode()
+    triples = [
+        ox.Triple(report, rdf_type, sh("ValidationReport")),
+        ox.Triple(
+            report,
+            sh("conforms"),
+            ox.Literal(
+                "false" if counted else "true",
+                datatype=ox.NamedNode(XSD + "boolean"),
+            ),
+        ),
+    ]
+    copied: set[Term] = set()
+    for result in raw:
+        node = ox.BlankNode()
+        triples += [
+            ox.Triple(report, sh("result"), node),
+            ox.Triple(node, rdf_type, sh("ValidationResult")),
+            ox.Triple(node, sh("focusNode"), result.focus),
+            ox.Triple(node, sh("sourceConstraintComponent"), ox.NamedNode(result.component)),
+            ox.Triple(node, sh("sourceShape"), result.shape),
+            ox.Triple(node, sh("resultSeverity"), result.severity),
+        ]
+        if result.path is not None:
+            triples.append(ox.Triple(node, sh("resultPath"), result.path))
+            if result.path not in copied:
+                copied.add(result.path)
+                triples.extend(shapes_graph.structure(result.path))
+        messages = result.messages or (ox.Literal(result.default_message),)
+        triples.extend(ox.Triple(node, sh("resultMessage"), m) for m in messages)
+        if result.value is not None:
+            triples.append(ox.Triple(node, sh("value"), result.value))
+        if result.constraint is not None:
+            triples.append(ox.Triple(node, sh("sourceConstraint"), result.constraint))
+    return triples
+
+
+def validate_graphs(
+    data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, allow_warnings: bool = False
+) -> ValidationOutcome:
+    """Validate an rdflib data graph (ontology already merged in) against a shapes graph with pySHACL."""
+    import pyshacl
+    from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ValidationFailure
+
+    from kg.base.quiet import quiet_libraries
+
+    for prefix, namespace in shapes_graph.namespaces():
+        data_graph.bind(prefix, namespace, override=False)
+    with quiet_libraries():
+        try:
+            conforms, report, _ = pyshacl.validate(
+                data_graph,
+                shacl_graph=shapes_graph,
+                inference="none",
+                advanced=True,
+                inplace=True,
+                allow_warnings=allow_warnings,
+            )
+        except (ShapeLoadError, ReportableRuntimeError, ValidationFailure) as error:
+            raise KgError(f"shapes are not valid SHACL: {_one_line(error)}") from None
+        except NotImplementedError as error:
+            raise KgError(f"pySHACL cannot validate these shapes: {_one_line(error)}") from None
+    if isinstance(report, ValidationFailure):  # pySHACL returns, rather than raises, some refusals
+        raise KgError(f"shapes are not valid SHACL: {_one_line(report)}")
+    for prefix, namespace in data_graph.namespaces():
+        report.bind(prefix, namespace, override=False)
+    return ValidationOutcome(
+        conforms=bool(conforms),
+        violations=_violations(report),
+        report=report,
+        shapes=_shape_names(shapes_graph),
+    )
+
+
+def _shape_names(shapes_graph: rdflib.Graph) -> list[str]:
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    names = set()
+    for kind in (sh.NodeShape, sh.PropertyShape):
+        for shape in shapes_graph.subjects(rdflib.RDF.type, kind):
+            if isinstance(shape, rdflib.URIRef):
+                names.add(shapes_graph.namespace_manager.normalizeUri(shape))
+    return sorted(names)
+
+
+def _violations(report: rdflib.Graph) -> list[Violation]:
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+
+    def show(node: rdflib.term.Node | None) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, rdflib.URIRef):
+            return report.namespace_manager.normalizeUri(node)
+        if isinstance(node, rdflib.BNode):
+            return _describe_path(report, node, show)
+        if isinstance(node, rdflib.Literal):
+            prefixes = dict(report.namespaces())
+            datatype = (
+                str(node.datatype) if node.datatype else ("" if node.language else XSD_STRING)
+            )
+            return written_literal(str(node), node.language, datatype, prefixes)
+        return str(node)
+
+    found = []
+    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        severity = report.value(result, sh.resultSeverity)
+        found.append(
+            Violation(
+                focus_node=show(report.value(result, sh.focusNode)),
+                path=show(report.value(result, sh.resultPath)),
+                constraint=show(report.value(result, sh.sourceConstraintComponent)),
+                source_shape=show(report.value(result, sh.sourceShape)),
+                severity=str(severity).removeprefix(SH) if severity else "Violation",
+                message=" ".join(str(report.value(result, sh.resultMessage) or "").split()),
+                value=show(report.value(result, sh.value)),
+                focus_iri=str(focus)
+                if isinstance(focus := report.value(result, sh.focusNode), rdflib.URIRef)
+                else "",
+            )
+        )
+    return sorted(found, key=lambda v: (v.focus_node, v.path, v.constraint, v.value, v.message))
+
+
+def _describe_path(
+    report: rdflib.Graph, node: rdflib.BNode, show: Callable[[rdflib.term.Node | None], str]
+) -> str:
+    """A path of a pySHACL report written as the fast engine writes it (SPARQL property-path syntax)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from kg.shacl.shapes import ShapesGraph, UnsupportedShapes, path_sparql
+
+    def term(value: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(value, rdflib.BNode):
+            return ox.BlankNode(str(value))
+        if isinstance(value, rdflib.Literal):
+            return ox.Literal(str(value))
+        return ox.NamedNode(str(value))
+
+    triples: list[ox.Triple] = []
+    pending: list[rdflib.term.Node] = [node]
+    seen: set[rdflib.BNode] = set()
+    while pending:
+        current = pending.pop()
+        if current in seen or not isinstance(current, rdflib.BNode):
+            continue
+        seen.add(current)
+        for predicate, obj in report.predicate_objects(current):
+            triples.append(
+                ox.Triple(ox.BlankNode(str(current)), ox.NamedNode(str(predicate)), term(obj))
+            )
+            pending.append(obj)
+    try:
+        return path_sparql(
+            ShapesGraph(triples), term(node), lambda iri: show(rdflib.URIRef(iri.value))
+        )
+    except UnsupportedShapes:
+        return f"_:{node}"
+
+
+def written_literal(
+    lexical: str, language: str | None, datatype: str, prefixes: Mapping[str, str]
+) -> str:
+    """A literal as written in Turtle: ``"abc"``, ``"hi"@en``, ``"5"^^xsd:byte``."""
+    from kg.sparql.results import compact_iri
+
+    text = '"' + lexical.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if language:
+        return f"{text}@{language}"
+    if datatype and datatype != XSD_STRING:
+        return f"{text}^^{compact_iri(datatype, prefixes)}"
+    return text
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(getattr(error, "message", None) or error).split())

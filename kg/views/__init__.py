@@ -1,0 +1,1 @@
+"""What people look at: entity cards, charts, the ecosystem picture, the ontology documentation."""
