@@ -75,14 +75,13 @@ def main() -> int:
             rdflib_graph.parse(path, format="turtle")
         result["triples"] = len(rdflib_graph)
     elif args.task in ("queries-kg", "queries-kg-cached"):
+        import kg
         from kg.rdf.graph import load_files
         from kg.sparql.catalog import Catalog
-        from kg.sparql.parameters import bind_parameters
-        from kg.sparql.query import answer_text
         from kg.sparql.text import query_form
 
         # in memory, parsed, or loaded from the cache (the N-Quads dump) that `kg query` reads on large inputs
-        graph = load_files(files, use_cache=args.task == "queries-kg-cached")
+        graph = kg.Graph(load_files(files, use_cache=args.task == "queries-kg-cached"))
 
         per_query = {}
         started = time.perf_counter()
@@ -93,9 +92,7 @@ def main() -> int:
                 "turtle" if query_form(saved.text) in ("CONSTRUCT", "DESCRIBE") else "json"
             )
             t = time.perf_counter()
-            output = answer_text(
-                graph, saved.text, bind_parameters(saved, {}), output_format, saved.prefixes
-            )
+            output = kg.query(saved, graph).serialize(output_format)
             per_query[saved.name] = [time.perf_counter() - t, len(output)]
         result["per_query"] = per_query
     elif args.task == "queries-oxigraph":

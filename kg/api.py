@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kg.sparql.catalog import SavedQuery
     from kg.sparql.query import ResultDocument
     from kg.sparql.remote import PushOutcome
+    from kg.sparql.sources import Source
     from kg.views.describe import EntityCard
 
 __all__ = [
@@ -72,6 +73,41 @@ def _path_list(paths: Paths | None) -> list[str | os.PathLike[str]] | None:
     if isinstance(paths, str | os.PathLike):
         return [paths]
     return list(paths)
+
+
+def _ontology_choice(ontology: Paths | bool | None) -> list[str | os.PathLike[str]] | bool | None:
+    """``ontology`` as :func:`kg.base.bundle.graph_paths` takes it: files, False for none, None
+    for the bundled ontology (also for True)."""
+    if ontology is False:
+        return False
+    if ontology is None or ontology is True:
+        return None
+    return _path_list(ontology)
+
+
+def _graph_files(data: Paths | None, ontology: Paths | bool | None) -> list[str | os.PathLike[str]]:
+    """The files of the graph: ``data`` (the bundled data by default) with the ontology (the
+    bundled one by default; False for none). The same rule as ``--data`` and ``--ontology``."""
+    from kg.base.bundle import graph_paths
+
+    chosen = _ontology_choice(ontology)
+    return graph_paths(_path_list(data), False if chosen is True else chosen)
+
+
+def _where(source: object) -> Source:
+    """Where to ask: paths are data, read with the bundled ontology (as ``--data``); anything
+    else as :func:`kg.sparql.sources.choose_source` takes it."""
+    from kg.sparql.sources import choose_source, is_endpoint_url
+
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and not is_endpoint_url(source)):
+        return choose_source(_graph_files(source, None))
+    if (
+        isinstance(source, list | tuple)
+        and source
+        and all(isinstance(p, str | os.PathLike) for p in source)
+    ):
+        return choose_source(_graph_files(source, None))
+    return choose_source(source)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,13 +160,16 @@ class Graph:
         return query(name_or_text, self, timeout=timeout, params=params, **more_params)
 
 
-def load(*paths: str | os.PathLike[str], ontology: bool = True, use_cache: bool = True) -> Graph:
+def load(
+    *paths: str | os.PathLike[str], ontology: Paths | bool = True, use_cache: bool = True
+) -> Graph:
     """Load RDF files or folders into memory, to query them many times.
 
     Args:
-        paths: files or folders (``.ttl .nt .nq .trig .rdf .jsonld``, each also ``.gz``); the
-            bundled data when none are given.
-        ontology: also load the bundled ontology (so queries see its classes and labels).
+        paths: data files or folders (``.ttl .nt .nq .trig .rdf .jsonld``, each also ``.gz``);
+            the bundled data when none are given.
+        ontology: True for the bundled ontology (so queries see its classes and labels),
+            files or folders of another, or False for none.
         use_cache: read large inputs from the on-disk store of an earlier run (see
             :mod:`kg.rdf.cache`); False parses them again.
 
@@ -145,14 +184,9 @@ def load(*paths: str | os.PathLike[str], ontology: bool = True, use_cache: bool 
     Raises:
         KgError: a file is missing, unreadable or does not parse (file:line:column: reason).
     """
-    from kg.base.bundle import bundled
     from kg.rdf.graph import load_files
 
-    bundle = bundled()
-    files: list[str | os.PathLike[str]] = list(paths) or list(bundle.data_files())
-    if ontology:
-        files = [*bundle.ontology_files(), *files]
-    return Graph(load_files(files, use_cache=use_cache))
+    return Graph(load_files(_graph_files(list(paths) or None, ontology), use_cache=use_cache))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,8 +431,10 @@ def query(
         name_or_text: a saved query's name (``kg.queries()`` lists them), SPARQL text (it may
             use the project's prefixes, ``snk:``, ``snd:``, ``wd:``, ..., without declaring
             them, as ``kg query --query``) or the path of an ``.rq`` file.
-        source: None for the bundled graph; a path or a list of paths (files or folders); an
-            ``http(s)://`` SPARQL endpoint URL; or a graph from :func:`load`.
+        source: None for the bundled graph; a path or a list of paths of data (files or
+            folders, read with the bundled ontology, as ``--data``); an ``http(s)://`` SPARQL
+            endpoint URL; or a graph from :func:`load` (``kg.load(path, ontology=False)`` for
+            the files alone).
         timeout: stop the query after this many seconds (:class:`KgError`); none by default
             in memory, 30 s at an endpoint.
         params: parameter name -> value (for names that are not Python identifiers).
@@ -419,13 +455,12 @@ def query(
             endpoint, or the query ran past ``timeout``.
     """
     from kg.sparql.query import display_prefixes
-    from kg.sparql.sources import choose_source
 
     saved = _saved_query(name_or_text)
     values = {
         name: _parameter_text(name, v) for name, v in {**(params or {}), **more_params}.items()
     }
-    where = choose_source(source)
+    where = _where(source)
     prefixes = display_prefixes(saved, where.prefixes)
     from kg.sparql.entities import label_resolver
     from kg.sparql.parameters import bind_parameters
@@ -551,12 +586,8 @@ def validate(
     """
     from kg.shacl.validation import validate as run_validation
 
-    if ontology is False:
-        ontology_paths: list[str | os.PathLike[str]] | None = []
-    elif ontology is None or ontology is True:
-        ontology_paths = None
-    else:
-        ontology_paths = _path_list(ontology)
+    chosen = _ontology_choice(ontology)
+    ontology_paths = [] if chosen is False else None if chosen is True else chosen
     return ValidationReport(
         run_validation(
             data=_path_list(data),
@@ -568,9 +599,19 @@ def validate(
     )
 
 
-def check(paths: Paths | None = None) -> list[CheckOutcome]:
+def check(
+    data: Paths | None = None,
+    *,
+    ontology: Paths | bool | None = None,
+    shapes: Paths | None = None,
+) -> list[CheckOutcome]:
     """Run the coherence checks (``queries/checks/*-violation.rq``), each of which must find
     nothing, over the ontology, data and shapes (the bundled ones by default).
+
+    Args:
+        data: data files or folders; they replace the bundled data.
+        ontology: the ontology read with them: the bundled one by default, files, or False.
+        shapes: shapes files or folders; the bundled shapes by default.
 
     Returns:
         One :class:`kg.coherence.checks.CheckOutcome` per check: ``.passed``, ``.variables``, ``.rows``.
@@ -579,14 +620,15 @@ def check(paths: Paths | None = None) -> list[CheckOutcome]:
         >>> all(outcome.passed for outcome in kg.check())
         True
     """
+    from kg.base.bundle import shapes_paths
     from kg.coherence.checks import run_checks
 
-    return run_checks(_path_list(paths))
+    return run_checks([*_graph_files(data, ontology), *shapes_paths(_path_list(shapes))])
 
 
-def reason(paths: Paths | None = None) -> ReasoningOutcome:
+def reason(data: Paths | None = None, *, ontology: Paths | bool | None = None) -> ReasoningOutcome:
     """Run the HermiT OWL reasoner (needs Java 17) over the ontology and data (the bundled
-    ones by default).
+    ones by default; ``data`` replaces the bundled data, ``ontology`` as for :func:`load`).
 
     Returns:
         A :class:`kg.coherence.reasoning.ReasoningOutcome`: ``.consistent``, ``.sound``,
@@ -597,7 +639,7 @@ def reason(paths: Paths | None = None) -> ReasoningOutcome:
     """
     from kg.coherence.reasoning import reason as run_reasoner
 
-    return run_reasoner(_path_list(paths))
+    return run_reasoner(_graph_files(data, ontology))
 
 
 def describe(entity: str, source: object = None, *, inferred: bool = False) -> EntityCard:
@@ -621,24 +663,24 @@ def describe(entity: str, source: object = None, *, inferred: bool = False) -> E
         KgError: nothing matches; a label fits several entities (they are listed); or the
             entity is not described there.
     """
-    from kg.sparql.sources import choose_source
     from kg.views.describe import describe as entity_card
 
-    where = choose_source(source)
+    where = _where(source)
     inferred_types = None
     if inferred:
         if where.graph is None:
             raise KgError(
                 "--endpoint describes the remote graph; --data and --inferred need local files"
             )
-        inferred_types = reason(where.graph.files).inferred_types
+        inferred_types = reason(where.graph.files, ontology=False).inferred_types
     return entity_card(entity, where, inferred=inferred_types)
 
 
 def export(
-    paths: Paths | None = None,
+    data: Paths | None = None,
     format: str = "turtle",
     *,
+    ontology: Paths | bool | None = None,
     nanopubs: bool = False,
     out: str | os.PathLike[str] | None = None,
 ) -> bytes:
@@ -646,7 +688,8 @@ def export(
     graph gives the same bytes), as ``kg export``.
 
     Args:
-        paths: files or folders; the bundled ontology and data by default.
+        data: data files or folders; they replace the bundled data.
+        ontology: the ontology merged with them: the bundled one by default, files, or False.
         format: ``turtle``, ``ntriples``, ``jsonld``, ``xml`` (RDF/XML), ``trig`` or ``nquads``.
         nanopubs: each claim as a nanopublication (head, assertion, provenance and pubinfo
             graphs; ``trig`` or ``nquads`` only).
@@ -661,7 +704,6 @@ def export(
         KgError: an unknown format, ``nanopubs`` with a format without named graphs, a file
             is missing or does not parse, or ``out`` cannot be written.
     """
-    from kg.base.bundle import bundled
     from kg.base.output import refuse_special_target, write_atomically
     from kg.publish.export import EXPORT_FORMATS, export_graph
 
@@ -669,7 +711,7 @@ def export(
         raise KgError(f"unknown export format {format!r} ({', '.join(EXPORT_FORMATS)})")
     if out is not None:
         refuse_special_target(Path(out))
-    exported = export_graph(_path_list(paths) or bundled().graph_files(), format, nanopubs=nanopubs)
+    exported = export_graph(_graph_files(data, ontology), format, nanopubs=nanopubs)
     if out is not None:
         write_atomically(out, exported)
     return exported
@@ -677,8 +719,9 @@ def export(
 
 def push(
     endpoint: str,
-    paths: Paths | None = None,
+    data: Paths | None = None,
     *,
+    ontology: Paths | bool | None = None,
     graph: str | None = None,
     timeout: float = 60.0,
     progress: Callable[[str], None] | None = None,
@@ -689,7 +732,8 @@ def push(
 
     Args:
         endpoint: the Graph Store endpoint (Oxigraph: ``http://HOST:7878/store``).
-        paths: files or folders to send; the bundled ontology and data by default.
+        data: data files or folders to send; they replace the bundled data.
+        ontology: the ontology sent with them: the bundled one by default, files, or False.
         graph: the named graph to replace; the default graph if None.
         timeout: seconds per HTTP request.
         progress: called with the name of each step.
@@ -701,8 +745,7 @@ def push(
         KgError: a file does not parse, the upload or read-back fails, or the store holds
             other triples than were sent.
     """
-    from kg.base.bundle import bundled
     from kg.sparql.remote import push as push_graph
 
-    files = _path_list(paths) or bundled().graph_files()
+    files = _graph_files(data, ontology)
     return push_graph(endpoint, files, graph, timeout=timeout, progress=progress)

@@ -164,11 +164,16 @@ def test_every_local_source_gives_the_same_answer(graph: kg.Graph, bundle) -> No
     assert kg.query("solutions", graph.loaded).rows == expected
     assert kg.query("solutions", files).rows == expected
     assert kg.query("solutions", [str(f) for f in files]).rows == expected
-    one_file = kg.query("SELECT ?o { ?s ?p ?o } ORDER BY ?o", RDF / "wikidata-stand-in.ttl")
+    stand_in = RDF / "wikidata-stand-in.ttl"
+    alone = kg.load(stand_in, ontology=False)  # a path as source is data: the ontology comes too
+    one_file = kg.query("SELECT ?o { ?s ?p ?o } ORDER BY ?o", alone)
     assert one_file.rows[0] == ("http://www.wikidata.org/entity/Q148",)
+    with_ontology = kg.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", stand_in).rows[0][0]
+    assert with_ontology == len(alone) + len(kg.load(stand_in)) - len(alone)
     assert kg.query("ASK { ?s ?p ?o }", str(RDF / "wikidata-stand-in.ttl")).boolean
 
 
+@pytest.mark.external
 def test_a_local_oxigraph_endpoint_answers_as_the_embedded_graph(oxigraph_endpoint: str) -> None:
     for name in ("solutions", "procurement-mix"):
         assert kg.query(name, oxigraph_endpoint).rows == kg.query(name).rows
@@ -441,6 +446,7 @@ def test_check_passes_on_the_bundled_graph() -> None:
 @pytest.mark.skipif(
     subprocess.run(["which", "java"], capture_output=True).returncode != 0, reason="no Java"
 )
+@pytest.mark.external
 def test_reason_finds_the_graph_sound() -> None:
     outcome = kg.reason()
     assert outcome.sound

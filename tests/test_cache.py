@@ -219,6 +219,7 @@ def test_an_unreadable_dump_that_cannot_be_removed_names_the_folder(
         str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
         "--data",
         str(big_input),
+        "--no-ontology",
     )
     assert run.exit_code == 2
     assert run.stderr.strip() == (

@@ -123,6 +123,7 @@ def test_describe_an_unknown_entity_exits_2_with_one_line() -> None:
     )
 
 
+@pytest.mark.external
 def test_describe_inferred_adds_the_reasoners_types() -> None:
     card = kg.describe("broadcom", inferred=True)
     assert "inferred   snk:Manufacturer" in card.text()

@@ -38,6 +38,18 @@ def test_docs_out_writes_a_page_others_can_read_and_says_where(tmp_path: Path) -
     assert "Supernode market ontology" in page.read_text(encoding="utf-8")
 
 
+def test_docs_head_the_page_with_the_ontologys_own_iri_and_titles(docs_page: str) -> None:
+    """pyLODE takes every skos:ConceptScheme for a header too: the page once named a value
+    set's IRI and seven titles as the ontology's."""
+    metadata = docs_page[docs_page.index('id="metadata"') : docs_page.index("<h2>Metadata</h2>")]
+    titles = re.findall(r'<span class="label" lang="(\w+)">([^<]*)</span>', metadata)
+    assert sorted(titles) == [("en", "Supernode market ontology"), ("zh", "超节点市场本体")]
+    iri = re.search(r"<strong>IRI</strong>\s*</dt>\s*<dd>\s*<code>([^<]*)</code>", docs_page)
+    assert iri is not None and iri.group(1) == "https://w3id.org/supernode-kg/ontology"
+    title = re.search(r"<title>([^<]*)</title>", docs_page)
+    assert title is not None and title.group(1) in ("Supernode market ontology", "超节点市场本体")
+
+
 def test_docs_document_every_class_and_property_in_both_languages(docs_page: str, bundle) -> None:  # type: ignore[no-untyped-def]
     text = html.unescape(docs_page)
     ontology = rdflib.Graph()

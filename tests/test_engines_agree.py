@@ -17,6 +17,9 @@ from kg.sparql.parameters import bind_parameters
 from kg.sparql.query import bound_query_text, run_query
 from kgdev.synth import generate
 
+#: pySHACL and rdflib as references on generated graphs
+pytestmark = [pytest.mark.slow, pytest.mark.external]
+
 LOCAL = [q for q in Catalog.bundled() if "network" not in q.tags]
 
 

@@ -10,6 +10,9 @@ from kg.base.bundle import bundled
 from kg.shacl.validation import ValidationOutcome, validate
 from tests.conftest import FIXTURES_DIR, run_kg
 
+#: both engines on every broken fixture: the pySHACL reference runs
+pytestmark = [pytest.mark.slow, pytest.mark.external]
+
 BROKEN = sorted((FIXTURES_DIR / "broken").glob("*.ttl"))
 
 

@@ -11,11 +11,15 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.sparql.catalog import Catalog
 from tests.conftest import FIXTURES_DIR, KgRun, run_kg
+
+#: generated inputs
+pytestmark = [pytest.mark.slow]
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "0")) or None
 FUZZ = settings(

@@ -15,8 +15,8 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
+import kg
 from kg.base.bundle import bundled
-from kg.publish.export import write_export
 from kg.rdf.graph import load_bundled_graph
 from kg.shacl.validation import validate
 from kg.sparql.catalog import Catalog, SavedQuery
@@ -26,6 +26,9 @@ from kg.sparql.text import query_form
 from tests.answers import comparable_answer
 from tests.jena import jena_classpath, jena_missing, run_jena
 from tests.test_shapes_catch_broken_data import BLANK_NODE, FIXTURES
+
+#: Apache Jena's ARQ and SHACL in a JVM
+pytestmark = [pytest.mark.slow, pytest.mark.external]
 
 SAVED = [
     q
@@ -54,7 +57,8 @@ def classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def jena_answers(classpath: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("arq")
-    graph = write_export(bundled().graph_files(), "ntriples", folder / "supernode.nt")
+    graph = folder / "supernode.nt"
+    kg.export(format="ntriples", out=graph)
 
     def job(saved: SavedQuery, index: int) -> Callable[[], object]:
         def run() -> object:
@@ -115,16 +119,14 @@ def jena_shacl_verdicts(
 ) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("shacl")
     # Jena's shacl validate takes one shapes file: the bundled shapes files, merged losslessly
-    shapes = [str(write_export(bundled().shapes_files(), "turtle", folder / "shapes.ttl"))]
+    shapes = [str(folder / "shapes.ttl")]
+    kg.export(bundled().shapes_files(), "turtle", ontology=False, out=shapes[0])
 
     def job(case: Path | None, case_id: str) -> Callable[[], object]:
         def run() -> object:
             # the export keeps every literal as written, which sh:datatype and sh:pattern need
-            data = write_export(
-                [*bundled().graph_files(), *([case] if case else [])],
-                "ntriples",
-                folder / f"{case_id}.nt",
-            )
+            data = folder / f"{case_id}.nt"
+            kg.export([*bundled().data_files(), *([case] if case else [])], "ntriples", out=data)
             out = run_jena(
                 classpath, "shacl.shacl", "validate", "--shapes", shapes[0], "--data", str(data)
             ).stdout

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+#: a Jupyter kernel
+pytestmark = [pytest.mark.slow, pytest.mark.external]
+
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 

@@ -51,7 +51,7 @@ def test_two_files_that_both_say_blank_node_c_describe_two_components() -> None:
     assert len(set(load_rdflib_graph(files).subjects(rdflib.RDF.type, SHARE_COMPONENT))) == 2
     assert share_components_in_store(load_files(files, use_cache=False).store) == 2
     exported = rdflib.Graph().parse(
-        data=run_kg("export", "--data", str(SPLIT)).stdout, format="turtle"
+        data=run_kg("export", "--data", str(SPLIT), "--no-ontology").stdout, format="turtle"
     )
     assert isomorphic(exported, rdflib_union(files))
 
@@ -84,6 +84,7 @@ def test_push_sends_both_components(monkeypatch: pytest.MonkeyPatch) -> None:
     assert outcome.sent == len(pushed) == 12
 
 
+@pytest.mark.external
 def test_the_reasoner_sees_both_components() -> None:
     from kg.coherence.reasoning import _reasoner_view
 
@@ -142,6 +143,8 @@ def splits(draw_components: st.SearchStrategy) -> st.SearchStrategy:  # type: ig
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(splits(components))
+@pytest.mark.slow
+@pytest.mark.external
 def test_both_engines_agree_on_any_split_into_files(
     split: tuple[list[tuple[str, bool]], list[int]],
 ) -> None:
@@ -166,6 +169,7 @@ def test_both_engines_agree_on_any_split_into_files(
 
 @settings(max_examples=25, deadline=None)
 @given(splits(components))
+@pytest.mark.slow
 def test_export_is_the_union_of_the_files_on_any_split(
     split: tuple[list[tuple[str, bool]], list[int]],
 ) -> None:
@@ -173,7 +177,11 @@ def test_export_is_the_union_of_the_files_on_any_split(
     with tempfile.TemporaryDirectory() as folder:
         files = write_split(Path(folder), described, file_of)
         run = run_kg(
-            "export", "--format", "ntriples", *[a for f in files for a in ("--data", str(f))]
+            "export",
+            "--format",
+            "ntriples",
+            "--no-ontology",
+            *[a for f in files for a in ("--data", str(f))],
         )
         reference = rdflib_union(files)
     assert run.exit_code == 0, run.stderr

@@ -16,6 +16,7 @@ def graph_paths(bundle) -> list[object]:  # type: ignore[no-untyped-def]
     return [bundle.ontology_dir, bundle.data_dir]
 
 
+@pytest.mark.external
 def test_reason_bundled_graph_is_consistent_and_infers_roles_and_projections() -> None:
     outcome = kg.reason()
     assert outcome.consistent and outcome.sound
@@ -29,6 +30,7 @@ def test_reason_bundled_graph_is_consistent_and_infers_roles_and_projections() -
     assert outcome.unsatisfiable_classes == []
 
 
+@pytest.mark.external
 def test_reason_reports_an_individual_in_two_disjoint_classes(graph_paths: list[object]) -> None:
     fixture = FIXTURES_DIR / "reasoning" / "two-disjoint-types.ttl"
     outcome = kg.reason([*graph_paths, fixture])  # type: ignore[list-item]
@@ -40,6 +42,7 @@ def test_reason_reports_an_individual_in_two_disjoint_classes(graph_paths: list[
     ), outcome.explanations
 
 
+@pytest.mark.external
 def test_reason_reports_an_unsatisfiable_class(graph_paths: list[object]) -> None:
     fixture = FIXTURES_DIR / "reasoning" / "unsatisfiable-class.ttl"
     outcome = kg.reason([*graph_paths, fixture])  # type: ignore[list-item]
@@ -85,8 +88,8 @@ def test_reason_prints_the_outcome_and_exits_1_unless_sound(
 ) -> None:
     asked: list[list[object]] = []
 
-    def reason(paths: list[object] | None = None) -> ReasoningOutcome:
-        asked.append(paths or [])
+    def reason(data: list[object] | None = None, *, ontology: object = None) -> ReasoningOutcome:
+        asked.append(data or [])
         return outcome
 
     monkeypatch.setattr(kg.api, "reason", reason)  # the reasoner itself is tested above

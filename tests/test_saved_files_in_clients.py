@@ -34,6 +34,9 @@ from tests.conftest import run_kg
 from tests.jena import jena_classpath, jena_missing, run_jena
 from tests.servers import kg_serve, oxigraph_server
 
+#: SPARQLWrapper against servers, and Jena
+pytestmark = [pytest.mark.external]
+
 QUERY_FILES = sorted(bundled().queries_dir.rglob("*.rq"))
 QUERY_IDS = [str(p.relative_to(bundled().queries_dir)) for p in QUERY_FILES]
 

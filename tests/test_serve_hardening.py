@@ -29,6 +29,9 @@ from kg.serve.server import EndpointSettings, SparqlEndpoint
 from tests.conftest import FIXTURES_DIR
 from tests.servers import kg_serve
 
+#: kg serve processes attacked over loopback
+pytestmark = [pytest.mark.external]
+
 ASK_ANYTHING = "ASK { ?s ?p ?o }"
 SPARQL_QUERY = {"Content-Type": "application/sparql-query"}
 

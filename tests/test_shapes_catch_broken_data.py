@@ -24,6 +24,9 @@ from rdflib.namespace import RDF, RDFS, SH
 from kg.base.bundle import bundled
 from kg.shacl.validation import Violation, validate
 
+#: every broken fixture on the bundled graph
+pytestmark = [pytest.mark.slow]
+
 BROKEN_DIR = Path(__file__).resolve().parent / "fixtures" / "broken"
 FIXTURES = sorted(BROKEN_DIR.glob("*.ttl"))
 EXPECTED_SUFFIX = ".expected.tsv"

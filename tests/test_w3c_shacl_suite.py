@@ -16,6 +16,9 @@ from kg.shacl.validation import validate
 from tests.conftest import run_kg
 from tests.w3c_shacl import SH, SUITE_DIR, SuiteTest, report_results, suite_tests
 
+#: the W3C SHACL test suite on both engines
+pytestmark = [pytest.mark.slow]
+
 if not SUITE_DIR.is_dir():  # pragma: no cover - the suite ships beside the project in ../shared
     pytest.skip(f"the W3C SHACL test suite is not at {SUITE_DIR}", allow_module_level=True)
 

@@ -13,6 +13,9 @@ import pytest
 
 from tests.servers import kg_serve
 
+#: headless Chromium
+pytestmark = [pytest.mark.external]
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 SCREENSHOT_DIR = Path(

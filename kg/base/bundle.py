@@ -6,8 +6,11 @@ install) has them at the repository root. Either way the rest of the package ask
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # kg/
 
@@ -79,3 +82,35 @@ class Bundle:
 def bundled() -> Bundle:
     """Return the bundled knowledge files of this installation."""
     return Bundle(_bundle_root())
+
+
+#: Files or folders, as a command or the Python API is given them.
+PathList = Sequence[str | os.PathLike[str]]
+
+
+def graph_paths(
+    data: PathList | None = None, ontology: PathList | Literal[False] | None = None
+) -> list[str | os.PathLike[str]]:
+    """The files of the graph a command reads: the ontology, then the data. The one place that
+    decides what the bundled defaults are, for every command and the Python API.
+
+    Args:
+        data: files or folders of data; they replace the bundled data (None: the bundled data).
+        ontology: files or folders of the ontology; None for the bundled ontology; False (or an
+            empty list) for none.
+
+    Example:
+        >>> graph_paths(["my.ttl"])[-1]
+        'my.ttl'
+        >>> graph_paths(["my.ttl"], ontology=False)
+        ['my.ttl']
+    """
+    bundle = bundled()
+    ontology_paths = bundle.ontology_files() if ontology is None else list(ontology or [])
+    data_paths = bundle.data_files() if data is None else list(data)
+    return [*ontology_paths, *data_paths]
+
+
+def shapes_paths(shapes: PathList | None = None) -> list[str | os.PathLike[str]]:
+    """The shapes files a command validates against: ``shapes``, or the bundled shapes."""
+    return list(bundled().shapes_files() if shapes is None else shapes)

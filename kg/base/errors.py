@@ -25,3 +25,14 @@ class KgError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def one_line(text: object) -> str:
+    """``text`` (an error, or any text) on one line: every run of whitespace, line breaks
+    included, becomes one space, so a library's message fits the one-line error rule.
+
+    Example:
+        >>> one_line(ValueError("bad\\n  input "))
+        'bad input'
+    """
+    return " ".join(str(text).split())

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.base.bundle import bundled
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.base.namespaces import OWL, RDF, RDFS, XSD
 from kg.base.namespaces import RDF_TYPE as RDF_TYPE_IRI
 from kg.rdf.graph import LoadedGraph, load_files
@@ -137,7 +137,7 @@ def reason(paths: Sequence[str | os.PathLike[str]] | None = None) -> ReasoningOu
         )
     except OwlReadyJavaError as error:
         detail = next((line for line in str(error).splitlines() if "Exception" in line), str(error))
-        raise KgError(f"HermiT failed: {' '.join(detail.split())}") from None
+        raise KgError(f"HermiT failed: {one_line(detail)}") from None
     unsatisfiable = sorted(show(c.iri) for c in world.inconsistent_classes() if hasattr(c, "iri"))
     inferred: dict[str, list[str]] = {}
     # world.individuals() lists only owl:NamedIndividual declarations; look each typed node up.

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.base.errors import KgError
-from kg.base.output import refuse_special_target, write_atomically
 from kg.rdf.files import file_quads
+from kg.rdf.formats import rdf_formats
 
-EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = rdf_formats("graph", "dataset")
 
 
 def export_graph(
@@ -67,19 +59,6 @@ def export_graph(
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
         return ox.serialize(quads, format=rdf_format, prefixes=used) or b""
     return ox.serialize(triples, format=rdf_format, prefixes=used) or b""
-
-
-def write_export(
-    paths: Sequence[str | os.PathLike[str]],
-    output_format: str,
-    out: str | os.PathLike[str],
-    *,
-    nanopubs: bool = False,
-) -> Path:
-    """Export to a file, through a temporary file and a rename (never a half-written file);
-    a target that is not a regular file is refused before any work is done."""
-    refuse_special_target(Path(out))
-    return write_atomically(out, export_graph(paths, output_format, nanopubs=nanopubs))
 
 
 def _sort_key(triple: ox.Triple) -> tuple[int, str, str, int, str]:

@@ -39,9 +39,10 @@ import pyoxigraph as ox
 from kg.base.bundle import bundled
 from kg.base.namespaces import NANOPUBS, NP, PROV, RDF_TYPE, SND
 from kg.rdf.files import file_quads
+from kg.rdf.formats import rdf_formats
 from kg.sparql.catalog import Catalog
 
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = rdf_formats("dataset")
 
 _NANOPUBLICATION = ox.NamedNode(NP + "Nanopublication")
 _HAS_ASSERTION = ox.NamedNode(NP + "hasAssertion")

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.base.version import __version__
 
 if TYPE_CHECKING:
@@ -130,11 +130,7 @@ def open_cached(key: str) -> tuple[ox.Store, dict[str, str]] | None:
 
 
 def _remove_unreadable(entry: Path, error: Exception) -> None:
-    reason = (
-        getattr(error, "strerror", None)
-        or " ".join(str(error).split())[:120]
-        or type(error).__name__
-    )
+    reason = getattr(error, "strerror", None) or one_line(error)[:120] or type(error).__name__
     try:
         _remove_tree(entry)
     except FileNotFoundError:

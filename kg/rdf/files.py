@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.base.input_limits import (
     check_json_nesting,
     check_xml,
@@ -27,20 +27,11 @@ from kg.base.input_limits import (
     read_regular_file,
     without_bom,
 )
+from kg.rdf.formats import by_ending
 from kg.rdf.prefixes import prefix_declarations
 
 #: File endings read as RDF, and the syntax each is parsed as.
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".n3": ox.RdfFormat.N3,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-}
+RDF_FORMATS: dict[str, ox.RdfFormat] = by_ending()
 
 
 #: A file ending in one of :data:`RDF_FORMATS` and then ``.gz`` is read through gzip.
@@ -79,6 +70,8 @@ def resolve_rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Expand files and folders into the RDF files to read, in a stable order.
 
     A folder contributes the files directly inside it whose ending is in :data:`RDF_FORMATS`.
+    A file named twice (``--ontology ontology/ --data ontology/supernode.ttl``) is read once:
+    read twice, its blank nodes would be two copies of each node.
 
     Raises:
         KgError: a path does not exist, a folder holds no RDF file, or an ending is unknown.
@@ -108,7 +101,13 @@ def resolve_rdf_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             raise KgError(f"{path}: not a regular file or directory")
         else:
             raise KgError(f"{path}: no such file or directory")
-    return files
+    seen: set[Path] = set()
+    unique = []
+    for file in files:
+        if (resolved := file.resolve()) not in seen:
+            seen.add(resolved)
+            unique.append(file)
+    return unique
 
 
 class RdfFile(NamedTuple):
@@ -234,7 +233,7 @@ def _syntax_errors(path: Path) -> Iterator[None]:
             f"{path}:{_syntax_error_position(error)}: {_syntax_error_reason(error)}"
         ) from None
     except ValueError as error:  # an invalid IRI or literal that the parser let through
-        raise KgError(f"{path}: {' '.join(str(error).split())}") from None
+        raise KgError(f"{path}: {one_line(error)}") from None
     except MemoryError as error:
         if "buffer maximal size" in str(error):  # pyoxigraph's cap on one token's length
             raise KgError(

@@ -15,25 +15,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.rdf.formats import rdf_media_types, result_media_types
 from kg.serve.config import EndpointError
 from kg.sparql.text import looks_like_update, query_form
 
 #: SELECT and ASK answers, by media type; the first is the default.
-SOLUTION_MEDIA_TYPES: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
+SOLUTION_MEDIA_TYPES: dict[str, ox.QueryResultsFormat] = result_media_types()
 #: CONSTRUCT and DESCRIBE answers (and the service description), by media type.
-GRAPH_MEDIA_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+GRAPH_MEDIA_TYPES: dict[str, ox.RdfFormat] = rdf_media_types()
 SERVICE_DESCRIPTION = Path(__file__).resolve().parent / "service-description.ttl"
 #: A status, a Content-Type and a body: what every part of the endpoint answers with.
 Response = tuple[int, str, bytes]

@@ -32,6 +32,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from kg.base.errors import one_line
 from kg.serve.config import EndpointError, EndpointSettings, valid_host_header
 from kg.serve.protocol import (
     query_from_get,
@@ -326,7 +327,7 @@ class _Handler(BaseHTTPRequestHandler):
         """The stdlib's own errors (a malformed request line, say), as one plain-text line."""
         self.close_connection = True
         text = message or HTTPStatus(code).phrase
-        self._send_error(EndpointError(HTTPStatus(code), " ".join(text.split())[:200]))
+        self._send_error(EndpointError(HTTPStatus(code), one_line(text)[:200]))
 
     def do_GET(self) -> None:
         self._handle(lambda: query_from_get(urllib.parse.urlsplit(self.path).query))

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from http import HTTPStatus
 
+from kg.base.errors import one_line
 from kg.serve.config import DEFAULT_PORTS, AllowedService, EndpointError
 
 
@@ -61,7 +62,7 @@ def _syntax_message(error: Exception) -> str:
     refused (a query Oxigraph alone accepts is refused too)."""
     line, column = getattr(error, "lineno", None), getattr(error, "col", None)
     text = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)", "", str(error))
-    reason = " ".join(text.split())[:300] or type(error).__name__
+    reason = one_line(text)[:300] or type(error).__name__
     where = f" at {line}:{column}" if line and column else ""
     return (
         f"SPARQL syntax error{where}: {reason} (rdflib's parser, which every query must also pass)"

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.rdf.graph import LoadedGraph
 from kg.serve.config import AllowedService, EndpointError, EndpointSettings
 from kg.serve.protocol import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES, Job, Response
@@ -194,7 +194,7 @@ def _evaluate(
     max_result_bytes: int,
 ) -> Response:
     from kg.serve.service_policy import check_services
-    from kg.sparql.text import check_nesting
+    from kg.sparql.text import check_nesting, syntax_error_message
 
     try:
         check_nesting(query, "query")  # deep nesting crashes the parsers (a segfault, not an error)
@@ -209,8 +209,7 @@ def _evaluate(
         else:
             results.serialize(buffer, format=SOLUTION_MEDIA_TYPES[media_type])
     except SyntaxError as error:
-        message = " ".join(str(error.msg or error).split()).removeprefix("error ")
-        return 400, TEXT, f"SPARQL syntax error {message}\n".encode()
+        return 400, TEXT, f"{syntax_error_message(error)}\n".encode()
     except _ResultTooLarge:
         return (
             500,
@@ -222,7 +221,7 @@ def _evaluate(
     except Exception as error:
         if targets:
             return 502, TEXT, SERVICE_FAILED.encode()
-        return 500, TEXT, f"query failed: {' '.join(str(error).split())[:300]}\n".encode()
+        return 500, TEXT, f"query failed: {one_line(error)[:300]}\n".encode()
     return 200, f"{media_type}; charset=utf-8", buffer.getvalue()
 
 

@@ -26,7 +26,7 @@ import signal
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 
 Answer = TypeVar("Answer")
 
@@ -176,7 +176,7 @@ def _child_main(
     except KgError as error:
         payload = ("error", error.message)
     except BaseException as error:
-        payload = ("error", f"{source}: {type(error).__name__}: {' '.join(str(error).split())}")
+        payload = ("error", f"{source}: {type(error).__name__}: {one_line(error)}")
     with contextlib.suppress(OSError):
         sending.send(payload)
 

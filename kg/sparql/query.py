@@ -9,10 +9,18 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.rdf.graph import LoadedGraph
 from kg.sparql.catalog import SavedQuery
-from kg.sparql.text import bind, check_nesting, is_select_star, looks_like_update, tokens, variables
+from kg.sparql.text import (
+    bind,
+    check_nesting,
+    is_select_star,
+    looks_like_update,
+    syntax_error_message,
+    tokens,
+    variables,
+)
 
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -116,8 +124,7 @@ def run_query(
             raise KgError(
                 f"{source}: this is a SPARQL update; only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed"
             ) from None
-        reason = " ".join(str(error.msg or error).split()).removeprefix("error ")
-        raise KgError(f"{source}: SPARQL syntax error {reason}") from None
+        raise KgError(f"{source}: {syntax_error_message(error)}") from None
 
 
 def in_query_order(results: QueryResults, text: str, *, source: str = "query") -> QueryResults:
@@ -173,7 +180,7 @@ def service_error(text: str, error: BaseException, source: str = "query") -> KgE
     targets = service_targets(text)
     hosts = sorted({urlsplit(t).hostname or t for t in targets})
     where = ", ".join(hosts) if hosts else "a SERVICE endpoint"
-    detail = " ".join(str(error).split())
+    detail = one_line(error)
     lowered = detail.lower()
     if isinstance(error, SyntaxError) or "parser error" in lowered or "end of file" in lowered:
         what = "its answer was cut off or is not SPARQL results"
@@ -270,27 +277,3 @@ def evaluate(
     from kg.sparql.deadline import run_before_deadline
 
     return run_before_deadline(work, timeout, source=source)
-
-
-def answer_text(
-    graph: LoadedGraph,
-    text: str,
-    bindings: Mapping[str, object] | None,
-    output_format: str,
-    prefixes: Mapping[str, str],
-    *,
-    source: str = "query",
-    timeout: float | None = None,
-    layout: str = "table",
-) -> str:
-    """Run a query and render its results as text (see :func:`kg.sparql.results.render`).
-
-    Kept for ``benchmarks/tasks.py``; code that asks from Python calls ``kg.query(...)``.
-
-    Raises:
-        KgError: as :func:`evaluate`.
-    """
-    from kg.sparql.results import render
-
-    document = evaluate(graph, text, bindings, source=source, timeout=timeout)
-    return render(document.parsed(), output_format, prefixes, layout=layout)

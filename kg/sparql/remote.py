@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.base.namespaces import PROJECT_HOME
 from kg.base.version import __version__
 from kg.sparql.text import query_form, strip_comments
@@ -104,7 +104,7 @@ def _parse_answer(endpoint: str, body: bytes, content_type: str, graph_answer: b
         return results
     except (SyntaxError, ValueError, RuntimeError) as error:
         shown = content_type or "no content type"
-        detail = " ".join(str(error).split())
+        detail = one_line(error)
         what = (
             "the answer was cut off"
             if "end of file" in detail.lower()
@@ -114,7 +114,7 @@ def _parse_answer(endpoint: str, body: bytes, content_type: str, graph_answer: b
 
 
 def _wrapper_error(error: Exception) -> str:
-    text = " ".join(str(error).split())
+    text = one_line(error)
     for prefix in (
         "QueryBadFormed: ",
         "EndPointNotFound: ",

@@ -15,19 +15,10 @@ import pyoxigraph as ox
 
 from kg.base.errors import KgError
 from kg.base.namespaces import RDF_TYPE, XSD_STRING
+from kg.rdf.formats import rdf_formats, result_formats
 
-SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = result_formats()
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = rdf_formats("graph")
 OUTPUT_FORMATS = (
     "table",
     *SOLUTION_FORMATS,

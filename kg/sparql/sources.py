@@ -145,7 +145,7 @@ def choose_source(
         return Source(graph=source)
     if isinstance(source, HoldsLoadedGraph):
         return Source(graph=source.loaded)
-    if isinstance(source, str) and _ENDPOINT_URL.match(source.strip()):
+    if isinstance(source, str) and is_endpoint_url(source):
         return Source(endpoint=source.strip())
     if isinstance(source, str | os.PathLike):
         return Source(graph=load_files([source], use_cache=use_cache))
@@ -177,3 +177,8 @@ def select_rows(
         KgError: as :meth:`Source.run`; or the query is not a SELECT.
     """
     return choose_source(source).select_rows(saved, values)
+
+
+def is_endpoint_url(text: str) -> bool:
+    """Whether ``text`` names a SPARQL endpoint (an ``http(s)://`` URL) rather than a file."""
+    return _ENDPOINT_URL.match(text.strip()) is not None

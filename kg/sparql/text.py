@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 
 #: How deep ``{}``, ``()`` and ``[]`` may nest in a query. SPARQL parsers recurse:
 #: pyoxigraph's overflows its stack and kills the process at a few thousand levels.
@@ -315,3 +315,9 @@ def with_project_prefixes(text: str, prefixes: Mapping[str, str] | None = None) 
     if not missing:
         return text
     return "".join(f"PREFIX {p}: <{known[p]}> " for p in missing) + text
+
+
+def syntax_error_message(error: SyntaxError) -> str:
+    """The one line every `kg` command and `kg serve` give for a query Oxigraph's parser refuses:
+    ``SPARQL syntax error at LINE:COLUMN: reason``."""
+    return "SPARQL syntax error " + one_line(error.msg or error).removeprefix("error ")

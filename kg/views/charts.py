@@ -27,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.base.namespaces import XSD
 from kg.base.output import write_atomically
 from kg.rdf.graph import LoadedGraph
@@ -160,9 +160,7 @@ def render_chart(spec: Mapping[str, Any], picture_format: str) -> bytes:
                 vl_convert.vegalite_to_png(dict(spec), vl_version=_vl_version(), scale=PNG_SCALE)
             )
     except ValueError as error:
-        raise KgError(
-            f"vl-convert could not render the chart: {' '.join(str(error).split())}"
-        ) from None
+        raise KgError(f"vl-convert could not render the chart: {one_line(error)}") from None
     raise KgError(f"unknown picture format {picture_format!r}; use svg or png")
 
 

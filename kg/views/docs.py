@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.base.bundle import bundled
 from kg.base.errors import KgError
-from kg.base.namespaces import OWL
+from kg.base.namespaces import OWL, SKOS
 from kg.base.output import write_atomically
 from kg.rdf.graph import load_files, load_rdflib_graph
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 OWL_ONTOLOGY = OWL + "Ontology"
 OWL_IMPORTS = OWL + "imports"
+SKOS_CONCEPT_SCHEME = SKOS + "ConceptScheme"
 
 
 def write_docs(
@@ -69,6 +70,9 @@ def _merged_under_main_ontology(graph: rdflib.Graph) -> rdflib.Graph:
         graph.remove((other, None, None))
     if main is not None:
         graph.remove((main, rdflib.URIRef(OWL_IMPORTS), None))
+    # pyLODE takes every skos:ConceptScheme for the document's header too (its IRI, its title):
+    # the value sets stay documented by their members, but only the ontology heads the page
+    graph.remove((None, rdflib.RDF.type, rdflib.URIRef(SKOS_CONCEPT_SCHEME)))
     return graph
 
 
