@@ -99,6 +99,7 @@ def prepare(triples: int, shapes_files: list[Path] | None = None) -> tuple[Path,
                 "turtle",
                 "--out",
                 str(shapes),
+                "--no-ontology",  # the shapes alone, merged into one file
                 *(f"--data={path}" for path in chosen),
             ],
             check=True,
@@ -120,6 +121,12 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
         "--pyshacl", action="store_true", help="also run pySHACL once and compare its results"
+    )
+    parser.add_argument(
+        "--peer-python",
+        type=Path,
+        help="a Python with the `shacl` package from PyPI (the Rust engine): it runs as a peer "
+        "(`pip install shacl` in a venv of its own, so kg's dependencies stay apart)",
     )
     parser.add_argument(
         "--shapes",
@@ -184,6 +191,14 @@ def main() -> int:
             str(data),
         ],
     }
+    if args.peer_python is not None:
+        commands["shacl (PyPI, Rust)"] = [
+            str(args.peer_python),
+            "-c",
+            "import shacl, sys; sys.stdout.write(shacl.validate(sys.argv[1], sys.argv[2]).turtle())",
+            str(data),
+            str(shapes),
+        ]
     env = {**os.environ, "KG_NO_CACHE": "1"}
     runs: dict[str, list[dict[str, object]]] = {name: [] for name in commands}
     for command in commands.values():  # warm the file cache and the bytecode once
@@ -204,6 +219,12 @@ def main() -> int:
     kg_nodes = focus_nodes_of_turtle_report(str(runs["kg validate"][-1]["stdout"]))
     jena_nodes = focus_nodes_of_turtle_report(str(runs["jena shacl (default heap)"][-1]["stdout"]))
     best_jena = min(summary[n]["seconds"] for n in commands if n.startswith("jena"))  # type: ignore[index]
+    peers = {
+        name: focus_nodes_of_turtle_report(str(runs[name][-1]["stdout"]))
+        for name in commands
+        if name != "kg validate"
+    }
+    fastest = min(summary[n]["seconds"] for n in commands if n != "kg validate")  # type: ignore[index]
     report: dict[str, object] = {
         "triples": args.triples,
         "cores": os.cpu_count(),
@@ -212,6 +233,8 @@ def main() -> int:
         "summary": summary,
         "kg_to_best_jena": summary["kg validate"]["seconds"] / best_jena,  # type: ignore[index]
         "same_focus_nodes_as_jena": kg_nodes == jena_nodes,
+        "kg_to_fastest_peer": summary["kg validate"]["seconds"] / fastest,  # type: ignore[index]
+        "same_focus_nodes_as_each_peer": {name: nodes == kg_nodes for name, nodes in peers.items()},
         "violating_focus_nodes": len(kg_nodes),
     }
     if args.pyshacl:
@@ -250,6 +273,10 @@ def main() -> int:
     lines.append(
         f"  kg / faster Jena: {report['kg_to_best_jena']:.2f}x; same violating focus nodes as Jena: "
         f"{report['same_focus_nodes_as_jena']} ({len(kg_nodes)})"
+    )
+    lines.append(
+        f"  kg / fastest peer: {report['kg_to_fastest_peer']:.2f}x; same violating focus nodes as "
+        f"each peer: {report['same_focus_nodes_as_each_peer']}"
     )
     if args.pyshacl:
         lines.append(

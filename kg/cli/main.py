@@ -16,7 +16,6 @@ import click
 
 from kg.base.errors import EXIT_OK, EXIT_USAGE, KgError, one_line
 from kg.base.version import __version__
-from kg.cli import ask, check, draw, publish, serve
 from kg.cli.process import KEPT_UNTIL_EXIT
 
 _DEBUG = {"enabled": False}
@@ -25,7 +24,43 @@ _DEBUG = {"enabled": False}
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Each command's name -> ``module:attribute`` of its click command.
+COMMANDS = {
+    "queries": "kg.cli.ask:list_queries",
+    "query": "kg.cli.ask:run_saved_query",
+    "describe": "kg.cli.ask:describe_command",
+    "validate": "kg.cli.check:validate_command",
+    "check": "kg.cli.check:check_command",
+    "reason": "kg.cli.check:reason_command",
+    "viz": "kg.cli.draw:viz_command",
+    "chart": "kg.cli.draw:chart_command",
+    "docs": "kg.cli.draw:docs_command",
+    "export": "kg.cli.publish:export_command",
+    "push": "kg.cli.publish:push_command",
+    "serve": "kg.cli.serve:serve_command",
+}
+
+
+class CommandsFromModules(click.Group):
+    """A click group whose commands are imported from the module that owns each only when that
+    command runs (or ``kg --help`` lists them): ``kg query`` does not pay for ``kg serve``'s
+    options."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        import importlib
+
+        module, _, attribute = COMMANDS[cmd_name].partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=CommandsFromModules, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
 def cli(debug: bool) -> None:
@@ -41,20 +76,6 @@ def cli(debug: bool) -> None:
       kg check
     """
     _DEBUG["enabled"] = debug
-
-
-cli.add_command(ask.list_queries)
-cli.add_command(ask.run_saved_query)
-cli.add_command(ask.describe_command)
-cli.add_command(check.validate_command)
-cli.add_command(check.check_command)
-cli.add_command(check.reason_command)
-cli.add_command(draw.viz_command)
-cli.add_command(draw.chart_command)
-cli.add_command(draw.docs_command)
-cli.add_command(publish.export_command)
-cli.add_command(publish.push_command)
-cli.add_command(serve.serve_command)
 
 
 def console_main() -> NoReturn:

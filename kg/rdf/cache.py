@@ -42,7 +42,6 @@ from kg.base.version import __version__
 if TYPE_CHECKING:
     from kg.rdf.files import RdfFile
 
-DEFAULT_MIN_BYTES = 1_000_000
 KEEP_ENTRIES = 4
 MARKER = "kg-cache.json"
 DUMP = "graph.nq"
@@ -60,21 +59,6 @@ def cache_dir() -> Path:
         return Path(os.environ["KG_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "supernode-kg"
-
-
-def worth_caching(files: list[Path]) -> bool:
-    """Whether the inputs are large enough for a cached dump to beat parsing them."""
-    try:
-        threshold = int(os.environ.get("KG_CACHE_MIN_BYTES", DEFAULT_MIN_BYTES))
-    except ValueError:
-        threshold = DEFAULT_MIN_BYTES
-    total = 0
-    for path in files:
-        try:
-            total += path.stat().st_size
-        except OSError:
-            return False  # reading it will say what is wrong
-    return total >= threshold
 
 
 def cache_key(rdf_files: Sequence[RdfFile]) -> str:

@@ -5,7 +5,6 @@ exporting, nanopublications and `kg serve`'s content negotiation all look format
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import pyoxigraph as ox
@@ -15,9 +14,8 @@ import pyoxigraph as ox
 Kind = Literal["graph", "dataset", "solutions"]
 
 
-@dataclass(frozen=True)
 class Format:
-    """One syntax.
+    """One syntax (a plain class: a dataclass costs start-up time every `kg` command pays).
 
     Attributes:
         name: what ``--format`` takes (empty for a syntax `kg` only reads, such as N3).
@@ -27,11 +25,24 @@ class Format:
         oxigraph: pyoxigraph's format.
     """
 
-    name: str
-    kind: Kind
-    media_types: tuple[str, ...]
-    endings: tuple[str, ...]
-    oxigraph: ox.RdfFormat | ox.QueryResultsFormat
+    __slots__ = ("endings", "kind", "media_types", "name", "oxigraph")
+
+    def __init__(
+        self,
+        name: str,
+        kind: Kind,
+        media_types: tuple[str, ...],
+        endings: tuple[str, ...],
+        oxigraph: ox.RdfFormat | ox.QueryResultsFormat,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.media_types = media_types
+        self.endings = endings
+        self.oxigraph = oxigraph
+
+    def __repr__(self) -> str:
+        return f"Format({self.name or self.endings[0]!r}, {self.kind!r})"
 
 
 FORMATS: tuple[Format, ...] = (

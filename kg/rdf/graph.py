@@ -29,6 +29,26 @@ if TYPE_CHECKING:
     import rdflib
 
 
+#: Inputs smaller than this (``KG_CACHE_MIN_BYTES``) are parsed directly: there the dump of
+#: :mod:`kg.rdf.cache` saves less than hashing costs.
+DEFAULT_MIN_BYTES = 1_000_000
+
+
+def worth_caching(files: list[Path]) -> bool:
+    """Whether the inputs are large enough for a cached dump to beat parsing them."""
+    try:
+        threshold = int(os.environ.get("KG_CACHE_MIN_BYTES", DEFAULT_MIN_BYTES))
+    except ValueError:
+        threshold = DEFAULT_MIN_BYTES
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            return False  # reading it will say what is wrong
+    return total >= threshold
+
+
 @dataclass
 class LoadedGraph:
     """Triples read from a set of files, and the prefixes those files declared.
@@ -80,28 +100,25 @@ def load_files(
     files = resolve_rdf_files(paths)
     key = None
     read: list[RdfFile] = []
-    if use_cache and not os.environ.get("KG_NO_CACHE"):
-        from kg.rdf import cache  # lazily: most commands load the small bundled graph uncached
+    if use_cache and not os.environ.get("KG_NO_CACHE") and worth_caching(files):
+        from kg.rdf import cache  # only for large inputs: the module costs a millisecond
 
-        if cache.worth_caching(files):
-            read = [read_rdf_file(path) for path in files]  # hashed and, if need be, parsed
-            if on_disk:
-                stored = cache.on_disk_store(
-                    read,
-                    lambda store, rdf_file, prefixes: _load_into(
-                        store, rdf_file, prefixes, bulk=True
-                    ),
-                )
-                if stored is not None:
-                    return LoadedGraph(store=stored[0], files=files, prefixes=stored[1])
-            key = None if on_disk else cache.cache_key(read)
-            if key is not None and cache.is_cached(key):
-                read = []  # the bytes are not needed to load the dump: free them first
-                cached = cache.open_cached(key)
-                if cached is not None:
-                    return LoadedGraph(store=cached[0], files=files, prefixes=cached[1])
-                read = [read_rdf_file(path) for path in files]  # it was removed: build it
-                key = cache.cache_key(read)
+        read = [read_rdf_file(path) for path in files]  # hashed and, if need be, parsed
+        if on_disk:
+            stored = cache.on_disk_store(
+                read,
+                lambda store, rdf_file, prefixes: _load_into(store, rdf_file, prefixes, bulk=True),
+            )
+            if stored is not None:
+                return LoadedGraph(store=stored[0], files=files, prefixes=stored[1])
+        key = None if on_disk else cache.cache_key(read)
+        if key is not None and cache.is_cached(key):
+            read = []  # the bytes are not needed to load the dump: free them first
+            cached = cache.open_cached(key)
+            if cached is not None:
+                return LoadedGraph(store=cached[0], files=files, prefixes=cached[1])
+            read = [read_rdf_file(path) for path in files]  # it was removed: build it
+            key = cache.cache_key(read)
     if key is not None:
         loaded = _load_through_new_dump(key, read, files)
         if loaded is not None:
@@ -158,7 +175,9 @@ def load_bundled_graph() -> LoadedGraph:
 
 def load_rdflib_graph(paths: Sequence[str | os.PathLike[str]]) -> rdflib.Graph:
     """Parse RDF files into an rdflib Graph (for pySHACL, pyLODE), every term exactly as
-    written and the files' prefixes bound. Same errors as :func:`load_files`."""
+    written (typed literals are not normalized: ``"01"^^xsd:integer`` stays ``"01"``) and the
+    files' prefixes bound. The triples of named graphs go into the one graph: it is the union
+    of all graphs, as `kg query` sees the files. Same errors as :func:`load_files`."""
     import rdflib
 
     graph = rdflib.Graph()
@@ -193,5 +212,9 @@ def _to_rdflib_term(term: object, blank_nodes: dict[str, rdflib.BNode]) -> rdfli
             return rdflib.Literal(term.value, lang=term.language)
         if term.datatype.value == XSD_STRING:  # rdflib spells xsd:string as "no datatype"
             return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+        # as written: rdflib would rewrite "01"^^xsd:integer as "1" (and pySHACL switches that
+        # rewriting back on for the whole process, so the flag is given to each literal)
+        return rdflib.Literal(
+            term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False
+        )
     raise KgError(f"RDF 1.2 triple terms are not supported here: {term}")

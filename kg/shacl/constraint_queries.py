@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from kg.base.errors import KgError
 
 if TYPE_CHECKING:
+    from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
 PREBOUND = frozenset({"this", "value", "currentShape", "shapesGraph"})
@@ -30,11 +31,14 @@ PREBOUND = frozenset({"this", "value", "currentShape", "shapesGraph"})
 
 @dataclass(frozen=True)
 class ConstraintQueryAnalysis:
-    """What a constraint query uses: the variables it mentions and whether it is join-safe."""
+    """What a constraint query uses: the variables it mentions, whether it is join-safe, and the
+    predicates its triple patterns and property paths can match (None when one of them can match
+    any predicate: a variable, a negated property set)."""
 
     variables: frozenset[str]
     projected: frozenset[str]
     join_safe: bool
+    predicates: frozenset[str] | None = None
 
 
 def analyse_constraint_query(query: str, where: str) -> ConstraintQueryAnalysis:
@@ -97,8 +101,56 @@ def analyse_constraint_query(query: str, where: str) -> ConstraintQueryAnalysis:
                 )
     projected = frozenset(_projected(select) or variables)
     return ConstraintQueryAnalysis(
-        variables=variables, projected=projected, join_safe=_join_safe(select)
+        variables=variables,
+        projected=projected,
+        join_safe=_join_safe(select),
+        predicates=_matched_predicates(parsed),
     )
+
+
+def _matched_predicates(parsed: ParseResults) -> frozenset[str] | None:
+    """Every predicate IRI the query's triple patterns and paths (EXISTS and sub-selects
+    included) can match, prefixes resolved; None when some pattern can match any triple or
+    node: then the query can see any term of the graph."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        algebra = translateQuery(parsed).algebra
+    except Exception:  # rdflib refuses what Oxigraph may accept: assume anything is matched
+        return None
+    found: set[str] = set()
+    pending: list[object] = [algebra]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            for triple in _items(node, "triples"):
+                assert isinstance(triple, list | tuple)
+                if not _path_predicates(triple[1], found):
+                    return None
+            pending.extend(node.values())
+        else:
+            pending.extend(_members(node))
+    return frozenset(found)
+
+
+def _path_predicates(path: object, found: set[str]) -> bool:
+    """Add the IRIs a predicate or property path matches to ``found``; False when it can
+    match any predicate (a variable, a negated property set, anything unknown) or bind any node
+    (a path that can have length zero)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.term import URIRef
+
+    if isinstance(path, URIRef):
+        found.add(str(path))
+        return True
+    if isinstance(path, SequencePath | AlternativePath):
+        return all(_path_predicates(member, found) for member in path.args)
+    if isinstance(path, InvPath):
+        return _path_predicates(path.arg, found)
+    if isinstance(path, MulPath):  # p* and p? also match every node of the graph to itself
+        return path.mod == "+" and _path_predicates(path.path, found)
+    return False
 
 
 def _join_safe(select: object) -> bool:

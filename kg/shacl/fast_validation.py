@@ -7,8 +7,12 @@ SHACL-SPARQL constraints. :mod:`kg.shacl.shapes` reads the whole shapes graph fi
 :class:`UnsupportedShapes` for anything this engine does not implement, so that `kg validate`
 hands the whole validation to pySHACL instead of answering wrongly.
 
-The data store must hold every literal exactly as written (see :mod:`kg.rdf.literal_fidelity`):
-the store's values are reported and compared as terms.
+The data store must hold every literal exactly as written: literals the store would rewrite are
+held as surrogates (:mod:`kg.shacl.written_literals`, loaded by :mod:`kg.shacl.data_graph`), and
+every row a query returns is read back as written. Where SHACL's answer depends on more than the
+store decides exactly, the query only enumerates candidate rows and Python decides each one:
+value ranges and property-pair comparisons (:mod:`kg.shacl.comparison`, after a SPARQL pre-filter
+that drops only rows the store is exact about) and sh:pattern (:mod:`kg.shacl.xpath_regex`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import pyoxigraph as ox
 
 from kg.base.errors import KgError
 from kg.base.namespaces import RDF, RDFS, SH
+from kg.shacl.comparison import holds, trusted_bound_filter, trusted_pair_filter
 from kg.shacl.shapes import (
     NODE_KINDS,
     Shape,
@@ -32,8 +37,14 @@ from kg.shacl.shapes import (
     Term,
     UnsupportedShapes,
     is_true,
+    path_nullable,
     path_sparql,
 )
+from kg.shacl.shapes import (
+    Path as PropertyPath,
+)
+from kg.shacl.written_literals import written, written_datatype
+from kg.shacl.xpath_regex import PatternError, compile_pattern, store_agrees
 from kg.sparql.text import read_prologue
 
 TEMPLATES = Path(__file__).resolve().parent / "shacl_sparql"
@@ -51,12 +62,15 @@ _NODE_KIND_TESTS = {
     SH + "BlankNodeOrLiteral": "(isBlank(?value) || isLiteral(?value))",
     SH + "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))",
 }
+#: Each value-range parameter and the operator a value must satisfy against its bound.
 _COMPARISONS = {
     "minExclusive": ">",
     "minInclusive": ">=",
     "maxExclusive": "<",
     "maxInclusive": "<=",
 }
+#: Each property-pair comparison and the operator a value must satisfy against the other's.
+_PAIR_OPERATORS = {"lessThan": "<", "lessThanOrEquals": "<="}
 #: Constraint components that apply to property shapes only (SHACL 4).
 _PROPERTY_ONLY = {
     SH + p
@@ -116,6 +130,8 @@ class _Check:
     reports_value: bool = True
     #: for a query that answers two components at once, which one a row breaks
     component_of: Callable[[Row], str] | None = None
+    #: for a query that returns candidates, whether a row is a result (decided in Python)
+    keep: Callable[[Row], bool] | None = None
 
 
 def validate_store(
@@ -124,27 +140,38 @@ def validate_store(
     shapes: list[Shape],
     show: Callable[[Term], str],
     workers: int = 1,
+    constants: Mapping[Term, Term] | None = None,
 ) -> list[FastResult]:
     """Validate the data in ``data`` (ontology merged in) against shapes.
 
     Args:
-        data: the data graph, every literal as written.
+        data: the data graph, every literal as written (surrogates where the store would not
+            keep one, see :mod:`kg.shacl.written_literals`).
         shapes_graph: the shapes graph, as parsed.
         shapes: the shapes to validate, from :func:`kg.shacl.shapes.read_shapes` on that graph.
         show: how a term is written in default messages (prefixed names).
         workers: processes answering the queries (see :func:`answer_queries`).
+        constants: the shapes' literals that the store holds as surrogates (sh:in members,
+            sh:hasValue, sh:targetNode), mapped to their surrogates.
 
     Raises:
         UnsupportedShapes: the shapes use a feature this engine does not implement.
+        KgError: an sh:pattern that SPARQL's REGEX cannot run.
     """
+    in_store = dict(constants or {})
+
+    def constant(term: Term) -> Term:
+        return in_store.get(term, term)
+
     checks: list[_Check] = []
     sparql: list[tuple[Shape, SparqlConstraint, str]] = []
     for shape in shapes:
-        target = _target_pattern(shape.targets)
+        target = _target_pattern(shape.targets, constant)
         for member in (shape, *shape.properties):
-            checks.extend(_checks(shapes_graph, member, target, show))
+            checks.extend(_checks(shapes_graph, member, target, show, constant))
             sparql.extend((member, constraint, target) for constraint in member.sparql)
-    queries = [Query(check.query) for check in checks] + [_sparql_query(*job) for job in sparql]
+    queries = [Query(check.query, keep=check.keep) for check in checks]
+    queries += [_sparql_query(*job) for job in sparql]
     answers = answer_queries(data, queries, workers)
     results: list[FastResult] = []
     for check, rows in zip(checks, answers, strict=False):
@@ -169,10 +196,12 @@ def validate_store(
 
 @dataclass(frozen=True)
 class Query:
-    """A SELECT query to answer on the data, with variables to substitute (SEP-0007)."""
+    """A SELECT query to answer on the data, with variables to substitute (SEP-0007), and which
+    of its rows to keep (all, without ``keep``); rows are read with every term as written."""
 
     text: str
     substitutions: tuple[tuple[str, Term], ...] = ()
+    keep: Callable[[Row], bool] | None = None
 
 
 def answer_queries(data: ox.Store, queries: list[Query], workers: int = 1) -> list[list[Row]]:
@@ -239,11 +268,15 @@ def _answer(data: ox.Store, query: Query) -> list[Row]:
     solutions = data.query(query.text, substitutions=substitutions or None)
     if not isinstance(solutions, ox.QuerySolutions):
         raise KgError(f"a validation query is not a SELECT query: {query.text[:80]!r}")
-    return list(_rows(solutions))
+    if query.keep is None:
+        return list(_rows(solutions))
+    keep = query.keep
+    return [row for row in _rows(solutions) if keep(row)]
 
 
-def _target_pattern(targets: list[Target]) -> str:
-    """A group pattern binding ?this to every focus node of the targets."""
+def _target_pattern(targets: list[Target], constant: Callable[[Term], Term]) -> str:
+    """A group pattern binding ?this to every focus node of the targets (a literal target node
+    as the store holds it)."""
     alternatives = []
     for target in targets:
         if target.kind == "class":
@@ -251,7 +284,7 @@ def _target_pattern(targets: list[Target]) -> str:
         elif target.kind == "node":
             if isinstance(target.term, ox.BlankNode):
                 raise UnsupportedShapes(f"sh:targetNode {target.term} is a blank node")
-            alternatives.append(f"VALUES ?this {{ {target.term} }}")
+            alternatives.append(f"VALUES ?this {{ {constant(target.term)} }}")
         elif target.kind == "subjectsOf":
             alternatives.append(f"?this {_iri(target.term, 'sh:targetSubjectsOf')} ?targetValue .")
         else:
@@ -279,16 +312,54 @@ def _integer(shape: Shape, name: str) -> int:
     return int(value.value)
 
 
+def _values(path: PropertyPath | None, variable: str = "value", tag: str = "") -> str:
+    """A pattern that, placed after the pattern binding ``?this``, binds ``?variable`` to each
+    value node of ``?this``. A path that can have length zero reaches the focus node itself even
+    when no triple mentions it (a SPARQL path pattern with both ends unbound would not), so its
+    values are the focus node and the nodes the path reaches, taken in one group (bottom-up
+    evaluation would see ``?this`` unbound inside a nested group); ``tag`` keeps the helper
+    variables of two such patterns apart."""
+    if path is None:
+        return f"BIND (?this AS ?{variable})"
+    if not path.nullable:
+        return f"?this {path.sparql} ?{variable} ."
+    reached, zero = f"?reached{tag}", f"?zeroStep{tag}"
+    return (
+        f"OPTIONAL {{ ?this {path.sparql} {reached} }} VALUES {zero} {{ true false }} "
+        f"BIND (IF({zero}, ?this, {reached}) AS ?{variable}) FILTER (BOUND(?{variable}))"
+    )
+
+
+def _optional_values(path: PropertyPath | None) -> str:
+    """As :func:`_values`, but a focus node without values keeps one row, ``?value`` unbound."""
+    if path is not None and not path.nullable:
+        return f"OPTIONAL {{ ?this {path.sparql} ?value }}"
+    return _values(path)  # the focus node is a value node: every focus node has one
+
+
+def _is_value(path: PropertyPath | None, term: str) -> str:
+    """A SPARQL expression: is ``term`` (a variable bound beside ``?this``, or a constant) a
+    value node of ``?this``?"""
+    if path is None:
+        return f"sameTerm(?this, {term})"
+    reached = f"EXISTS {{ ?this {path.sparql} {term} }}"
+    return f"(sameTerm(?this, {term}) || {reached})" if path.nullable else reached
+
+
 def _checks(
-    graph: ShapesGraph, shape: Shape, target: str, show: Callable[[Term], str]
+    graph: ShapesGraph,
+    shape: Shape,
+    target: str,
+    show: Callable[[Term], str],
+    constant: Callable[[Term], Term] = lambda term: term,
 ) -> Iterator[_Check]:
-    """The queries of a shape's core constraints, with the placeholders filled."""
+    """The queries of a shape's core constraints, with the placeholders filled; ``constant``
+    gives the store's term for a literal of the shapes (its surrogate, if it has one)."""
     parameters = shape.parameters
     if shape.path is None and _PROPERTY_ONLY & set(parameters):
         raise UnsupportedShapes(f"node shape {shape.node} uses a property-shape parameter")
     path = shape.path.sparql if shape.path else ""
-    values = f"?this {path} ?value ." if shape.path else "BIND (?this AS ?value)"
-    is_value = f"EXISTS {{ ?this {path} ?value }}" if shape.path else "sameTerm(?this, ?value)"
+    nullable = shape.path is not None and shape.path.nullable
     shown_path = show(shape.path.node) if shape.path else ""
     where = f"{shown_path} of " if shape.path else ""
 
@@ -300,18 +371,21 @@ def _checks(
         template: str = "",
         component_of: Callable[[Row], str] | None = None,
         fill: Mapping[str, str] | None = None,
+        keep: Callable[[Row], bool] | None = None,
     ) -> _Check:
         """The check of ``component``, its query's ``$NAME`` placeholders filled from ``fill``."""
         query = (
             _template(template or component)
             .replace("$TARGET", target)
-            .replace("$VALUES", values)
-            .replace("$IS_VALUE", is_value)
+            .replace("$VALUES", _values(shape.path))
+            .replace("$OPTIONAL_VALUES", _optional_values(shape.path))
+            .replace("$OTHER_VALUES", _values(shape.path, "other", "Other"))
+            .replace("$IS_VALUE", _is_value(shape.path, "?value"))
             .replace("$PATH", path)
         )
         for name, text in (fill or {}).items():
             query = query.replace(f"${name}", text)
-        return _Check(shape, component, query, describe, reports_value, component_of)
+        return _Check(shape, component, query, describe, reports_value, component_of, keep)
 
     def value_of(row: Row) -> str:
         return show(row["value"])
@@ -324,9 +398,13 @@ def _checks(
         """A default message naming the row's focus node between two fixed texts."""
         return lambda row: f"{before}{show(row['this'])}{after}"
 
-    if SH + "minCount" in parameters and SH + "maxCount" in parameters:
-        # both bounds in one pass over the focus nodes (the commonest pair: exactly one value)
-        low, high = _integer(shape, "minCount"), _integer(shape, "maxCount")
+    minimum = _integer(shape, "minCount") if SH + "minCount" in parameters else None
+    maximum = _integer(shape, "maxCount") if SH + "maxCount" in parameters else None
+    if minimum is not None and maximum is not None and minimum <= maximum:
+        # both bounds in one pass over the focus nodes (the commonest pair: exactly one value);
+        # a count then breaks at most one of them (minCount above maxCount can break both: each
+        # bound gets its own query below)
+        low, high = minimum, maximum
 
         def count_component(row: Row) -> str:
             return (
@@ -347,29 +425,33 @@ def _checks(
             component_of=count_component,
             fill={"minCount": str(low), "maxCount": str(high)},
         )
-    elif SH + "minCount" in parameters:
-        n = _integer(shape, "minCount")
-        # at least one value: an anti-join, three times faster than counting every focus node's values
-        yield check(
-            "MinCountConstraintComponent",
-            about_focus(f"Less than {n} values on ", f"->{shown_path}"),
-            reports_value=False,
-            template="MinCountConstraintComponent.at-least-one" if n == 1 else "",
-            fill={"minCount": str(n)},
-        )
-    elif SH + "maxCount" in parameters:
-        n = _integer(shape, "maxCount")
-        yield check(
-            "MaxCountConstraintComponent",
-            about_focus(f"More than {n} values on ", f"->{shown_path}"),
-            reports_value=False,
-            fill={"maxCount": str(n)},
-        )
+    else:
+        # a path that can have length zero has the focus node as a value: one value at least
+        if minimum is not None and not (nullable and minimum <= 1):
+            # at least one value: an anti-join, three times faster than counting every focus
+            # node's values
+            yield check(
+                "MinCountConstraintComponent",
+                about_focus(f"Less than {minimum} values on ", f"->{shown_path}"),
+                reports_value=False,
+                template="MinCountConstraintComponent.at-least-one" if minimum == 1 else "",
+                fill={"minCount": str(minimum)},
+            )
+        if maximum is not None:
+            yield check(
+                "MaxCountConstraintComponent",
+                about_focus(f"More than {maximum} values on ", f"->{shown_path}"),
+                reports_value=False,
+                fill={"maxCount": str(maximum)},
+            )
     for datatype in parameters.get(SH + "datatype", []):
         yield check(
             "DatatypeConstraintComponent",
             about_value("Value ", f" is not a literal with datatype {show(datatype)}"),
-            fill={"datatype": _iri(datatype, "sh:datatype")},
+            fill={
+                "datatype": _iri(datatype, "sh:datatype"),
+                "writtenDatatype": f"<{written_datatype(datatype.value)}>",
+            },
         )
     for cls in parameters.get(SH + "class", []):
         yield check(
@@ -388,10 +470,16 @@ def _checks(
     for name, operator in _COMPARISONS.items():
         for bound in parameters.get(SH + name, []):
             component = name[0].upper() + name[1:] + "ConstraintComponent"
+            exact = (
+                trusted_bound_filter(bound, _kept_as_written(bound))
+                if isinstance(bound, ox.Literal)
+                else "false"
+            )
             yield check(
                 component,
                 about_value("Value ", f" is not {operator} {show(bound)}"),
-                fill={name: str(bound)},
+                fill={name: str(bound), "STORE_EXACT": exact},
+                keep=_out_of_range(operator, bound),
             )
     for name, operator in (("minLength", ">="), ("maxLength", "<=")):
         if SH + name in parameters:
@@ -406,18 +494,22 @@ def _checks(
         flags = parameters.get(SH + "flags", [])
         if len(flags) > 1 or any(not isinstance(f, ox.Literal) for f in flags):
             raise UnsupportedShapes(f"shape {shape.node}: sh:flags must be one literal")
+        flag_text = flags[0].value if flags else ""
         for pattern in parameters[SH + "pattern"]:
             if not isinstance(pattern, ox.Literal):
                 raise UnsupportedShapes(
                     f"shape {shape.node}: sh:pattern {pattern} is not a literal"
                 )
+            prefilter = (
+                f"REGEX(STR(?value), {_string(pattern.value)})"
+                if store_agrees(pattern.value, flag_text)
+                else "false"
+            )
             yield check(
                 "PatternConstraintComponent",
                 about_value("Value ", f" does not match pattern {pattern.value!r}"),
-                fill={
-                    "pattern": _string(pattern.value),
-                    "FLAGS": f", {_string(flags[0].value)}" if flags else "",
-                },
+                fill={"PREFILTER": prefilter},
+                keep=_mismatch(shape, pattern.value, flag_text, show),
             )
     elif SH + "flags" in parameters:
         raise UnsupportedShapes(f"shape {shape.node}: sh:flags without sh:pattern")
@@ -444,7 +536,7 @@ def _checks(
         yield check(
             "InConstraintComponent",
             about_value("Value ", f" is not in {', '.join(show(x) for x in members)}"),
-            fill={"in": " ".join(str(m) for m in members)},
+            fill={"in": " ".join(str(constant(m)) for m in members)},
         )
     for value in parameters.get(SH + "hasValue", []):
         if isinstance(value, ox.BlankNode):
@@ -453,7 +545,7 @@ def _checks(
             "HasValueConstraintComponent",
             about_focus(where, f" does not have the value {show(value)}"),
             reports_value=False,
-            fill={"hasValue": str(value)},
+            fill={"HAS_VALUE": _is_value(shape.path, str(constant(value)))},
         )
     for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
         for other in parameters.get(SH + name, []):
@@ -464,10 +556,12 @@ def _checks(
                 "lessThan": "is not less than the values of",
                 "lessThanOrEquals": "is not less than or equal to the values of",
             }
+            pair_operator = _PAIR_OPERATORS.get(name)
             yield check(
                 component,
                 about_value("Value ", f" {words[name]} {show(other)}"),
-                fill={name: _iri(other, f"sh:{name}")},
+                fill={name: _iri(other, f"sh:{name}"), "PAIR_STORE_EXACT": trusted_pair_filter()},
+                keep=_not_ordered(pair_operator) if pair_operator else None,
             )
     for head in parameters.get(SH + "or", []):
         members = graph.items(head)
@@ -513,6 +607,52 @@ def _checks(
         raise UnsupportedShapes(
             f"shape {shape.node}: a qualified count without sh:qualifiedValueShape"
         )
+
+
+def _kept_as_written(literal: ox.Literal) -> bool:
+    """Does the store keep this literal as written (then it reads it exactly, or not at all)?"""
+    from kg.rdf.literal_fidelity import store_rewrites
+
+    return not store_rewrites([literal])
+
+
+def _out_of_range(operator: str, bound: Term) -> Callable[[Row], bool]:
+    """Is a row's value a result of a value range: not ``value operator bound``, or the two not
+    comparable (SHACL 4.3)?"""
+    return lambda row: not holds(operator, row["value"], bound)
+
+
+def _not_ordered(operator: str) -> Callable[[Row], bool]:
+    """Is a row a result of a property pair: not ``value operator other``, or the two not
+    comparable (SHACL 4.5.3, 4.5.4)?"""
+    return lambda row: not holds(operator, row["value"], row["other"])
+
+
+def _mismatch(
+    shape: Shape, pattern: str, flags: str, show: Callable[[Term], str]
+) -> Callable[[Row], bool]:
+    """Is a row's value a result of sh:pattern: a blank node, or a node whose string does not
+    match (SHACL 4.4.3, with REGEX's XPath syntax)?
+
+    Raises:
+        KgError: SPARQL's REGEX cannot run the pattern with these flags.
+    """
+    try:
+        regex = compile_pattern(pattern, flags)
+    except PatternError as error:
+        raise KgError(
+            f"shape {show(shape.node)}: sh:pattern {pattern!r} is not a regular expression "
+            f"SPARQL's REGEX can run: {error}"
+        ) from None
+    search = regex.search
+
+    def mismatch(row: Row) -> bool:
+        value = row["value"]
+        if not isinstance(value, ox.Literal | ox.NamedNode):
+            return True
+        return search(value.value) is None
+
+    return mismatch
 
 
 def _string(text: str) -> str:
@@ -572,7 +712,8 @@ def _conforms(graph: ShapesGraph, nested: Term) -> str:
             )
         elif predicate == SH + "datatype":
             parts.extend(
-                f"(isLiteral(?value) && sameTerm(datatype(?value), {_iri(d, 'sh:datatype')}))"
+                f"(isLiteral(?value) && (sameTerm(datatype(?value), {_iri(d, 'sh:datatype')})"
+                f" || sameTerm(datatype(?value), <{written_datatype(d.value)}>)))"
                 for d in values
             )
         elif predicate == SH + "nodeKind":
@@ -594,7 +735,8 @@ def _conforms(graph: ShapesGraph, nested: Term) -> str:
                 raise UnsupportedShapes(
                     f"nested shape {nested}: only [sh:path P; sh:minCount 1] is supported"
                 )
-            parts.append(f"EXISTS {{ ?value {path_sparql(graph, values[0])} ?nestedValue }}")
+            if not path_nullable(graph, values[0]):  # else ?value is its own value: always one
+                parts.append(f"EXISTS {{ ?value {path_sparql(graph, values[0])} ?nestedValue }}")
         elif predicate == SH + "minCount" and SH + "path" in parameters:
             continue
         else:
@@ -642,9 +784,10 @@ def _sparql_results(
 
 
 def _rows(solutions: ox.QuerySolutions) -> Iterator[dict[str, Term]]:
+    """The solutions as rows, every term as the data wrote it (surrogates read back)."""
     names = [v.value for v in solutions.variables]
     for solution in solutions:
-        row = {name: solution[name] for name in names if solution[name] is not None}
+        row = {name: written(solution[name]) for name in names if solution[name] is not None}
         if "this" in row:
             yield row
 

@@ -161,10 +161,16 @@ class UnsupportedShapes(KgError):
 
 @dataclass(frozen=True)
 class Path:
-    """A SHACL property path: its SPARQL text and the shapes-graph node that spells it."""
+    """A SHACL property path: its SPARQL text and the shapes-graph node that spells it.
+
+    ``nullable`` says the path can have length zero (``sh:zeroOrMorePath``, ``sh:zeroOrOnePath``,
+    or a sequence or alternative built on them): then every focus node is one of its own value
+    nodes, whether or not the data mentions it (SPARQL 1.1, 9.3, zero-length paths).
+    """
 
     sparql: str
     node: Term
+    nullable: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,12 +183,14 @@ class Target:
 
 @dataclass(frozen=True)
 class SparqlConstraint:
-    """A ``sh:sparql`` constraint: its query (prefixes prepended) and its own messages."""
+    """A ``sh:sparql`` constraint: its query (prefixes prepended) and its own messages;
+    ``predicates`` are the predicate IRIs its patterns can match (None: any)."""
 
     node: Term
     query: str
     messages: tuple[ox.Literal, ...]
     uses_current_shape: bool
+    predicates: frozenset[str] | None = None
 
 
 @dataclass
@@ -391,7 +399,9 @@ def _shape(graph: ShapesGraph, node: Term, targets: list[Target]) -> Shape:
     }
     shape = Shape(
         node=node,
-        path=Path(path_sparql(graph, path_node), path_node) if path_node is not None else None,
+        path=Path(path_sparql(graph, path_node), path_node, path_nullable(graph, path_node))
+        if path_node is not None
+        else None,
         severity=severity or ox.NamedNode(SH + "Violation"),
         messages=tuple(m for m in graph.objects(node, SH + "message") if isinstance(m, ox.Literal)),
         parameters=parameters,
@@ -434,6 +444,46 @@ def path_sparql(graph: ShapesGraph, node: Term, show: Callable[[ox.NamedNode], s
     return f"(^{text})" if operator == "^" else f"({text}){operator}"
 
 
+def path_nullable(graph: ShapesGraph, node: Term) -> bool:
+    """Whether a SHACL property path (already read by :func:`path_sparql`) can have length zero."""
+    if isinstance(node, ox.NamedNode | ox.Literal):
+        return False
+    if graph.value(node, RDF + "first") is not None:
+        return all(path_nullable(graph, m) for m in graph.items(node))
+    for kind in ("zeroOrMorePath", "zeroOrOnePath"):
+        if graph.value(node, SH + kind) is not None:
+            return True
+    alternatives = graph.value(node, SH + "alternativePath")
+    if alternatives is not None:
+        return any(path_nullable(graph, m) for m in graph.items(alternatives))
+    inner = graph.value(node, SH + "inversePath") or graph.value(node, SH + "oneOrMorePath")
+    return inner is not None and path_nullable(graph, inner)
+
+
+def check_patterns(graph: ShapesGraph, show: Callable[[Term], str] = str) -> None:
+    """Refuse every sh:pattern that SPARQL's REGEX cannot run, with its sh:flags: such a shape
+    is ill-formed (SHACL 4.4.3), and validation must fail rather than conform (3.4.2).
+
+    Raises:
+        KgError: one line naming the shape, the pattern and what is wrong with it.
+    """
+    from kg.shacl.xpath_regex import PatternError, compile_pattern
+
+    for shape, pattern in graph.pairs(SH + "pattern"):
+        flags = graph.objects(shape, SH + "flags")
+        if not isinstance(pattern, ox.Literal) or len(flags) > 1:
+            continue
+        flag_text = flags[0].value if flags and isinstance(flags[0], ox.Literal) else ""
+        try:
+            compile_pattern(pattern.value, flag_text)
+        except PatternError as error:
+            with_flags = f" with sh:flags {flag_text!r}" if flags else ""
+            raise KgError(
+                f"shape {show(shape)}: sh:pattern {pattern.value!r}{with_flags} is not a "
+                f"regular expression SPARQL's REGEX can run: {error}"
+            ) from None
+
+
 _PREBOUND = ("this", "value", "currentShape", "shapesGraph")
 
 
@@ -470,6 +520,7 @@ def sparql_constraint(graph: ShapesGraph, node: Term, shape: Shape) -> SparqlCon
         query=query,
         messages=tuple(m for m in graph.objects(node, SH + "message") if isinstance(m, ox.Literal)),
         uses_current_shape="currentShape" in analysis.variables,
+        predicates=analysis.predicates,
     )
 
 

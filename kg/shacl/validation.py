@@ -4,6 +4,21 @@ Two engines give the same results: ``fast`` (the default) answers each constrain
 SPARQL query on Oxigraph (:mod:`kg.shacl.fast_validation`); ``pyshacl`` is the reference. Shapes
 that use a feature the fast engine lacks are validated with pySHACL, and the outcome says so.
 
+The data graph is the union of every triple of the data files and the ontology: the triples of
+named graphs (TriG, N-Quads) included, as ``kg query`` sees them (it queries the union of all
+graphs as its default graph). A triple written in several graphs is one triple, and a node
+described in several graphs is one focus node. Both engines validate that union.
+
+Literals are validated as written, on both engines: ``"01"^^xsd:integer`` and ``1`` are two
+terms, lengths and patterns read the written lexical form, reports show the value as the data
+writes it. The fast engine holds the literals its store would rewrite as surrogates
+(:mod:`kg.shacl.written_literals`); pySHACL gets an rdflib graph whose literals are not normalized.
+SHACL-SPARQL constraints written by users would see those surrogates, so shapes with ``sh:sparql``
+on such data are validated with pySHACL (the outcome says so).
+
+An ``sh:pattern`` that SPARQL's REGEX cannot run (not an XPath regular expression, or an
+unknown flag) stops validation with an error naming the shape, on both engines.
+
 The ontology is merged into the data graph so that ``sh:targetClass`` and ``sh:class`` reach
 instances of subclasses; without it, broken data in a subclass would silently conform.
 """
@@ -17,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.base.bundle import bundled
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.base.namespaces import RDF_TYPE, SH, XSD, XSD_STRING
 from kg.rdf.files import parse_file, resolve_rdf_files
 from kg.rdf.graph import load_rdflib_graph
@@ -29,7 +44,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from kg.shacl.fast_validation import FastResult
-    from kg.shacl.shapes import ShapesGraph, Term
+    from kg.shacl.shapes import Shape, ShapesGraph, Term
 
 
 @dataclass(frozen=True)
@@ -80,15 +95,72 @@ class ValidationOutcome:
     report_prefixes: dict[str, str] = field(default_factory=dict)
 
     def report_turtle(self) -> str:
-        """The standard SHACL validation report (``sh:ValidationReport``), as Turtle."""
-        if self.report is not None:
-            return self.report.serialize(format="turtle")
+        """The standard SHACL validation report (``sh:ValidationReport``), as Turtle, every
+        literal as the data writes it."""
         import pyoxigraph as ox
 
-        data = ox.serialize(
-            self.report_triples, format=ox.RdfFormat.TURTLE, prefixes=self.report_prefixes
-        )
+        triples, prefixes = self.report_triples, self.report_prefixes
+        if self.report is not None:  # rdflib's writer spells "none"^^xsd:boolean as none
+            triples = _report_in_order(self.report)
+            used = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
+            used |= {
+                t.datatype.value for triple in triples for t in triple if isinstance(t, ox.Literal)
+            }
+            prefixes = {
+                prefix: str(namespace)
+                for prefix, namespace in self.report.namespaces()
+                if prefix and any(iri.startswith(str(namespace)) for iri in used)
+            }
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         return (data or b"").decode("utf-8")
+
+
+def _report_in_order(report: rdflib.Graph) -> list[ox.Triple]:
+    """The triples of an rdflib report graph as pyoxigraph triples, each node's together (its
+    type first), from the report node down through what it points to."""
+    import pyoxigraph as ox
+
+    by_subject: dict[object, list[ox.Triple]] = {}
+    for subject, predicate, obj in report:
+        node, link = _to_oxigraph(subject), _to_oxigraph(predicate)
+        assert not isinstance(node, ox.Literal) and isinstance(link, ox.NamedNode)
+        by_subject.setdefault(node, []).append(ox.Triple(node, link, _to_oxigraph(obj)))
+    roots = [
+        t.subject
+        for triples in by_subject.values()
+        for t in triples
+        if t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(SH + "ValidationReport")
+    ]
+    ordered: list[ox.Triple] = []
+    pending: list[object] = [*roots, *by_subject]
+    seen: set[object] = set()
+    while pending:
+        current = pending.pop(0)
+        if current in seen or current not in by_subject:
+            continue
+        seen.add(current)
+        triples = sorted(
+            by_subject[current],
+            key=lambda t: (t.predicate.value != RDF_TYPE, str(t.predicate), str(t.object)),
+        )
+        ordered.extend(triples)
+        pending[:0] = [t.object for t in triples if isinstance(t.object, ox.BlankNode)]
+    return ordered
+
+
+def _to_oxigraph(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term of a report as the same pyoxigraph term."""
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = ox.NamedNode(str(term.datatype or XSD_STRING))
+        return ox.Literal(str(term), datatype=datatype)
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
 
 
 def validate(
@@ -115,9 +187,11 @@ def validate(
 
     Raises:
         KgError: a file is missing or does not parse, the shapes graph holds no shapes, or
-            the shapes are not valid SHACL (including SHACL-SPARQL queries SHACL forbids).
+            the shapes are not valid SHACL (including SHACL-SPARQL queries SHACL forbids and
+            patterns SPARQL's REGEX cannot run).
     """
-    from kg.shacl.shapes import ShapesGraph, all_shapes
+    from kg.shacl.shapes import ShapesGraph, all_shapes, check_patterns
+    from kg.sparql.results import term_text
 
     bundle = bundled()
     ontology_paths = list(bundle.ontology_files() if ontology is None else ontology)
@@ -139,6 +213,7 @@ def validate(
         raise KgError(
             f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
         )
+    check_patterns(shapes_graph, lambda term: term_text(term, shapes_prefixes))
     note = ""
     if engine == "fast":
         from kg.shacl.shapes import UnsupportedShapes
@@ -169,35 +244,25 @@ def _validate_fast(
     """The fast engine, or UnsupportedShapes when it cannot answer exactly."""
     import pyoxigraph as ox
 
-    from kg.rdf.files import load_into, read_rdf_file
-    from kg.rdf.literal_fidelity import LiteralAudit, first_unfaithful_literal, typed_literals
+    from kg.rdf.literal_fidelity import typed_literals
+    from kg.shacl.data_graph import load_data_graph
     from kg.shacl.fast_validation import validate_store
     from kg.shacl.shapes import UnsupportedShapes, path_sparql, read_shapes
+    from kg.shacl.written_literals import surrogates_for
     from kg.sparql.results import compact_iri, term_text
 
     shapes = read_shapes(shapes_graph)
     files = resolve_rdf_files(data_paths)
-    read = [read_rdf_file(path) for path in files]
-    audit = LiteralAudit(read)  # in parallel with loading: does the store keep every literal?
-    # In memory, not the cached on-disk store: Oxigraph's on-disk store answers the shapes'
-    # queries about four times slower, which costs more than parsing (measured at 1M triples:
-    # 21.7 s from the cached store against 12.6 s parse included; benchmarks/results/).
-    store = ox.Store()
-    data_prefixes: dict[str, str] = {}
-    try:
-        for rdf_file in read:
-            load_into(store, rdf_file, data_prefixes)
-    except BaseException:
-        audit.cancel()
-        raise
-    unfaithful = audit.finding() or first_unfaithful_literal(
-        typed_literals(shapes_graph.term_literals())
-    )
-    if unfaithful is not None:
+    data = load_data_graph(files)
+    constants = surrogates_for(typed_literals(shapes_graph.term_literals()))
+    if data.surrogates and _sparql_may_see(shapes, data.surrogate_predicates, constants):
+        example = min(data.surrogates, key=str)
         raise UnsupportedShapes(
-            f"literals not in canonical form ({unfaithful}); write them in "
-            "canonical form (0.3, not 0.30) for the fast engine"
+            f"SHACL-SPARQL constraints on data with literals not in canonical form ({example}: "
+            "its store would not keep them as written); write them in canonical form (0.3, "
+            "not 0.30) for the fast engine"
         )
+    store, data_prefixes = data.store, data.prefixes
     prefixes = {**data_prefixes, **shapes_prefixes}
 
     def show(term: object) -> str:
@@ -210,7 +275,9 @@ def _validate_fast(
             return path_sparql(shapes_graph, path, lambda iri: compact_iri(iri.value, prefixes))
         return show(path)
 
-    raw = validate_store(store, shapes_graph, shapes, show, workers=validation_workers())
+    raw = validate_store(
+        store, shapes_graph, shapes, show, workers=validation_workers(), constants=constants
+    )
     violations = sorted(
         (
             Violation(
@@ -240,6 +307,29 @@ def _validate_fast(
         report_triples=_report_triples(raw, shapes_graph, allow_warnings),
         report_prefixes={"sh": SH, **{p: n for p, n in prefixes.items() if p}},
     )
+
+
+def _sparql_may_see(
+    shapes: list[Shape], predicates: set[str], constants: Mapping[Term, Term]
+) -> bool:
+    """Could a shape's SHACL-SPARQL constraint meet a surrogate literal? Its queries would read
+    the surrogate, not the literal, so those shapes go to pySHACL. A constraint can meet one only
+    through a triple whose predicate is in ``predicates`` (so through a pattern that can match
+    such a predicate: a variable, a negated property set, or the predicate itself), or through a
+    focus node: the objects of such a predicate (sh:targetObjectsOf), or a literal target node
+    held as a surrogate."""
+    for shape in shapes:
+        constraints = [c for member in (shape, *shape.properties) for c in member.sparql]
+        if not constraints:
+            continue
+        if any(c.predicates is None or c.predicates & predicates for c in constraints):
+            return True
+        for target in shape.targets:
+            if target.kind == "objectsOf" and getattr(target.term, "value", "") in predicates:
+                return True
+            if target.kind == "node" and target.term in constants:
+                return True
+    return False
 
 
 def validation_workers() -> int:
@@ -345,6 +435,13 @@ def validate_graphs(
             raise KgError(f"shapes are not valid SHACL: {_one_line(error)}") from None
         except NotImplementedError as error:
             raise KgError(f"pySHACL cannot validate these shapes: {_one_line(error)}") from None
+        except (ArithmeticError, TypeError, ValueError) as error:
+            # pySHACL's own failures on some data (a NaN compared as a decimal, literals of
+            # different types ordered): one line naming the reference, never a traceback
+            raise KgError(
+                f"pySHACL failed on this data and these shapes: "
+                f"{type(error).__name__}: {_one_line(error)}"
+            ) from None
     if isinstance(report, ValidationFailure):  # pySHACL returns, rather than raises, some refusals
         raise KgError(f"shapes are not valid SHACL: {_one_line(report)}")
     for prefix, namespace in data_graph.namespaces():
@@ -390,7 +487,9 @@ def _violations(report: rdflib.Graph) -> list[Violation]:
         return str(node)
 
     found = []
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+    # the report's own results (sh:result); those under sh:detail explain a result of sh:node,
+    # sh:not, ... and are not results of the report (SHACL 3.6.2.6)
+    for result in set(report.objects(None, sh.result)):
         severity = report.value(result, sh.resultSeverity)
         found.append(
             Violation(
@@ -399,7 +498,7 @@ def _violations(report: rdflib.Graph) -> list[Violation]:
                 constraint=show(report.value(result, sh.sourceConstraintComponent)),
                 source_shape=show(report.value(result, sh.sourceShape)),
                 severity=str(severity).removeprefix(SH) if severity else "Violation",
-                message=" ".join(str(report.value(result, sh.resultMessage) or "").split()),
+                message=one_line(report.value(result, sh.resultMessage) or ""),
                 value=show(report.value(result, sh.value)),
                 focus_iri=str(focus)
                 if isinstance(focus := report.value(result, sh.focusNode), rdflib.URIRef)
@@ -452,12 +551,19 @@ def written_literal(
     """A literal as written in Turtle: ``"abc"``, ``"hi"@en``, ``"5"^^xsd:byte``."""
     from kg.sparql.results import compact_iri
 
-    text = '"' + lexical.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    text = '"' + _escaped(lexical) + '"'
     if language:
         return f"{text}@{language}"
     if datatype and datatype != XSD_STRING:
         return f"{text}^^{compact_iri(datatype, prefixes)}"
     return text
+
+
+def _escaped(lexical: str) -> str:
+    """A lexical form as Turtle writes it between double quotes."""
+    for raw, escape in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r")):
+        lexical = lexical.replace(raw, escape)
+    return lexical
 
 
 def _one_line(error: Exception) -> str:
