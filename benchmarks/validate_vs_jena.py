@@ -195,7 +195,7 @@ def main() -> int:
         commands["shacl (PyPI, Rust)"] = [
             str(args.peer_python),
             "-c",
-            "import shacl, sys; sys.stdout.write(shacl.validate(sys.argv[1], sys.argv[2]).turtle())",
+            "import shacl, sys; sys.stdout.write(shacl.validate(sys.argv[1], sys.argv[2]).turtle)",
             str(data),
             str(shapes),
         ]
@@ -266,6 +266,10 @@ def main() -> int:
         f"medians of {args.repeats}, started {report['started']}:"
     ]
     for name, row in summary.items():
+        failed = [code for code in row["exits"] if code not in (0, 1)]  # type: ignore[index]
+        if failed:  # a run that failed measured nothing: say so rather than print its time
+            lines.append(f"  {name:<28} FAILED (exit codes {row['exits']})")  # type: ignore[index]
+            continue
         lines.append(
             f"  {name:<28} {row['seconds']:7.2f} s wall  {row['cpu_seconds']:7.2f} s CPU  {row['peak_rss_mb']:6d} MB"  # type: ignore[index]
             f"  load average before each run {row['load_average']}"  # type: ignore[index]

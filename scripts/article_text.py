@@ -11,7 +11,7 @@ summarises. This script cuts the article file into those sentences and writes, a
   says under that marker, i.e. its sentences, in order, one a line.
 
 A sentence's text starts after its bullet (``- ``) and after the section heading before it, if
-any. Nothing is typed by hand: ``tests/test_article_text.py`` regenerates the file and fails if
+any. Nothing is typed by hand: ``tests/data/test_article_text.py`` regenerates the file and fails if
 the Turtle in ``data/ttl/`` drifts from the article.
 
 Usage::

@@ -2,7 +2,7 @@
 
 The edges come from the saved CONSTRUCT queries in queries/derive/ (see kgdev/derived_edges.py);
 the file is canonical Turtle, so a changed statement reviews as a small diff.
-tests/test_derived_edges.py fails when the file differs from what the queries give.
+tests/data/test_derived_edges.py fails when the file differs from what the queries give.
 
 Usage::
 

@@ -8,7 +8,7 @@ the ``curie_map`` and the set's metadata, then a tab-separated table) and writes
 sssom-py does: a ``sssom:MappingSet`` whose ``sssom:mappings`` are ``owl:Axiom`` nodes
 (``owl:annotatedSource``, ``owl:annotatedProperty``, ``owl:annotatedTarget``) carrying the
 mapping's metadata. ``shapes/mapping-shapes.ttl`` then checks every link of the data against it.
-``tests/test_mappings.py`` fails when the Turtle drifts from the TSV.
+``tests/data/test_mappings.py`` fails when the Turtle drifts from the TSV.
 
 Usage::
 

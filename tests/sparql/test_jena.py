@@ -25,7 +25,7 @@ from kg.sparql.query import bound_query_text, run_query
 from kg.sparql.text import query_form
 from tests.answers import comparable_answer
 from tests.jena import jena_classpath, jena_missing, run_jena
-from tests.test_shapes_catch_broken_data import BLANK_NODE, FIXTURES
+from tests.shacl.test_shapes_catch_broken_data import BLANK_NODE, FIXTURES
 
 #: Apache Jena's ARQ and SHACL in a JVM
 pytestmark = [pytest.mark.slow, pytest.mark.external]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kg.base.bundle import bundled
 from kg.rdf.prefixes import _PREFIX_LINE, prefix_declarations, project_prefixes
+from tests.conftest import FIXTURES_DIR
 
 FRAGMENTS = [
     "@prefix",
@@ -41,7 +42,7 @@ def full_scan(data: bytes) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     "path",
-    [*bundled().graph_files(), *sorted(Path(__file__).parent.glob("fixtures/**/*.ttl"))],
+    [*bundled().graph_files(), *sorted(FIXTURES_DIR.glob("**/*.ttl"))],
     ids=lambda p: p.name,
 )
 def test_prefix_declarations_are_what_a_full_scan_finds(path: Path) -> None:

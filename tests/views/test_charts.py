@@ -13,7 +13,7 @@ import pytest
 import kg
 from kg.rdf.graph import LoadedGraph, load_bundled_graph
 from kg.views.charts import chart_names, chart_spec, render_chart, write_chart
-from tests.conftest import run_kg
+from tests.conftest import REPO_ROOT, run_kg
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: chart -> (title, source line, texts a reader must see on the chart)
@@ -164,12 +164,12 @@ def test_chart_bad_name_is_one_line_exit_2(tmp_path: Path) -> None:
 def test_readme_chart_is_made_by_the_documented_command() -> None:
     import re
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     made = re.findall(r"Made by `kg chart (\S+) --out (docs/images/\S+\.png)`", readme)
     assert made, "the README shows no chart with the command that makes it"
     for name, image in made:
         assert name in chart_names()
-        assert f"]({image})" in readme and (Path(__file__).resolve().parents[1] / image).is_file()
+        assert f"]({image})" in readme and (REPO_ROOT / image).is_file()
 
 
 def test_saved_queries_declare_the_charts_that_draw_them() -> None:

@@ -36,7 +36,7 @@ def test_article_copy_matches_the_shared_source(bundle: Bundle, article_text: st
 
 # Whether each quote is in the text of the paragraphs it cites, cites every marker of its sentence
 # and is dated by its source is checked by SHACL (shapes/provenance-shapes.ttl), on anyone's data;
-# tests/test_shapes_catch_broken_data.py proves each rule with a broken fixture.
+# tests/shacl/test_shapes_catch_broken_data.py proves each rule with a broken fixture.
 
 
 def test_every_statement_of_the_article_is_still_a_claim(graph: rdflib.Graph) -> None:
@@ -92,7 +92,7 @@ def test_restriction_date_and_numbers_are_typed(graph: rdflib.Graph) -> None:
     assert graph.value(projection, SNK.shareMin).datatype == rdflib.XSD.decimal
 
 
-# Wikidata links: tests/test_mappings.py checks the mapping set against the verified list, and
+# Wikidata links: tests/data/test_mappings.py checks the mapping set against the verified list, and
 # SHACL (shapes/mapping-shapes.ttl) checks every link of anyone's data against the mapping set.
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO_ROOT
 from tests.servers import kg_serve
 
 #: headless Chromium
@@ -18,11 +19,7 @@ pytestmark = [pytest.mark.external]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-SCREENSHOT_DIR = Path(
-    os.environ.get(
-        "KG_SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "build" / "screenshots"
-    )
-)
+SCREENSHOT_DIR = Path(os.environ.get("KG_SCREENSHOT_DIR", REPO_ROOT / "build" / "screenshots"))
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,12 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-KG_DIR = Path(__file__).resolve().parent.parent / "kg"
+from tests.conftest import REPO_ROOT
+
+KG_DIR = REPO_ROOT / "kg"
 
 #: The server's modules, lowest layer first: each may import only modules before it.
 SERVER_LAYERS = [

@@ -13,7 +13,7 @@ import kg.rdf.graph
 from kg.rdf import cache
 from kgdev.synth import generate
 from kgdev.synth import main as synth_main
-from tests.conftest import run_kg
+from tests.conftest import FIXTURES_DIR, run_kg
 
 
 @pytest.fixture()
@@ -76,7 +76,7 @@ def test_no_cache_always_parses(big_input: Path, monkeypatch: pytest.MonkeyPatch
     run = run_kg(
         "query",
         "--file",
-        str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
+        str(FIXTURES_DIR / "queries" / "ask-tomahawk.rq"),
         "--data",
         str(big_input),
         "--no-cache",
@@ -166,7 +166,7 @@ def test_a_corrupted_dump_is_rebuilt(big_input: Path) -> None:
     run = run_kg(
         "query",
         "--file",
-        str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
+        str(FIXTURES_DIR / "queries" / "ask-tomahawk.rq"),
         "--data",
         str(big_input),
     )
@@ -216,7 +216,7 @@ def test_an_unreadable_dump_that_cannot_be_removed_names_the_folder(
     run = run_kg(
         "query",
         "--file",
-        str(Path(__file__).parent / "fixtures" / "queries" / "ask-tomahawk.rq"),
+        str(FIXTURES_DIR / "queries" / "ask-tomahawk.rq"),
         "--data",
         str(big_input),
         "--no-ontology",

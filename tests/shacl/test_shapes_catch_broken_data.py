@@ -23,11 +23,12 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from kg.base.bundle import bundled
 from kg.shacl.validation import Violation, validate
+from tests.conftest import FIXTURES_DIR
 
 #: every broken fixture on the bundled graph
 pytestmark = [pytest.mark.slow]
 
-BROKEN_DIR = Path(__file__).resolve().parent / "fixtures" / "broken"
+BROKEN_DIR = FIXTURES_DIR / "broken"
 FIXTURES = sorted(BROKEN_DIR.glob("*.ttl"))
 EXPECTED_SUFFIX = ".expected.tsv"
 HEADER = ("focus_node", "source_shape", "constraint")
