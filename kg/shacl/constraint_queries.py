@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 
 if TYPE_CHECKING:
     from pyparsing import ParseResults
@@ -58,13 +58,9 @@ def analyse_constraint_query(query: str, where: str) -> ConstraintQueryAnalysis:
     try:
         parsed = parseQuery(query)
     except ParseException as error:
-        raise KgError(
-            f"{where}: the query does not parse: {' '.join(str(error).split())}"
-        ) from None
+        raise KgError(f"{where}: the query does not parse: {one_line(error)}") from None
     except Exception as error:  # rdflib raises plain exceptions for undeclared prefixes
-        raise KgError(
-            f"{where}: the query does not parse: {' '.join(str(error).split())}"
-        ) from None
+        raise KgError(f"{where}: the query does not parse: {one_line(error)}") from None
     select = parsed[1]
     if not isinstance(select, CompValue) or select.name != "SelectQuery":
         raise KgError(f"{where}: sh:select must hold a SELECT query")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.base.errors import KgError
+from kg.base.errors import KgError, one_line
 from kg.base.namespaces import RDF, RDFS, SH
 from kg.shacl.comparison import holds, trusted_bound_filter, trusted_pair_filter
 from kg.shacl.shapes import (
@@ -256,7 +256,7 @@ def _answer_from_queue(
     try:
         answers = dict(_answers_from_queue(data, queries, pending))
     except Exception as error:
-        sender.send(("failed", " ".join(str(error).split())))  # type: ignore[attr-defined]
+        sender.send(("failed", one_line(error)))  # type: ignore[attr-defined]
         return
     sender.send(("answered", answers))  # type: ignore[attr-defined]
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.base.bundle import bundled
+from kg.base.bundle import graph_paths, shapes_paths
 from kg.base.errors import KgError, one_line
 from kg.base.namespaces import RDF_TYPE, SH, XSD, XSD_STRING
 from kg.rdf.files import parse_file, resolve_rdf_files
@@ -193,23 +193,21 @@ def validate(
     from kg.shacl.shapes import ShapesGraph, all_shapes, check_patterns
     from kg.sparql.results import term_text
 
-    bundle = bundled()
-    ontology_paths = list(bundle.ontology_files() if ontology is None else ontology)
-    data_paths = list(bundle.data_files() if data is None else data)
-    shapes_paths = list(bundle.shapes_files() if shapes is None else shapes)
-    if not data_paths:
+    if data is not None and not list(data):
         raise KgError("no data to validate")
-    if not shapes_paths:
+    graph_files = graph_paths(data, ontology)
+    shapes_files = shapes_paths(shapes)
+    if not shapes_files:
         raise KgError("no shapes to validate against")
     if engine not in ("fast", "pyshacl"):
         raise KgError(f"unknown validation engine {engine!r} (fast or pyshacl)")
     shapes_prefixes: dict[str, str] = {}
     shapes_quads = [
-        q for path in resolve_rdf_files(shapes_paths) for q in parse_file(path, shapes_prefixes)
+        q for path in resolve_rdf_files(shapes_files) for q in parse_file(path, shapes_prefixes)
     ]
     shapes_graph = ShapesGraph(shapes_quads)
     if not all_shapes(shapes_graph):
-        names = ", ".join(str(p) for p in shapes_paths)
+        names = ", ".join(str(p) for p in shapes_files)
         raise KgError(
             f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
         )
@@ -219,18 +217,16 @@ def validate(
         from kg.shacl.shapes import UnsupportedShapes
 
         try:
-            return _validate_fast(
-                [*ontology_paths, *data_paths], shapes_graph, shapes_prefixes, allow_warnings
-            )
+            return _validate_fast(graph_files, shapes_graph, shapes_prefixes, allow_warnings)
         except UnsupportedShapes as error:
             note = f"the fast engine does not support {error.message}; validated with pySHACL"
     from kg.base.quiet import quiet_libraries
 
     with quiet_libraries():  # rdflib logs a traceback for each ill-typed literal it converts
-        data_graph = load_rdflib_graph([*ontology_paths, *data_paths])
-        shapes_rdflib = load_rdflib_graph(shapes_paths)
+        data_graph = load_rdflib_graph(graph_files)
+        shapes_rdflib = load_rdflib_graph(shapes_files)
     outcome = validate_graphs(data_graph, shapes_rdflib, allow_warnings=allow_warnings)
-    outcome.data_files = resolve_rdf_files([*ontology_paths, *data_paths])
+    outcome.data_files = resolve_rdf_files(graph_files)
     outcome.engine_note = note
     return outcome
 
@@ -286,7 +282,7 @@ def _validate_fast(
                 constraint=compact_iri(r.component, prefixes),
                 source_shape=show(r.shape),
                 severity=r.severity.value.removeprefix(SH),
-                message=" ".join(_preferred_message(r).split()),
+                message=one_line(_preferred_message(r)),
                 value=show(r.value) if r.value is not None else "",
                 focus_iri=r.focus.value if isinstance(r.focus, ox.NamedNode) else "",
             )
@@ -567,4 +563,5 @@ def _escaped(lexical: str) -> str:
 
 
 def _one_line(error: Exception) -> str:
-    return " ".join(str(getattr(error, "message", None) or error).split())
+    """pySHACL's errors carry their text in ``message``."""
+    return one_line(getattr(error, "message", None) or error)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kg.base.errors import one_line
+
 #: The flags of fn:matches (F&O 3.1, 5.6.2).
 FLAGS = frozenset("smixq")
 _WHITESPACE = frozenset("\t\n\r ")
@@ -57,7 +59,7 @@ def compile_pattern(pattern: str, flags: str = "") -> re.Pattern[str]:
         translated = translate_pattern(_as_xsd_classes(pattern, "x" in flags), options)
         return re.compile(translated, options)
     except (RegexError, re.error, IndexError, ValueError, OverflowError) as error:
-        raise PatternError(" ".join(str(error).split())) from None
+        raise PatternError(one_line(error)) from None
 
 
 def _plain(pattern: str) -> re.Pattern[str] | None:
