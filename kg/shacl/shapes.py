@@ -18,7 +18,7 @@ refused for both engines with :class:`kg.base.errors.KgError`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -55,8 +55,15 @@ COMPILED_PARAMETERS = frozenset(
         "lessThanOrEquals",
         "in",
         "hasValue",
+        "not",
+        "and",
         "or",
+        "xone",
+        "node",
+        "closed",
+        "ignoredProperties",
         "qualifiedValueShape",
+        "qualifiedValueShapesDisjoint",
         "qualifiedMinCount",
         "qualifiedMaxCount",
         "sparql",
@@ -312,23 +319,65 @@ def read_shapes(graph: ShapesGraph) -> list[Shape]:
         raise KgError(
             "the shapes graph holds no shapes (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
         )
+    _refuse_recursion(graph, shapes)
     validated: list[Shape] = []
     for shape in sorted(shapes, key=str):
         targets = _targets(graph, shape)
-        is_property_shape = graph.value(shape, SH + "path") is not None
-        if is_property_shape and graph.objects(shape, SH + "property"):
-            raise UnsupportedShapes(
-                f"property shape {shape} has sh:property (nested property shapes)"
-            )
-        if not targets or _deactivated(graph, shape):
-            continue
-        built = _shape(graph, shape, targets)
-        if not is_property_shape:
-            for property_shape in graph.objects(shape, SH + "property"):
-                if not _deactivated(graph, property_shape):
-                    built.properties.append(_shape(graph, property_shape, []))
-        validated.append(built)
+        if targets and not _deactivated(graph, shape):
+            validated.append(_with_properties(graph, shape, targets))
     return validated
+
+
+def nested_shape(graph: ShapesGraph, node: Term) -> Shape | None:
+    """A shape reached from another (sh:node, sh:property, sh:or ...), to validate on given
+    focus nodes; None when it is deactivated (every node conforms to it)."""
+    if _deactivated(graph, node):
+        return None
+    return _with_properties(graph, node, [])
+
+
+def _with_properties(graph: ShapesGraph, node: Term, targets: list[Target]) -> Shape:
+    """The shape at ``node`` with its active sh:property shapes, and theirs, built."""
+    built = _shape(graph, node, targets)
+    built.properties = [
+        _with_properties(graph, child, [])
+        for child in graph.objects(node, SH + "property")
+        if not _deactivated(graph, child)
+    ]
+    return built
+
+
+def _refuse_recursion(graph: ShapesGraph, shapes: set[Term]) -> None:
+    """SHACL leaves the validation of recursive shapes undefined (SHACL 3.4.3): a shape that
+    reaches itself through shape-valued parameters goes to pySHACL, which decides."""
+
+    def reached(node: Term) -> list[Term]:
+        found = [o for p in _SHAPE_VALUED for o in graph.objects(node, p)]
+        for predicate in _SHAPE_LISTS:
+            for head in graph.objects(node, predicate):
+                found.extend(graph.items(head))
+        return found
+
+    done: set[Term] = set()
+    for start in shapes:
+        on_path: set[Term] = set()
+        stack: list[tuple[Term, Iterator[Term]]] = []
+        if start in done:
+            continue
+        stack.append((start, iter(reached(start))))
+        on_path.add(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(node)
+                done.add(node)
+            elif child in on_path:
+                raise UnsupportedShapes(f"shape {child} is recursive (it reaches itself)")
+            elif child not in done:
+                stack.append((child, iter(reached(child))))
+                on_path.add(child)
 
 
 def _refuse_unknown_vocabulary(graph: ShapesGraph) -> None:

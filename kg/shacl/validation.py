@@ -272,7 +272,12 @@ def _validate_fast(
         return show(path)
 
     raw = validate_store(
-        store, shapes_graph, shapes, show, workers=validation_workers(), constants=constants
+        store,
+        shapes_graph,
+        shapes,
+        show,
+        workers=validation_workers(),
+        constants={**data.surrogates, **constants},
     )
     violations = sorted(
         (

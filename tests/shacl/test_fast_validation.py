@@ -53,14 +53,14 @@ def test_unsupported_shapes_fall_back_to_pyshacl_and_say_so(tmp_path: Path) -> N
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         "@prefix snk: <https://w3id.org/supernode-kg/ontology#> .\n"
-        "<urn:s:Short> a sh:NodeShape ; sh:targetClass snk:Region ;\n"
-        "  sh:closed true ; sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) .\n",
+        "<urn:s:Short> a sh:NodeShape ; sh:targetClass snk:Region ; sh:property <urn:s:Type> .\n"
+        "<urn:s:Type> sh:path <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ; sh:closed true .\n",
         encoding="utf-8",
     )
     run = run_kg("validate", "--shapes", str(shapes))
     assert run.exit_code == 1
     assert run.stderr.startswith(
-        "note: the fast engine does not support <urn:s:Short> uses sh:closed"
+        "note: the fast engine does not support property shape <urn:s:Type> has sh:closed"
     )
     assert "snd:china" in run.stdout
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.shacl.fast_validation import _split_prologue
+from kg.shacl.components.sparql_based import split_prologue as _split_prologue
 from kg.sparql.catalog import query_from_text
 from kg.sparql.text import prologue_prefixes, read_prologue, with_project_prefixes
 
