@@ -5,7 +5,7 @@ rdflib Graph for rdflib-based tools (pySHACL, pyLODE). Files are read by :mod:`k
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -178,13 +178,22 @@ def load_rdflib_graph(paths: Sequence[str | os.PathLike[str]]) -> rdflib.Graph:
     written (typed literals are not normalized: ``"01"^^xsd:integer`` stays ``"01"``) and the
     files' prefixes bound. The triples of named graphs go into the one graph: it is the union
     of all graphs, as `kg query` sees the files. Same errors as :func:`load_files`."""
+    prefixes: dict[str, str] = {}
+    return rdflib_graph(file_quads(paths, prefixes), prefixes)
+
+
+def rdflib_graph(
+    quads: Iterable[ox.Quad | ox.Triple], prefixes: Mapping[str, str] | None = None
+) -> rdflib.Graph:
+    """An rdflib Graph of the triples of ``quads`` (their graphs merged), every literal as given
+    (not normalized) and each blank node keeping its label, with ``prefixes`` bound. The
+    prefixes are bound once the quads are read: ``quads`` may fill them as it goes."""
     import rdflib
 
     graph = rdflib.Graph()
-    prefixes: dict[str, str] = {}
-    blank_nodes: dict[str, rdflib.BNode] = {}  # labels are already unique per file (rdf_quads)
+    blank_nodes: dict[str, rdflib.BNode] = {}
     add = graph.add
-    for quad in file_quads(paths, prefixes):
+    for quad in quads:
         add(
             (
                 _to_rdflib_term(quad.subject, blank_nodes),
@@ -192,7 +201,7 @@ def load_rdflib_graph(paths: Sequence[str | os.PathLike[str]]) -> rdflib.Graph:
                 _to_rdflib_term(quad.object, blank_nodes),
             )
         )
-    for prefix, namespace in prefixes.items():
+    for prefix, namespace in (prefixes or {}).items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
 
@@ -205,7 +214,7 @@ def _to_rdflib_term(term: object, blank_nodes: dict[str, rdflib.BNode]) -> rdfli
     if isinstance(term, ox.BlankNode):
         node = blank_nodes.get(term.value)
         if node is None:
-            node = blank_nodes[term.value] = rdflib.BNode()
+            node = blank_nodes[term.value] = rdflib.BNode(term.value)
         return node
     if isinstance(term, ox.Literal):
         if term.language:

@@ -19,11 +19,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.rdf.files import RdfFile, load_into, rdf_quads, read_rdf_file
-from kg.shacl.written_literals import Term, needs_surrogate, surrogate
+from kg.shacl.written_literals import PRIVATE, Term, needs_surrogate, surrogate, written
+
+if TYPE_CHECKING:
+    import rdflib
 
 _UNION_OF_GRAPHS = Path(__file__).resolve().parent / "shacl_sparql" / "DataGraphAsUnion.ru"
 #: Quads per ``Store.extend`` call when loading through Python.
@@ -47,6 +51,23 @@ class DataGraph:
     prefixes: dict[str, str] = field(default_factory=dict)
     surrogates: dict[Term, Term] = field(default_factory=dict)
     surrogate_predicates: set[str] = field(default_factory=set)
+
+    def written_triples(self) -> Iterator[ox.Quad]:
+        """Every triple of the data graph, each literal as the data wrote it."""
+        for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            obj = quad.object
+            if type(obj) is ox.Literal and obj.datatype.value.startswith(PRIVATE):
+                yield ox.Quad(quad.subject, quad.predicate, written(obj))
+            else:
+                yield quad
+
+    def as_rdflib(self) -> rdflib.Graph:
+        """The data graph as an rdflib Graph (for pySHACL and rdflib's SPARQL engine): the
+        triples read once, by Oxigraph, every literal as written and every blank node keeping
+        its label, so that a node is the same node in both."""
+        from kg.rdf.graph import rdflib_graph
+
+        return rdflib_graph(self.written_triples(), self.prefixes)
 
 
 def load_data_graph(files: list[Path]) -> DataGraph:

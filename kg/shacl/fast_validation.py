@@ -45,6 +45,7 @@ from kg.shacl.shapes import (
     nested_shape,
 )
 from kg.shacl.store_queries import Query, Row, answer_queries
+from kg.shacl.written_queries import WrittenDataQueries
 
 __all__ = ["FastResult", "UnsupportedShapes", "validate_store"]
 
@@ -88,6 +89,7 @@ def validate_store(
     show: Callable[[Term], str],
     workers: int = 1,
     constants: Mapping[Term, Term] | None = None,
+    as_written: WrittenDataQueries | None = None,
 ) -> list[FastResult]:
     """Validate the data in ``data`` (ontology merged in) against shapes.
 
@@ -101,14 +103,16 @@ def validate_store(
         workers: processes answering the queries (see :func:`answer_queries`).
         constants: the literals (of the shapes and of the data) that the store holds as
             surrogates, mapped to their surrogates.
+        as_written: answers the SHACL-SPARQL constraints that could read a surrogate on the
+            data as written (:mod:`kg.shacl.written_queries`); without it, none may.
 
     Raises:
         UnsupportedShapes: the shapes use a feature this engine does not implement.
         KgError: an sh:pattern that SPARQL's REGEX cannot run.
     """
-    engine = _Engine(data, shapes_graph, show, workers, dict(constants or {}))
+    engine = _Engine(data, shapes_graph, show, workers, dict(constants or {}), as_written)
     jobs = [(shape, _target_pattern(shape.targets, engine.stored)) for shape in shapes]
-    return [result for results in engine.validate(jobs) for result in results]
+    return [result for results in engine.validate(jobs) for _, result in results]
 
 
 class _Engine:
@@ -123,10 +127,12 @@ class _Engine:
         show: Callable[[Term], str],
         workers: int,
         in_store: dict[Term, Term],
+        as_written: WrittenDataQueries | None = None,
     ) -> None:
         self.data, self.graph, self.show, self.workers = data, graph, show, workers
         self.in_store = in_store
-        #: each nested shape: the nodes validated against it, and the results of each
+        self.as_written = as_written
+        #: each nested shape: the nodes validated against it, and the results about each
         self.validated: dict[Term, set[Term]] = defaultdict(set)
         self.results_of: dict[Term, dict[Term, list[FastResult]]] = defaultdict(dict)
         self._graph_numbers = itertools.count()
@@ -139,8 +145,11 @@ class _Engine:
         """Does ``node`` conform to the nested ``shape`` (validated in an earlier round)?"""
         return not self.results_of[shape].get(node)
 
-    def validate(self, jobs: list[tuple[Shape, str]]) -> list[list[FastResult]]:
-        """The results of each job: a shape, and a pattern binding ``?this`` to its focus nodes."""
+    def validate(self, jobs: list[tuple[Shape, str]]) -> list[list[tuple[Term, FastResult]]]:
+        """The results of each job (a shape, and a pattern binding ``?this`` to its focus
+        nodes), each with the focus node of the job it is about: the result's own focus node,
+        or, for a result of a property shape's sh:property, the focus node whose value it is
+        about (the job's focus node does not conform to the shape when it has one)."""
         planned: list[tuple[int, Check]] = []
         sparql: list[tuple[int, Shape, SparqlConstraint]] = []
         for index, (shape, target) in enumerate(jobs):
@@ -149,36 +158,83 @@ class _Engine:
                 planned.extend((index, check) for check in components.checks(context))
                 sparql.extend((index, member, constraint) for constraint in member.sparql)
         queries = [Query(check.query, keep=check.keep) for _, check in planned]
-        queries += [sparql_query(m, c, jobs[i][1]) for i, m, c in sparql]
+        on_store = [q for q in range(len(sparql)) if not self._needs_written(jobs, sparql[q])]
+        queries += [sparql_query(m, c, jobs[i][1]) for i, m, c in (sparql[q] for q in on_store)]
         answers = answer_queries(self.data, queries, self.workers)
+        answers[len(planned) :] = self._sparql_answers(
+            jobs, sparql, on_store, answers[len(planned) :]
+        )
         self._validate_nested(planned, answers)
-        results: list[list[FastResult]] = [[] for _ in jobs]
+        results: list[list[tuple[Term, FastResult]]] = [[] for _ in jobs]
         for (index, check), rows in zip(planned, answers, strict=False):
             results[index].extend(self._results(check, rows))
         for (index, shape, constraint), rows in zip(sparql, answers[len(planned) :], strict=True):
-            results[index].extend(_sparql_results(shape, constraint, rows))
+            results[index].extend((r.focus, r) for r in _sparql_results(shape, constraint, rows))
         return results
 
-    def _results(self, check: Check, rows: list[Row]) -> list[FastResult]:
+    def _needs_written(
+        self, jobs: list[tuple[Shape, str]], planned: tuple[int, Shape, SparqlConstraint]
+    ) -> bool:
+        """Must this SPARQL constraint run on the data as written (it could read a surrogate)?
+
+        Raises:
+            UnsupportedShapes: it must, in a nested shape (whose focus nodes only the store
+                holds).
+        """
+        index, _, constraint = planned
+        job_shape = jobs[index][0]
+        if self.as_written is None or not self.as_written.needed_for(job_shape, constraint):
+            return False
+        if not job_shape.targets:
+            raise UnsupportedShapes(
+                f"a nested shape's SPARQL constraint {constraint.node} on data with literals "
+                "its store would not keep as written"
+            )
+        return True
+
+    def _sparql_answers(
+        self,
+        jobs: list[tuple[Shape, str]],
+        sparql: list[tuple[int, Shape, SparqlConstraint]],
+        on_store: list[int],
+        store_answers: list[list[Row]],
+    ) -> list[list[Row]]:
+        """The rows of each SPARQL constraint: from the store, or from the data as written."""
+        from_store = dict(zip(on_store, store_answers, strict=True))
+        answers = []
+        for number, (index, member, constraint) in enumerate(sparql):
+            if number in from_store:
+                answers.append(from_store[number])
+                continue
+            assert self.as_written is not None
+            written_target = _target_pattern(jobs[index][0].targets, lambda term: term)
+            answers.append(self.as_written.answer(sparql_query(member, constraint, written_target)))
+        return answers
+
+    def _results(self, check: Check, rows: list[Row]) -> list[tuple[Term, FastResult]]:
         if check.propagate is not None:
             # once per focus node and value (the W3C suite counts each: core/property/property-001)
             found = self.results_of[check.propagate]
-            return [result for row in rows for result in found.get(row["value"], ())]
+            return [(row["this"], r) for row in rows for r in found.get(row["value"], ())]
         if check.decide is not None:
             rows = check.decide(rows, self.conforms)
         shape = check.shape
         return [
-            FastResult(
-                focus=row["this"],
-                path=check.path_of(row)
-                if check.path_of
-                else (shape.path.node if shape.path else None),
-                component=SH + (check.component_of(row) if check.component_of else check.component),
-                shape=shape.node,
-                severity=shape.severity,
-                messages=shape.messages,
-                default_message=check.describe(row),
-                value=row["value"] if check.reports_value else None,
+            (
+                row["this"],
+                FastResult(
+                    focus=row["this"],
+                    path=check.path_of(row)
+                    if check.path_of
+                    else (shape.path.node if shape.path else None),
+                    component=SH
+                    + (check.component_of(row) if check.component_of else check.component),
+                    shape=shape.node,
+                    severity=shape.severity,
+                    messages=shape.messages,
+                    default_message=check.describe(row),
+                    value=row["value"] if check.reports_value else None,
+                ),
             )
             for row in rows
         ]
@@ -202,12 +258,13 @@ class _Engine:
                 continue
             _refuse_graph_patterns(built)
             graph = ox.NamedNode(f"{_FOCUS_GRAPH}{next(self._graph_numbers)}")
-            self.data.extend(ox.Quad(_FOCUS, _FOCUS_NODE, self.stored(n), graph) for n in nodes)
             jobs.append((built, f"GRAPH {graph} {{ {_FOCUS} {_FOCUS_NODE} ?this }}"))
             rounds.append((shape_node, nodes, graph))
         if not jobs:
             return
         try:
+            for _, nodes, graph in rounds:
+                self.data.extend(ox.Quad(_FOCUS, _FOCUS_NODE, self.stored(n), graph) for n in nodes)
             found = self.validate(jobs)
         finally:
             for _, _, graph in rounds:
@@ -215,8 +272,8 @@ class _Engine:
         for (shape_node, nodes, _), results in zip(rounds, found, strict=True):
             self.validated[shape_node] |= nodes
             by_node = self.results_of[shape_node]
-            for result in results:
-                by_node.setdefault(result.focus, []).append(result)
+            for owner, result in results:
+                by_node.setdefault(owner, []).append(result)
 
 
 def _refuse_graph_patterns(shape: Shape) -> None:

@@ -13,8 +13,10 @@ Literals are validated as written, on both engines: ``"01"^^xsd:integer`` and ``
 terms, lengths and patterns read the written lexical form, reports show the value as the data
 writes it. The fast engine holds the literals its store would rewrite as surrogates
 (:mod:`kg.shacl.written_literals`); pySHACL gets an rdflib graph whose literals are not normalized.
-SHACL-SPARQL constraints written by users would see those surrogates, so shapes with ``sh:sparql``
-on such data are validated with pySHACL (the outcome says so).
+SHACL-SPARQL constraints written by users would see those surrogates, so the ones that could
+read one run on rdflib's SPARQL engine over the data as written (:mod:`kg.shacl.written_queries`).
+The data is read once, by Oxigraph's parsers, for both engines: pySHACL's rdflib graph is built
+from the fast engine's store.
 
 An ``sh:pattern`` that SPARQL's REGEX cannot run (not an XPath regular expression, or an
 unknown flag) stops validation with an error naming the shape, on both engines.
@@ -35,7 +37,6 @@ from kg.base.bundle import graph_paths, shapes_paths
 from kg.base.errors import KgError, one_line
 from kg.base.namespaces import RDF_TYPE, SH, XSD, XSD_STRING
 from kg.rdf.files import parse_file, resolve_rdf_files
-from kg.rdf.graph import load_rdflib_graph
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -43,8 +44,9 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     import rdflib
 
+    from kg.shacl.data_graph import DataGraph
     from kg.shacl.fast_validation import FastResult
-    from kg.shacl.shapes import Shape, ShapesGraph, Term
+    from kg.shacl.shapes import ShapesGraph, Term
 
 
 @dataclass(frozen=True)
@@ -212,27 +214,32 @@ def validate(
             f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
         )
     check_patterns(shapes_graph, lambda term: term_text(term, shapes_prefixes))
+    from kg.shacl.data_graph import load_data_graph
+
+    files = resolve_rdf_files(graph_files)
+    loaded = load_data_graph(files)  # one reading of the data, for either engine
     note = ""
     if engine == "fast":
         from kg.shacl.shapes import UnsupportedShapes
 
         try:
-            return _validate_fast(graph_files, shapes_graph, shapes_prefixes, allow_warnings)
+            return _validate_fast(loaded, shapes_graph, shapes_prefixes, allow_warnings)
         except UnsupportedShapes as error:
             note = f"the fast engine does not support {error.message}; validated with pySHACL"
     from kg.base.quiet import quiet_libraries
+    from kg.rdf.graph import rdflib_graph
 
     with quiet_libraries():  # rdflib logs a traceback for each ill-typed literal it converts
-        data_graph = load_rdflib_graph(graph_files)
-        shapes_rdflib = load_rdflib_graph(shapes_files)
+        data_graph = loaded.as_rdflib()
+        shapes_rdflib = rdflib_graph(shapes_quads, shapes_prefixes)
     outcome = validate_graphs(data_graph, shapes_rdflib, allow_warnings=allow_warnings)
-    outcome.data_files = resolve_rdf_files(graph_files)
+    outcome.data_files = files
     outcome.engine_note = note
     return outcome
 
 
 def _validate_fast(
-    data_paths: list[str | os.PathLike[str]],
+    data: DataGraph,
     shapes_graph: ShapesGraph,
     shapes_prefixes: dict[str, str],
     allow_warnings: bool,
@@ -241,23 +248,14 @@ def _validate_fast(
     import pyoxigraph as ox
 
     from kg.rdf.literal_fidelity import typed_literals
-    from kg.shacl.data_graph import load_data_graph
     from kg.shacl.fast_validation import validate_store
-    from kg.shacl.shapes import UnsupportedShapes, path_sparql, read_shapes
+    from kg.shacl.shapes import path_sparql, read_shapes
     from kg.shacl.written_literals import surrogates_for
+    from kg.shacl.written_queries import WrittenDataQueries
     from kg.sparql.results import compact_iri, term_text
 
     shapes = read_shapes(shapes_graph)
-    files = resolve_rdf_files(data_paths)
-    data = load_data_graph(files)
     constants = surrogates_for(typed_literals(shapes_graph.term_literals()))
-    if data.surrogates and _sparql_may_see(shapes, data.surrogate_predicates, constants):
-        example = min(data.surrogates, key=str)
-        raise UnsupportedShapes(
-            f"SHACL-SPARQL constraints on data with literals not in canonical form ({example}: "
-            "its store would not keep them as written); write them in canonical form (0.3, "
-            "not 0.30) for the fast engine"
-        )
     store, data_prefixes = data.store, data.prefixes
     prefixes = {**data_prefixes, **shapes_prefixes}
 
@@ -278,6 +276,7 @@ def _validate_fast(
         show,
         workers=validation_workers(),
         constants={**data.surrogates, **constants},
+        as_written=WrittenDataQueries(data, constants),
     )
     violations = sorted(
         (
@@ -303,34 +302,11 @@ def _validate_fast(
         conforms=not any(_counts(v.severity, allow_warnings) for v in violations),
         violations=violations,
         shapes=shape_names,
-        data_files=files,
+        data_files=data.files,
         engine="fast",
         report_triples=_report_triples(raw, shapes_graph, allow_warnings),
         report_prefixes={"sh": SH, **{p: n for p, n in prefixes.items() if p}},
     )
-
-
-def _sparql_may_see(
-    shapes: list[Shape], predicates: set[str], constants: Mapping[Term, Term]
-) -> bool:
-    """Could a shape's SHACL-SPARQL constraint meet a surrogate literal? Its queries would read
-    the surrogate, not the literal, so those shapes go to pySHACL. A constraint can meet one only
-    through a triple whose predicate is in ``predicates`` (so through a pattern that can match
-    such a predicate: a variable, a negated property set, or the predicate itself), or through a
-    focus node: the objects of such a predicate (sh:targetObjectsOf), or a literal target node
-    held as a surrogate."""
-    for shape in shapes:
-        constraints = [c for member in (shape, *shape.properties) for c in member.sparql]
-        if not constraints:
-            continue
-        if any(c.predicates is None or c.predicates & predicates for c in constraints):
-            return True
-        for target in shape.targets:
-            if target.kind == "objectsOf" and getattr(target.term, "value", "") in predicates:
-                return True
-            if target.kind == "node" and target.term in constants:
-                return True
-    return False
 
 
 def validation_workers() -> int:

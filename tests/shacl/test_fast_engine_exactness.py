@@ -20,6 +20,8 @@ ENGINES = ["fast", "pyshacl"]
 
 Finding = tuple[str, str, str]
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
 
 def check(
     tmp_path: Path, shapes: str, data: str, engine: str = "fast", data_name: str = "data.ttl"
@@ -101,13 +103,31 @@ def test_non_canonical_literals_are_validated_by_the_fast_engine(tmp_path: Path)
     )
 
 
-def test_a_sparql_constraint_on_data_with_surrogates_goes_to_pyshacl(tmp_path: Path) -> None:
-    shapes = """ex:S sh:targetSubjectsOf ex:n ; sh:sparql [ sh:select
-        "SELECT $this ?value WHERE { $this <http://example.org/n> ?value . FILTER (str(?value) = \\"01\\") }" ] ."""
-    outcome = check(tmp_path, shapes, 'ex:a ex:n "01"^^xsd:integer .')
-    assert outcome.engine == "pyshacl"
-    assert "SHACL-SPARQL" in outcome.engine_note and '"01"' in outcome.engine_note
-    assert findings(outcome) == {("ex:a", '"01"^^xsd:integer', "sh:SPARQLConstraintComponent")}
+def test_a_sparql_constraint_reads_literals_as_written_on_the_fast_engine(tmp_path: Path) -> None:
+    # the constraint reads a triple whose literal the store holds as a surrogate: it runs on the
+    # data as written (its value, lexical form and datatype), and the blank node it reports is
+    # the node the core constraint reports
+    shapes = (
+        "ex:S sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:m ; sh:maxCount 0 ] ;\n"
+        '  sh:sparql [ sh:select """SELECT $this ?value WHERE { $this ex:n ?value .\n'
+        '    FILTER (?value = 1 && str(?value) = "01" && datatype(?value) = xsd:integer) }""" ;\n'
+        "    sh:prefixes ex: ] .\n"
+        'ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] ,\n'
+        '  [ sh:prefix "xsd" ; sh:namespace "http://www.w3.org/2001/XMLSchema#"^^xsd:anyURI ] .'
+    )
+    data = 'ex:a ex:n "01"^^xsd:integer .  [ ex:n "01"^^xsd:integer ; ex:m 2 ] .  ex:c ex:n 1 .'
+    outcome = check(tmp_path, shapes, data)
+    answered(
+        outcome,
+        "fast",
+        {
+            ("ex:a", '"01"^^xsd:integer', "sh:SPARQLConstraintComponent"),
+            ("_:", '"01"^^xsd:integer', "sh:SPARQLConstraintComponent"),
+            ("_:", "", "sh:MaxCountConstraintComponent"),
+        },
+    )
+    blank = {v.focus_node for v in outcome.violations if v.focus_node.startswith("_:")}
+    assert len(blank) == 1, blank
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -276,20 +296,24 @@ def test_a_triple_in_several_graphs_of_n_quads_is_one_triple(tmp_path: Path, eng
 
 
 @pytest.mark.parametrize(
-    ("pattern", "engine"),
+    ("pattern", "reads_the_literal"),
     [
-        ("$this <http://example.org/label> ?value", "fast"),  # never meets the surrogate
-        ("$this <http://example.org/n> ?value", "pyshacl"),  # ex:n holds it
-        ("$this ?p ?value", "pyshacl"),  # any predicate
-        ("$this <http://example.org/label>* ?value", "pyshacl"),  # binds every node too
+        ("$this <http://example.org/label> ?value", False),  # never meets the surrogate
+        ("$this <http://example.org/n> ?value", True),  # ex:n holds it
+        ("$this ?p ?value", True),  # any predicate
+        ("$this <http://example.org/label>* ?value", False),  # may meet it; finds none
     ],
 )
-def test_sparql_constraints_go_to_pyshacl_only_where_they_may_meet_a_surrogate(
-    tmp_path: Path, pattern: str, engine: str
+def test_sparql_constraints_read_literals_the_store_rewrites_as_written(
+    tmp_path: Path, pattern: str, reads_the_literal: bool
 ) -> None:
+    # on the store the literal would be a surrogate of a private datatype: a constraint that can
+    # meet it runs on the data as written, where its datatype is xsd:integer
     shapes = f"""ex:S sh:targetSubjectsOf ex:n ; sh:sparql [ sh:select
-        "SELECT $this ?value WHERE {{ {pattern} . FILTER (str(?value) = \\"x\\") }}" ] ;
+        "SELECT $this ?value WHERE {{ {pattern} . FILTER (datatype(?value) = <{XSD}integer>) }}" ] ;
         sh:property [ sh:path ex:n ; sh:in ( 1 ) ] ."""
     outcome = check(tmp_path, shapes, 'ex:a ex:n "01"^^xsd:integer ; ex:label "x" .')
-    assert outcome.engine == engine
+    assert outcome.engine == "fast", outcome.engine_note
+    sparql = ("ex:a", '"01"^^xsd:integer', "sh:SPARQLConstraintComponent")
+    assert (sparql in findings(outcome)) is reads_the_literal
     assert ("ex:a", '"01"^^xsd:integer', "sh:InConstraintComponent") in findings(outcome)

@@ -86,6 +86,12 @@ CASES: dict[str, tuple[str, str, set[Finding]]] = {
         "ex:p a ex:Person ; ex:address ex:home , ex:work .  ex:home ex:city ex:x .  ex:work ex:street 1 .",
         {("ex:work", "", "sh:MinCountConstraintComponent")},
     ),
+    "property of a property of a property shape": (
+        "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:a ; sh:property [ sh:path ex:b ;\n"
+        "  sh:property [ sh:path ex:c ; sh:minCount 1 ] ] ] .",
+        "ex:x a ex:C ; ex:a ex:y .  ex:y ex:b ex:z , ex:w .  ex:z ex:d 1 .  ex:w ex:c 2 .",
+        {("ex:z", "", "sh:MinCountConstraintComponent")},
+    ),
     "closed, with ignored properties": (
         "ex:S sh:targetClass ex:C ; sh:closed true ; sh:ignoredProperties ( rdf:type ) ;\n"
         "  sh:property [ sh:path ex:name ] .",
