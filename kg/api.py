@@ -49,14 +49,19 @@ __all__ = [
     "Results",
     "TypedLiteral",
     "ValidationReport",
+    "chart",
     "check",
     "describe",
+    "draw",
     "export",
     "load",
+    "ontology_docs",
     "push",
     "queries",
     "query",
+    "query_info",
     "reason",
+    "serve_endpoint",
     "validate",
 ]
 
@@ -220,6 +225,55 @@ class QueryInfo(NamedTuple):
     parameters: tuple[ParameterInfo, ...]
     text: str
 
+    @property
+    def signature(self) -> str:
+        """The parameters as ``kg queries`` lists them: ``name=<type>``, or ``name?=<type>``
+        for one the query runs without."""
+        return " ".join(f"{p.name}{'?' if p.optional else ''}=<{p.type}>" for p in self.parameters)
+
+    def to_json(self) -> dict[str, object]:
+        """The query as data: what ``kg queries NAME --format json`` and ``/api/queries`` give."""
+        from kg.sparql.catalog import Catalog, saved_query_json
+
+        return saved_query_json(Catalog.bundled().get(self.name))
+
+    def help(self) -> str:
+        """The query for people (``kg queries NAME``): what it answers, its parameters, how to
+        run it, and its SPARQL text."""
+        from kg.rdf.prefixes import project_prefixes
+        from kg.sparql.catalog import Catalog, saved_query_help
+
+        saved = Catalog.bundled().get(self.name)
+        return saved_query_help(saved, {**project_prefixes(), **saved.prefixes})
+
+
+def query_info(name: str) -> QueryInfo:
+    """One saved query, by name.
+
+    Example:
+        >>> kg.query_info("partners").signature
+        'org?=<IRI>'
+
+    Raises:
+        KgError: no saved query has that name (the message names the known ones).
+    """
+    from kg.sparql.catalog import Catalog
+
+    return _query_info(Catalog.bundled().get(name))
+
+
+def _query_info(saved: SavedQuery) -> QueryInfo:
+    return QueryInfo(
+        name=saved.name,
+        summary=saved.summary,
+        description=saved.description,
+        parameters=tuple(
+            ParameterInfo(p.name, p.describe_type(), not saved.needs(p), saved.defaults.get(p.name))
+            for p in saved.parameters
+        ),
+        text=saved.text,
+    )
+
 
 def queries() -> list[QueryInfo]:
     """The saved queries, in name order (what ``kg queries`` lists).
@@ -230,21 +284,7 @@ def queries() -> list[QueryInfo]:
     """
     from kg.sparql.catalog import Catalog
 
-    return [
-        QueryInfo(
-            name=saved.name,
-            summary=saved.summary,
-            description=saved.description,
-            parameters=tuple(
-                ParameterInfo(
-                    p.name, p.describe_type(), not saved.needs(p), saved.defaults.get(p.name)
-                )
-                for p in saved.parameters
-            ),
-            text=saved.text,
-        )
-        for saved in Catalog.bundled()
-    ]
+    return [_query_info(saved) for saved in Catalog.bundled()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -749,3 +789,136 @@ def push(
 
     files = _graph_files(data, ontology)
     return push_graph(endpoint, files, graph, timeout=timeout, progress=progress)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pictures, documentation and serving
+
+
+def draw(
+    out: str | os.PathLike[str],
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    data: Paths | None = None,
+    ontology: Paths | bool | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Draw the supernode ecosystem with Graphviz, as ``kg viz``.
+
+    Args:
+        out: the picture to write; its ending chooses the format (``.svg``, ``.png``, ...).
+        focus: draw only the neighbourhood of this entity (IRI, prefixed name or label).
+        depth: how many edges away from ``focus`` to draw.
+        data: data files or folders; they replace the bundled data.
+        ontology: the ontology read with them: the bundled one by default, files, or False.
+        progress: called with the name of each step.
+
+    Returns:
+        The path written.
+
+    Raises:
+        KgError: an unknown file type, Graphviz's ``dot`` missing, an unknown entity, or a
+            focus with no edges.
+    """
+    from kg.rdf.graph import load_files
+    from kg.sparql.entities import resolve_entity
+    from kg.views.viz import draw as draw_graph
+
+    graph = load_files(_graph_files(data, ontology))
+    focus_iri = resolve_entity(focus, graph.prefixes, graph) if focus else None
+    return draw_graph(graph, out, focus=focus_iri, depth=depth, progress=progress)
+
+
+def chart(
+    name: str,
+    out: str | os.PathLike[str],
+    *,
+    data: Paths | None = None,
+    ontology: Paths | bool | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Draw one of the market's figures from its saved query, as ``kg chart``
+    (``procurement-mix``, ``projections`` or ``restrictions``).
+
+    Returns:
+        The path written (``.png``, ``.svg`` or ``.pdf``, by its ending).
+
+    Raises:
+        KgError: an unknown chart or file ending, or a claim without its source.
+    """
+    from kg.rdf.graph import load_files
+    from kg.views.charts import write_chart
+
+    return write_chart(name, out, load_files(_graph_files(data, ontology)), progress=progress)
+
+
+def ontology_docs(
+    out_dir: str | os.PathLike[str],
+    *,
+    ontology: Paths | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Write HTML documentation of the ontology (pyLODE), as ``kg docs``.
+
+    Args:
+        out_dir: the folder to write ``index.html`` into (made if missing).
+        ontology: ontology files or folders; the bundled ontology by default.
+        progress: called with the name of each step.
+
+    Returns:
+        The page written.
+
+    Raises:
+        KgError: an ontology file does not parse, the folder cannot be made, or pyLODE fails.
+    """
+    from kg.views.docs import write_docs
+
+    return write_docs(out_dir, _path_list(ontology), progress=progress)
+
+
+def serve_endpoint(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7879,
+    data: Paths | None = None,
+    ontology: Paths | bool | None = None,
+    allow_service: Sequence[str] = (),
+    ready: Callable[[str, int], None] | None = None,
+    **limits: object,
+) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol until interrupted, as
+    ``kg serve``.
+
+    Args:
+        host: the address to listen on.
+        port: the port (0 picks a free one).
+        data: data files or folders; they replace the bundled data.
+        ontology: the ontology read with them: the bundled one by default, files, or False.
+        allow_service: ``host:port`` of each SPARQL endpoint a query may call with SERVICE.
+        ready: called with the URL and the number of files served once it listens.
+        limits: :func:`kg.serve.server.endpoint_settings`' limits (``timeout``,
+            ``max_body_bytes``, ``max_result_bytes``, ``workers``, ``cors_origin``,
+            ``max_memory_mb``, ``max_connections``, ``max_client_connections``,
+            ``read_timeout``).
+
+    Raises:
+        KgError: a file does not parse, an allowed service is not ``host:port``, or the
+            address cannot be listened on.
+    """
+    from kg.serve.config import parse_allowed_service
+    from kg.serve.server import endpoint_settings
+    from kg.serve.server import serve as serve_graph
+
+    settings = endpoint_settings(
+        _graph_files(data, ontology),
+        host=host,
+        port=port,
+        service_allow=frozenset(parse_allowed_service(h) for h in allow_service),
+        **limits,
+    )
+    announce = (lambda url: ready(url, len(settings.files))) if ready else None
+    try:
+        serve_graph(settings, ready=announce)
+    except OSError as error:
+        raise KgError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None

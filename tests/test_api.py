@@ -21,7 +21,7 @@ from rdflib.query import Result
 import kg
 from kg.base.namespaces import SND, SNK, XSD
 from kg.rdf.graph import load_bundled_graph
-from tests.conftest import FIXTURES_DIR
+from tests.conftest import FIXTURES_DIR, run_kg
 from tests.servers import RecordingServer, oxigraph_binary, oxigraph_server
 
 QUERIES = FIXTURES_DIR / "queries"
@@ -504,3 +504,24 @@ def test_json_is_written_from_the_document_exactly_as_rendering_would_write_it()
     assert checked >= 15
     ask = kg.query("ASK { snd:tencent snk:offers ?s }", graph)
     assert ask.serialize("json") == render(ask._document.parsed(), "json", ask.prefixes)
+
+
+def test_query_info_is_what_kg_queries_prints() -> None:
+    info = kg.query_info("partners")
+    assert info in kg.queries()
+    assert info.signature == "org?=<IRI>"
+    assert info.to_json()["name"] == "partners"
+    assert run_kg("queries", "partners").stdout == info.help()
+    with pytest.raises(kg.KgError, match="partners"):
+        kg.query_info("partner")  # the error names the known queries
+
+
+def test_pictures_are_what_the_commands_draw(tmp_path: Path) -> None:
+    chart = kg.chart("procurement-mix", tmp_path / "mix.svg")
+    assert chart == tmp_path / "mix.svg" and b"<svg" in chart.read_bytes()
+    drawn = kg.draw(tmp_path / "tencent.svg", focus="腾讯", depth=1)
+    assert "腾讯" in drawn.read_text(encoding="utf-8") or "Tencent" in drawn.read_text(
+        encoding="utf-8"
+    )
+    with pytest.raises(kg.KgError, match="nothing"):
+        kg.draw(tmp_path / "x.svg", focus="nothing by this name")

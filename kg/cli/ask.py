@@ -39,23 +39,21 @@ def list_queries(name: str | None, output_format: str) -> None:
     """
     import json
 
-    from kg.sparql.catalog import Catalog, parameter_signature, saved_query_help, saved_query_json
+    from kg import api
     from kg.sparql.results import format_table
 
-    catalog = Catalog.bundled()
     if name is not None:
-        saved = catalog.get(name)
+        info = api.query_info(name)
         if output_format == "json":
-            click.echo(json.dumps(saved_query_json(saved), ensure_ascii=False, indent=2))
+            click.echo(json.dumps(info.to_json(), ensure_ascii=False, indent=2))
         else:
-            from kg.rdf.prefixes import project_prefixes
-
-            click.echo(saved_query_help(saved, {**project_prefixes(), **saved.prefixes}), nl=False)
+            click.echo(info.help(), nl=False)
         return
+    listed = api.queries()
     if output_format == "json":
-        click.echo(json.dumps([saved_query_json(q) for q in catalog], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([q.to_json() for q in listed], ensure_ascii=False, indent=2))
         return
-    rows = [[saved.name, saved.summary, parameter_signature(saved)] for saved in catalog]
+    rows = [[q.name, q.summary, q.signature] for q in listed]
     if output_format == "tsv":
         click.echo("name\tsummary\tparameters")
         for row in rows:

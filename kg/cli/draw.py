@@ -8,8 +8,8 @@ import click
 
 from kg.cli.options import (
     FilesOrFoldersOption,
-    chosen_graph,
     graph_options,
+    ontology_choice,
     picture_out_option,
 )
 
@@ -45,16 +45,18 @@ def viz_command(
       kg viz --out ecosystem.svg
       kg viz --out tencent.png --focus 腾讯 --depth 1
     """
-    from kg.rdf.graph import load_files
-    from kg.sparql.entities import resolve_entity
-    from kg.views.viz import draw
-
-    graph = load_files(chosen_graph(data_paths, ontology_paths, no_ontology))
-    focus_iri = resolve_entity(focus, graph.prefixes, graph) if focus else None
+    from kg import api
     from kg.base.terminal import steps
 
     with steps("kg viz", 2) as progress:
-        written = draw(graph, out_file, focus=focus_iri, depth=depth, progress=progress)
+        written = api.draw(
+            out_file,
+            focus=focus,
+            depth=depth,
+            data=list(data_paths) or None,
+            ontology=ontology_choice(ontology_paths, no_ontology),
+            progress=progress,
+        )
     click.echo(f"wrote {written}", err=True)
 
 
@@ -77,13 +79,17 @@ def chart_command(
       kg chart procurement-mix --out procurement-mix.png
       kg chart restrictions --out restrictions.svg
     """
+    from kg import api
     from kg.base.terminal import steps
-    from kg.rdf.graph import load_files
-    from kg.views.charts import write_chart
 
-    graph = load_files(chosen_graph(data_paths, ontology_paths, no_ontology))
     with steps("kg chart", 2) as progress:
-        written = write_chart(name, out_file, graph, progress=progress)
+        written = api.chart(
+            name,
+            out_file,
+            data=list(data_paths) or None,
+            ontology=ontology_choice(ontology_paths, no_ontology),
+            progress=progress,
+        )
     click.echo(f"wrote {written}", err=True)
 
 
@@ -109,9 +115,11 @@ def docs_command(out_dir: Path, ontology_paths: tuple[Path, ...]) -> None:
     Example:
       kg docs --out site/ && xdg-open site/index.html
     """
+    from kg import api
     from kg.base.terminal import steps
-    from kg.views.docs import write_docs
 
     with steps("kg docs", 3) as progress:
-        written = write_docs(out_dir, list(ontology_paths) or None, progress=progress)
+        written = api.ontology_docs(
+            out_dir, ontology=list(ontology_paths) or None, progress=progress
+        )
     click.echo(f"wrote {written}")

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from kg.base.errors import KgError
 from kg.cli.options import (
-    chosen_graph,
     graph_options,
+    ontology_choice,
 )
 
 
@@ -127,17 +126,22 @@ def serve_command(
       kg serve --port 8080 --timeout 30 --allow-service query.wikidata.org:443
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7879/sparql
     """
-    from kg.serve.config import parse_allowed_service
-    from kg.serve.server import endpoint_settings, serve
+    from kg import api
 
-    settings = endpoint_settings(
-        chosen_graph(data_paths, ontology_paths, no_ontology),
+    def announce(url: str, files: int) -> None:
+        click.echo(f"Serving {files} files read-only at {url} (Ctrl-C stops)")
+        sys.stdout.flush()
+
+    api.serve_endpoint(
         host=host,
         port=port,
+        data=list(data_paths) or None,
+        ontology=ontology_choice(ontology_paths, no_ontology),
+        allow_service=service_hosts,
+        ready=announce,
         timeout=timeout,
         max_body_bytes=max_body,
         max_result_bytes=max_result,
-        service_allow=frozenset(parse_allowed_service(h) for h in service_hosts),
         workers=workers,
         cors_origin=cors_origin,
         max_memory_mb=max_memory,
@@ -145,12 +149,3 @@ def serve_command(
         max_client_connections=max_client_connections,
         read_timeout=read_timeout,
     )
-
-    def announce(url: str) -> None:
-        click.echo(f"Serving {len(settings.files)} files read-only at {url} (Ctrl-C stops)")
-        sys.stdout.flush()
-
-    try:
-        serve(settings, ready=announce)
-    except OSError as error:
-        raise KgError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
