@@ -154,7 +154,7 @@ def _answer(
     try:
         match job:
             case ("query", str(query), str(media_type)):
-                return _evaluate(graph.store, query, media_type, allowed, max_result_bytes)
+                return _evaluate(graph, query, media_type, allowed, max_result_bytes)
             case ("describe", str(entity)):
                 answer = api_describe(graph, entity)
             case ("labels", bytes(body)):
@@ -187,13 +187,14 @@ class _BoundedBuffer(io.BytesIO):
 
 
 def _evaluate(
-    store: ox.Store,
+    graph: LoadedGraph,
     query: str,
     media_type: str,
     allowed: frozenset[AllowedService],
     max_result_bytes: int,
 ) -> Response:
     from kg.serve.service_policy import check_services
+    from kg.sparql.query import execute
     from kg.sparql.text import check_nesting, syntax_error_message
 
     try:
@@ -203,7 +204,7 @@ def _evaluate(
     targets = check_services(query, allowed)  # rdflib must accept the query too; SERVICE checked
     buffer = _BoundedBuffer(max_result_bytes)
     try:
-        results = store.query(query)
+        results = execute(graph, query)
         if isinstance(results, ox.QueryTriples):
             ox.serialize(results, buffer, format=GRAPH_MEDIA_TYPES[media_type])
         else:

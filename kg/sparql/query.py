@@ -113,8 +113,7 @@ def run_query(
     check_nesting(text, source)
     bound = bound_query_text(text, bindings)
     try:
-        results = graph.store.query(bound, use_default_graph_as_union=graph.has_named_graphs)
-        return in_query_order(results, bound, source=source)
+        return in_query_order(execute(graph, bound, source=source), bound, source=source)
     except (OSError, RuntimeError) as error:
         raise service_error(bound, error, source) from None
     except SyntaxError as error:
@@ -125,6 +124,20 @@ def run_query(
                 f"{source}: this is a SPARQL update; only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed"
             ) from None
         raise KgError(f"{source}: {syntax_error_message(error)}") from None
+
+
+def execute(graph: LoadedGraph, text: str, *, source: str = "query") -> QueryResults:
+    """Execute query text on a loaded graph: the one place `kg query`, the Python API and
+    `kg serve`'s workers run a query. The default graph is the union of all graphs when the
+    files have named graphs. Results stream as Oxigraph gives them (pyoxigraph evaluates up to
+    the first solution here).
+
+    Raises:
+        KgError: the query nests brackets deeper than the parsers survive.
+        SyntaxError, OSError, RuntimeError: Oxigraph's, for the caller to word.
+    """
+    check_nesting(text, source)
+    return graph.store.query(text, use_default_graph_as_union=graph.has_named_graphs)
 
 
 def in_query_order(results: QueryResults, text: str, *, source: str = "query") -> QueryResults:

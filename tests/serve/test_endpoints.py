@@ -532,3 +532,22 @@ def test_endpoint_gets_parameters_bound_as_terms() -> None:
     query = urllib.parse.parse_qs(sent.decode())["query"][0]
     assert "<https://w3id.org/supernode-kg/id/amphenol>" in query
     assert "?_org_iri" not in query
+
+
+def test_kg_serve_reads_named_graphs_as_kg_query_does(tmp_path: Path) -> None:
+    # one runner (kg.sparql.query.execute): the default graph is the union of the files' graphs
+    trig = tmp_path / "graphs.trig"
+    trig.write_text(
+        "<http://example.org/g1> { <http://example.org/a> <http://example.org/p> 1 . }\n"
+        "<http://example.org/g2> { <http://example.org/b> <http://example.org/p> 2 . }\n",
+        encoding="utf-8",
+    )
+    text = "SELECT ?s WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"
+    local = kg.query(text, kg.load(trig, ontology=False))
+    with kg_serve("--data", str(trig), "--no-ontology") as url:
+        served = kg.query(text, url)
+    assert (
+        served.rows
+        == local.rows
+        == ((kg.IRI("http://example.org/a"),), (kg.IRI("http://example.org/b"),))
+    )

@@ -2,7 +2,10 @@
 
 A seeded generator (:func:`generate`) writes a small data graph (Turtle or TriG: a few IRIs, blank
 nodes and literals of many kinds, edges on ``ex:p ex:q ex:r``, types, sometimes named graphs) and
-one or two shapes with random targets, paths and SHACL Core constraints. :func:`check` validates
+one or two shapes with random targets, paths and SHACL Core constraints, some with nested shapes
+(sh:node, sh:not, sh:and, sh:or, sh:xone, sh:qualifiedValueShape, now and then with
+sh:qualifiedValueShapesDisjoint among sibling property shapes; sh:property, also on property
+shapes, two levels at most), some of them deactivated. :func:`check` validates
 the case with both engines through ``kg.validate`` and compares the two reports: whether the data
 conforms, and the set of results as (focus node, result path, value, constraint component, source
 shape, severity), every blank node written ``_:`` (its label is arbitrary).
@@ -21,12 +24,15 @@ unordered), lengths and patterns (a blank node is a result), sh:in, sh:hasValue,
 sh:disjoint (RDF terms as written, not values), and every constraint of a shape whose path has a
 sequence inside an inverse path (pySHACL finds no value nodes there). The judge decides those
 (:func:`judged_pairs`), and every sh:node, sh:not, sh:and, sh:or, sh:xone or qualified count whose
-nested shapes use one; pySHACL decides the rest. Where the specification leaves the answer to the
+nested shapes (or sibling shapes, for sh:qualifiedValueShapesDisjoint) use one, and every
+constraint of a property shape nested (through sh:property) in one with such a path; pySHACL
+decides the rest. Where the specification leaves the answer to the
 implementation (comparing a date-time without a time zone with one that has one; xsd:date, which
 SPARQL 1.1's operators and ill-typed rule do not cover), the judge accepts either answer.
 
 kg's reading of pySHACL's report counts the results of nested shapes (values of sh:detail) as
-results of the report: the reference keeps only results of the shapes validated at top level.
+results of the report: the reference keeps only results of the shapes validated at top level and
+of their property shapes, through sh:property at any depth (:func:`reported_shapes`).
 
 A case where pySHACL raises is a *reference refusal*, counted apart (whatever the fast engine
 did). A case whose shapes are ill-formed on purpose (an invalid regular expression, an unknown
@@ -35,6 +41,7 @@ flag) must make the fast engine raise :class:`kg.KgError` with exit code 2.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import itertools
 import multiprocessing
@@ -66,6 +73,8 @@ LANG_STRING = RDF + "langString"
 
 #: How long an engine may take on one case.
 REFERENCE_TIMEOUT = 60.0
+#: Shapes past which a case gets no more nested property shapes or sibling qualified shapes.
+SHAPE_BUDGET = 10
 
 # ---------------------------------------------------------------------------------------------
 # The pools the generator draws from (Turtle text)
@@ -303,6 +312,12 @@ class ShapeDef:
     closed: bool = False
     ignored: tuple[str, ...] = ()
     declared: bool = True
+    deactivated: str = ""  # the value of sh:deactivated ("true", "false"), "" for none
+
+    @property
+    def is_deactivated(self) -> bool:
+        """2.1.5: every RDF term conforms to a deactivated shape (it gives no results)."""
+        return self.deactivated == "true"
 
     def turtle(self) -> str:
         lines: list[str] = []
@@ -320,6 +335,8 @@ class ShapeDef:
             lines.append("sh:closed true")
             if self.ignored:
                 lines.append(f"sh:ignoredProperties ( {' '.join(self.ignored)} )")
+        if self.deactivated:
+            lines.append(f"sh:deactivated {self.deactivated}")
         return self.iri + " " + " ;\n    ".join(lines) + " .\n"
 
 
@@ -358,10 +375,11 @@ class _Generator:
         self.iris: list[str] = []
         self.blanks: list[str] = []
         self.literals: list[str] = []
-        # Most cases keep to what the fast engine compiles today (its nested shapes under sh:or
-        # and sh:qualifiedValueShape: sh:class, sh:datatype, sh:nodeKind, sh:languageIn, or a
-        # path with sh:minCount 1); the others use all of SHACL Core (sh:node, sh:not, sh:and,
-        # sh:xone, sh:closed, any nested shape), which it may hand to pySHACL.
+        # Most cases keep their nested shapes simple (under sh:or and sh:qualifiedValueShape:
+        # sh:class, sh:datatype, sh:nodeKind, sh:languageIn, or a path with sh:minCount 1); the
+        # others use all of SHACL Core (sh:node, sh:not, sh:and, sh:xone, sh:closed, any nested
+        # shape). Either kind may have nested property shapes, sibling qualified value shapes
+        # and deactivated nested shapes.
         self.everything = self.rng.random() < 0.3
 
     # --- data
@@ -441,6 +459,7 @@ class _Generator:
         rng = self.rng
         shape = ShapeDef(iri, declared=rng.random() < 0.5)
         self.model[iri] = shape
+        self.deactivate(shape)
         if not self.everything:
             if not node_shape and rng.random() < 0.3:
                 shape.path = self.path()
@@ -456,21 +475,103 @@ class _Generator:
         if not node_shape and rng.random() < 0.4:
             shape.path = self.path()
             shape.constraints = self.constraints(True, depth + 1, rng.randint(1, 2))
+            self.nest(shape, depth + 1, 0)
         else:
             shape.constraints = self.constraints(False, depth + 1, 1)
             if rng.random() < 0.3:
                 shape.properties.append(self.property_shape(iri, depth + 1))
+                self.qualified_siblings(shape, depth + 1)
         if rng.random() < 0.1:
             shape.severity = self.severity()
         return iri
 
-    def property_shape(self, owner: str, depth: int) -> str:
-        iri = f"{owner}_p{sum(1 for k in self.model if k.startswith(owner + '_p')) + 1}"
-        shape = ShapeDef(iri, path=self.path(), declared=self.rng.random() < 0.5)
+    def property_shape(self, owner: str, depth: int, level: int = 0) -> str:
+        """A property shape, value of sh:property of ``owner``: of a node shape (``level`` 0) or
+        of a property shape (``level`` 1 or 2: nested, 4.7.2), which may have no constraint of
+        its own."""
+        rng = self.rng
+        iri = f"{owner}_p{len(self.model[owner].properties) + 1}"
+        shape = ShapeDef(iri, path=self.path(), declared=rng.random() < 0.5)
         self.model[iri] = shape
-        shape.constraints = self.constraints(True, depth, self.rng.randint(1, 3))
+        count = rng.randint(1, 3) if level == 0 else rng.choice([0, 1, 1, 2])
+        shape.constraints = self.constraints(True, depth, count)
         shape.severity = self.severity()
+        self.deactivate(shape)
+        self.nest(shape, depth, level)
         return iri
+
+    def nest(self, shape: ShapeDef, depth: int, level: int) -> None:
+        """Now and then sh:property on the property shape ``shape`` (at ``level``, 0 when no
+        property shape holds it): one nested property shape, sometimes two (siblings), at most
+        two levels deep."""
+        rng = self.rng
+        if level >= 2 or rng.random() >= (0.12 if level == 0 else 0.2):
+            return
+        if len(self.model) >= SHAPE_BUDGET:
+            return
+        for _ in range(rng.choice([1, 1, 2])):
+            shape.properties.append(self.property_shape(shape.iri, depth, level + 1))
+        self.qualified_siblings(shape, depth)
+
+    def qualified_siblings(self, parent: ShapeDef, depth: int) -> None:
+        """sh:qualifiedValueShapesDisjoint on some property shapes of ``parent`` that have a
+        sh:qualifiedValueShape. When it has several, now and then each gets a qualified value
+        shape (each the others' sibling shapes, 4.7.3): often a twin of the first one (the same
+        path and constraints, so that the same value nodes conform to both), now and then the
+        first one itself (which is no sibling shape of itself), and sometimes all on the same
+        path."""
+        rng = self.rng
+        children = [self.model[iri] for iri in parent.properties]
+        family = len(children) >= 2 and depth < 2 and rng.random() < 0.45
+        family = family and len(self.model) < SHAPE_BUDGET
+        if family:
+            first = ""
+            roll = rng.random()
+            for child in children:
+                own = [c.value for c in child.constraints if c.name == "qualifiedValueShape"]
+                if own:
+                    first = first or own[0]
+                    continue
+                if first and roll < 0.5:
+                    shape = first if roll < 0.1 else self.twin(first)
+                    constraint = Constraint(
+                        "qualifiedValueShape", shape, extra=self.qualified_counts()
+                    )
+                else:
+                    made = self.constraint(True, depth, "qualifiedValueShape")
+                    assert made is not None
+                    constraint, first = made, first or made.value
+                child.constraints.append(constraint)
+            if rng.random() < 0.5:
+                for child in children[1:]:
+                    child.path = children[0].path
+        for child in children:
+            for index, constraint in enumerate(child.constraints):
+                if constraint.name != "qualifiedValueShape":
+                    continue
+                if rng.random() < (0.7 if family else 0.2):
+                    disjoint = "false" if rng.random() < 0.1 else "true"
+                    extra = (*constraint.extra, ("qualifiedValueShapesDisjoint", disjoint))
+                    child.constraints[index] = dataclasses.replace(constraint, extra=extra)
+
+    def twin(self, iri: str) -> str:
+        """A new shape with the path and constraints of the shape ``iri`` (not its sh:property
+        shapes, not its sh:deactivated)."""
+        self.nested += 1
+        twin = f"ex:N{self.nested}"
+        source = self.model[iri]
+        self.model[twin] = ShapeDef(
+            twin, path=source.path, constraints=list(source.constraints), declared=source.declared
+        )
+        return twin
+
+    def deactivate(self, shape: ShapeDef) -> None:
+        """sh:deactivated on some nested shapes (now and then an explicit false)."""
+        roll = self.rng.random()
+        if roll < 0.06:
+            shape.deactivated = "true"
+        elif roll < 0.075:
+            shape.deactivated = "false"
 
     def constraints(self, on_property: bool, depth: int, count: int) -> list[Constraint]:
         chosen: dict[str, Constraint] = {}
@@ -542,12 +643,18 @@ class _Generator:
         if name in ("and", "or", "xone"):
             return Constraint(name, values=tuple(self.new_shape(depth) for _ in range(2)))
         # qualifiedValueShape
+        counts = self.qualified_counts()
+        return Constraint(name, self.new_shape(depth), extra=counts)
+
+    def qualified_counts(self) -> tuple[tuple[str, str], ...]:
+        """sh:qualifiedMinCount, sh:qualifiedMaxCount or both."""
+        rng = self.rng
         extra = []
         if rng.random() < 0.7:
             extra.append(("qualifiedMinCount", str(rng.randint(0, 2))))
         if not extra or rng.random() < 0.4:
             extra.append(("qualifiedMaxCount", str(rng.randint(0, 2))))
-        return Constraint(name, self.new_shape(depth), extra=tuple(extra))
+        return tuple(extra)
 
     def shapes(self) -> list[str]:
         rng = self.rng
@@ -558,12 +665,14 @@ class _Generator:
                 shape = ShapeDef(iri, path=self.path(), targets=self.targets())
                 self.model[iri] = shape
                 shape.constraints = self.constraints(True, 0, rng.randint(1, 3))
+                self.nest(shape, 0, 0)
             else:
                 shape = ShapeDef(iri, targets=self.targets())
                 self.model[iri] = shape
                 shape.constraints = self.constraints(False, 0, rng.choice([0, 1, 1, 2]))
                 for _ in range(rng.choice([1, 1, 2]) if shape.constraints else rng.choice([1, 2])):
                     shape.properties.append(self.property_shape(iri, 0))
+                self.qualified_siblings(shape, 0)
                 if self.everything and rng.random() < 0.25:
                     shape.closed = True
                     if rng.random() < 0.6:
@@ -870,6 +979,21 @@ def compare(case: Case, engines: Engines | None = None) -> Disagreement | None:
     return Disagreement(case, verdict) if verdict.status == "disagree" else None
 
 
+def reported_shapes(case: Case) -> set[str]:
+    """The shapes whose results are results of the report: those validated at top level and,
+    through sh:property, their property shapes at any depth (4.7.2: the results of validating a
+    value node against a property shape are the results of sh:property). The others are nested
+    shapes (of sh:node, sh:not...), whose results only sh:detail may hold."""
+    reported: set[str] = set()
+    pending = list(case.top)
+    while pending:
+        iri = pending.pop()
+        if iri not in reported:
+            reported.add(iri)
+            pending += case.model[iri].properties
+    return reported
+
+
 def decide(case: Case, fast: Answer, reference: Answer) -> Verdict:
     """The verdict on the fast engine's answer, given pySHACL's."""
     delegated = bool(fast.note)
@@ -888,7 +1012,7 @@ def decide(case: Case, fast: Answer, reference: Answer) -> Verdict:
         return Verdict(case.seed, "disagree", fast, reference, kinds=("fast-error",))
     # kg's reading of pySHACL's report takes the results of nested shapes (values of sh:detail)
     # for results of the report; only the shapes validated at top level give results
-    reported = set(case.top) | {p for iri in case.top for p in case.model[iri].properties}
+    reported = reported_shapes(case)
     reference = Answer(
         reference.conforms,
         frozenset(k for k in reference.results if k[4] in reported),
@@ -991,7 +1115,7 @@ SHAPE_VALUED = frozenset({"node", "not", "and", "or", "xone", "qualifiedValueSha
 def _components_of(constraint: Constraint) -> list[str]:
     if constraint.name == "qualifiedValueShape":
         names = {"qualifiedMinCount": QUALIFIED_MIN, "qualifiedMaxCount": QUALIFIED_MAX}
-        return [names[name] for name, _ in constraint.extra]
+        return [names[name] for name, _ in constraint.extra if name in names]
     return [COMPONENTS[constraint.name]]
 
 
@@ -1001,33 +1125,77 @@ def _nested(constraint: Constraint) -> list[str]:
     return [constraint.value] if constraint.name in SHAPE_VALUED else []
 
 
+def sibling_shapes(model: dict[str, ShapeDef], iri: str, constraint: Constraint) -> list[str]:
+    """4.7.3: the sibling shapes of the property shape ``iri`` for its ``constraint`` (a
+    sh:qualifiedValueShape). When ``iri`` has sh:qualifiedValueShapesDisjoint true, the values of
+    sh:property/sh:qualifiedValueShape of every shape that has ``iri`` as a value of sh:property
+    (a node shape or a property shape), minus the qualified value shape of ``iri`` itself; none
+    otherwise. Shapes, not property shapes: whether a sibling property shape is deactivated does
+    not matter."""
+    if (
+        constraint.name != "qualifiedValueShape"
+        or constraint.option("qualifiedValueShapesDisjoint") != "true"
+    ):
+        return []
+    found: dict[str, None] = {}
+    for parent in model.values():
+        if iri not in parent.properties:
+            continue
+        for sibling in parent.properties:
+            for other in model[sibling].constraints:
+                if other.name == "qualifiedValueShape" and other.value != constraint.value:
+                    found[other.value] = None
+    return list(found)
+
+
 def judged_pairs(case: Case) -> set[tuple[str, str]]:
     """The (source shape, constraint component) pairs the judge decides: the judged components,
-    and the shape-valued ones whose nested shapes (transitively) use one."""
+    the shape-valued ones whose nested shapes (transitively, sibling shapes included) use one,
+    and every constraint of a shape on whose path (or on the path of a property shape it is
+    nested in through sh:property) pySHACL finds no value nodes."""
+    model = case.model
     memo: dict[str, bool] = {}
+
+    def nested(iri: str, constraint: Constraint) -> list[str]:
+        return _nested(constraint) + sibling_shapes(model, iri, constraint)
 
     def uses_judged(iri: str) -> bool:
         if iri not in memo:
             memo[iri] = False
-            shape = case.model[iri]
-            memo[iri] = (
+            shape = model[iri]
+            memo[iri] = not shape.is_deactivated and (
                 (shape.path is not None and shape.path.inverts_a_sequence())
                 or any(
-                    c.name in JUDGED_COMPONENTS or any(uses_judged(n) for n in _nested(c))
+                    c.name in JUDGED_COMPONENTS or any(uses_judged(n) for n in nested(iri, c))
                     for c in shape.constraints
                 )
                 or any(uses_judged(p) for p in shape.properties)
             )
         return memo[iri]
 
+    parents: dict[str, list[str]] = {}
+    for iri, shape in model.items():
+        for child in shape.properties:
+            parents.setdefault(child, []).append(iri)
+    blind: dict[str, bool] = {}
+
+    def whole(iri: str) -> bool:
+        """Does pySHACL miss the value nodes of ``iri`` or of a property shape above it?"""
+        if iri not in blind:
+            blind[iri] = False
+            path = model[iri].path
+            blind[iri] = (path is not None and path.inverts_a_sequence()) or any(
+                whole(parent) for parent in parents.get(iri, [])
+            )
+        return blind[iri]
+
     pairs = set()
-    for iri, shape in case.model.items():
-        whole = shape.path is not None and shape.path.inverts_a_sequence()
+    for iri, shape in model.items():
         for constraint in shape.constraints:
             if (
-                whole
+                whole(iri)
                 or constraint.name in JUDGED_COMPONENTS
-                or any(uses_judged(n) for n in _nested(constraint))
+                or any(uses_judged(n) for n in nested(iri, constraint))
             ):
                 pairs.update((iri, component) for component in _components_of(constraint))
     return pairs
@@ -1388,6 +1556,8 @@ class _Judge:
         """The results of validating ``focus`` against the shape, each with whether the
         specification requires it (True) or leaves it open (False)."""
         shape = self.case.model[iri]
+        if shape.is_deactivated:  # 2.1.5: every RDF term conforms to it
+            return []
         path_text = shape.path.text() if shape.path else ""
         values = {focus} if shape.path is None else _path_pairs(self.graph, shape.path, focus)
         severity = (shape.severity or "sh:Violation").removeprefix("sh:")
@@ -1407,9 +1577,12 @@ class _Judge:
             found.append((key, certain))
 
         for constraint in shape.constraints:
-            self.constraint(constraint, focus, values, result)
+            self.constraint(iri, constraint, focus, values, result)
         for property_iri in shape.properties:
-            found += self.validate(property_iri, focus)
+            # 4.7.2: each value node (the focus node itself for a node shape) is validated as a
+            # focus node against the property shape; its results are those of sh:property
+            for value in values:
+                found += self.validate(property_iri, value)
         if shape.closed:
             allowed = {
                 _expand(self.case.model[p].path.iri)  # type: ignore[union-attr]
@@ -1424,6 +1597,7 @@ class _Judge:
 
     def constraint(
         self,
+        iri: str,
         constraint: Constraint,
         focus: Term,
         values: set[Term],
@@ -1562,9 +1736,18 @@ class _Judge:
 
             each(list_test)
         elif name == "qualifiedValueShape":
-            answers = [self.conforms(value, constraint.value) for value in values]
-            low = answers.count(True)
-            high = low + answers.count(None)
+            # 4.7.3: count the value nodes that conform to the qualified value shape and to none
+            # of the sibling shapes (low: surely counted; high: possibly counted)
+            siblings = sibling_shapes(self.case.model, iri, constraint)
+            low = high = 0
+            for value in values:
+                own = self.conforms(value, constraint.value)
+                beside = [self.conforms(value, sibling) for sibling in siblings]
+                if own is True and all(answer is False for answer in beside):
+                    low += 1
+                    high += 1
+                elif own is not False and True not in beside:
+                    high += 1
             minimum = constraint.option("qualifiedMinCount")
             maximum = constraint.option("qualifiedMaxCount")
             if minimum is not None and low < int(minimum):

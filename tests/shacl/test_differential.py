@@ -32,6 +32,7 @@ from tests.shacl.differential import (
     generate,
     judge,
     make_case,
+    sibling_shapes,
 )
 
 CASES = int(os.environ.get("KG_DIFFERENTIAL_CASES", "") or 1000)
@@ -110,8 +111,20 @@ def test_cases_are_rdf_and_use_every_feature() -> None:
         *("sh:not", "sh:xone", "sh:qualifiedValueShape", "sh:qualifiedMinCount"),
         *("sh:qualifiedMaxCount", "sh:closed", "sh:ignoredProperties", "sh:severity"),
         *("sh:Warning", "sh:Info", "trig", "ttl", "invalid"),
+        *("sh:qualifiedValueShapesDisjoint", "sh:deactivated", "sh:property"),
     }
     assert wanted <= seen, sorted(wanted - seen)
+
+
+def test_cases_nest_property_shapes_and_have_sibling_qualified_shapes() -> None:
+    nested = siblings = 0
+    for seed in range(400):
+        model = generate(seed).model
+        nested += any(s.path is not None and s.properties for s in model.values())
+        siblings += any(
+            sibling_shapes(model, iri, c) for iri, s in model.items() for c in s.constraints
+        )
+    assert nested >= 20 and siblings >= 20, (nested, siblings)
 
 
 # --- the judge: the specification's answers -----------------------------------------------------
@@ -231,6 +244,76 @@ def test_judge_checks_nested_shapes() -> None:
         ('"abc"^^xsd:integer', "sh:OrConstraintComponent"),  # ill-typed: not an xsd:integer
         ('"5"^^xsd:integer', "sh:NotConstraintComponent"),
     }
+
+
+def test_judge_validates_the_value_nodes_against_a_nested_property_shape() -> None:
+    # 4.7.2: each value node of ex:S (a property shape) is validated as a focus node against
+    # ex:P, and ex:P's own value nodes against ex:P2; their results are results of the report
+    shapes = [
+        ShapeDef("ex:S", path=Path("pred", "ex:p"), targets=[("targetNode", "ex:a")]),
+        ShapeDef("ex:P", path=Path("pred", "ex:q"), constraints=[Constraint("minCount", "1")]),
+        ShapeDef("ex:P2", path=Path("pred", "ex:r"), constraints=[Constraint("class", "ex:C")]),
+    ]
+    shapes[0].properties, shapes[1].properties = ["ex:P"], ["ex:P2"]
+    case = make_case(shapes, "ex:a ex:p ex:b, ex:c . ex:b ex:q ex:d . ex:d ex:r ex:e .")
+    assert {(k[0], k[2], k[3], k[4]) for k in judge(case).certain} == {
+        ("ex:c", "", "sh:MinCountConstraintComponent", "ex:P"),
+        ("ex:d", "ex:e", "sh:ClassConstraintComponent", "ex:P2"),
+    }
+    expected = results(case)
+    assert decide(case, expected, expected).status == "agree"  # not taken for sh:detail
+
+
+def test_judge_takes_every_node_to_conform_to_a_deactivated_shape() -> None:
+    # 2.1.5: all RDF terms conform to a deactivated shape; sh:not of it fails on every value
+    nested = ShapeDef("ex:N", constraints=[Constraint("class", "ex:C")], deactivated="true")
+    inner = ShapeDef("ex:P", path=Path("pred", "ex:q"), constraints=[Constraint("minCount", "1")])
+    inner.deactivated = "true"
+    shape = ShapeDef(
+        "ex:S",
+        path=Path("pred", "ex:p"),
+        targets=[("targetNode", "ex:a")],
+        constraints=[Constraint("node", "ex:N"), Constraint("not", "ex:N")],
+        properties=["ex:P"],
+    )
+    case = make_case([shape, nested, inner], "ex:a ex:p ex:b .")
+    assert found(case) == {("ex:b", "sh:NotConstraintComponent")}
+
+
+@pytest.mark.parametrize(
+    ("disjoint", "reported"), [("true", True), ("false", False), (None, False)]
+)
+def test_judge_counts_only_values_that_conform_to_no_sibling_shape(
+    disjoint: str | None, reported: bool
+) -> None:
+    # 4.7.3: with sh:qualifiedValueShapesDisjoint true, ex:b conforms to ex:N2, the qualified
+    # value shape of a sibling property shape (deactivated: its sh:qualifiedValueShape still
+    # makes ex:N2 a sibling shape), so it is not counted
+    extra: tuple[tuple[str, str], ...] = (("qualifiedMinCount", "1"),)
+    if disjoint is not None:
+        extra += (("qualifiedValueShapesDisjoint", disjoint),)
+    counted = ShapeDef(
+        "ex:P1",
+        path=Path("pred", "ex:p"),
+        constraints=[Constraint("qualifiedValueShape", "ex:N1", extra=extra)],
+    )
+    sibling = ShapeDef(
+        "ex:P2",
+        path=Path("pred", "ex:q"),
+        constraints=[
+            Constraint("qualifiedValueShape", "ex:N2", extra=(("qualifiedMaxCount", "0"),))
+        ],
+        deactivated="true",
+    )
+    shapes = [
+        ShapeDef("ex:S", targets=[("targetNode", "ex:a")], properties=["ex:P1", "ex:P2"]),
+        counted,
+        sibling,
+        ShapeDef("ex:N1", constraints=[Constraint("class", "ex:C")]),
+        ShapeDef("ex:N2", constraints=[Constraint("class", "ex:D")]),
+    ]
+    case = make_case(shapes, "ex:a ex:p ex:b ; ex:q ex:b . ex:b a ex:C, ex:D .")
+    assert found(case) == ({("", "sh:QualifiedMinCountConstraintComponent")} if reported else set())
 
 
 # --- the verdict --------------------------------------------------------------------------------
