@@ -34,8 +34,9 @@ import pyoxigraph as ox
 from kg.base.namespaces import RDF, RDFS, SH
 from kg.shacl import components
 from kg.shacl.components.context import Check, ShapeContext
-from kg.shacl.components.sparql_based import sparql_query, substitute
+from kg.shacl.components.sparql_based import focus_query, sparql_query, substitute
 from kg.shacl.shapes import (
+    SHAPES_GRAPH,
     Shape,
     ShapesGraph,
     SparqlConstraint,
@@ -44,7 +45,7 @@ from kg.shacl.shapes import (
     UnsupportedShapes,
     nested_shape,
 )
-from kg.shacl.store_queries import Query, Row, answer_queries
+from kg.shacl.store_queries import Query, Row, answer, answer_queries
 from kg.shacl.written_queries import WrittenDataQueries
 
 __all__ = ["FastResult", "UnsupportedShapes", "validate_store"]
@@ -111,6 +112,11 @@ def validate_store(
         KgError: an sh:pattern that SPARQL's REGEX cannot run.
     """
     engine = _Engine(data, shapes_graph, show, workers, dict(constants or {}), as_written)
+    if any(
+        predicate == SH + "select" and "shapesGraph" in getattr(query, "value", "")
+        for _, predicate, query in shapes_graph.triples
+    ):
+        _load_shapes_graph(data, shapes_graph)
     jobs = [(shape, _target_pattern(shape.targets, engine.stored)) for shape in shapes]
     return [result for results in engine.validate(jobs) for _, result in results]
 
@@ -158,11 +164,11 @@ class _Engine:
                 planned.extend((index, check) for check in components.checks(context))
                 sparql.extend((index, member, constraint) for constraint in member.sparql)
         queries = [Query(check.query, keep=check.keep) for _, check in planned]
-        on_store = [q for q in range(len(sparql)) if not self._needs_written(jobs, sparql[q])]
-        queries += [sparql_query(m, c, jobs[i][1]) for i, m, c in (sparql[q] for q in on_store)]
+        sparql_queries = self._sparql_queries(jobs, sparql)
+        queries += [query for batch in sparql_queries if batch for query in batch]
         answers = answer_queries(self.data, queries, self.workers)
         answers[len(planned) :] = self._sparql_answers(
-            jobs, sparql, on_store, answers[len(planned) :]
+            jobs, sparql, sparql_queries, answers[len(planned) :]
         )
         self._validate_nested(planned, answers)
         results: list[list[tuple[Term, FastResult]]] = [[] for _ in jobs]
@@ -192,19 +198,56 @@ class _Engine:
             )
         return True
 
+    def _sparql_queries(
+        self, jobs: list[tuple[Shape, str]], sparql: list[tuple[int, Shape, SparqlConstraint]]
+    ) -> list[list[Query] | None]:
+        """The store's queries of each SPARQL constraint: one for every focus node at once where
+        the constraint is join-safe, else one per focus node; None for a constraint that runs on
+        the data as written.
+
+        Raises:
+            UnsupportedShapes: a constraint that is not join-safe must run on the data as written.
+        """
+        focus_nodes: dict[int, list[Term]] = {}
+        batches: list[list[Query] | None] = []
+        for planned in sparql:
+            index, member, constraint = planned
+            if self._needs_written(jobs, planned):
+                if constraint.uses_shapes_graph:
+                    raise UnsupportedShapes(
+                        f"SPARQL constraint {constraint.node} reads $shapesGraph on data with "
+                        "literals its store would not keep as written"
+                    )
+                if not constraint.join_safe:
+                    raise UnsupportedShapes(
+                        f"SPARQL constraint {constraint.node}, not answerable for all focus nodes "
+                        "at once, on data with literals its store would not keep as written"
+                    )
+                batches.append(None)
+            elif constraint.join_safe:
+                batches.append([sparql_query(member, constraint, jobs[index][1])])
+            else:
+                if index not in focus_nodes:
+                    listing = Query(f"SELECT DISTINCT ?this WHERE {{ {jobs[index][1]} }}")
+                    focus_nodes[index] = [row["this"] for row in answer(self.data, listing)]
+                batches.append(
+                    [focus_query(member, constraint, self.stored(f)) for f in focus_nodes[index]]
+                )
+        return batches
+
     def _sparql_answers(
         self,
         jobs: list[tuple[Shape, str]],
         sparql: list[tuple[int, Shape, SparqlConstraint]],
-        on_store: list[int],
+        batches: list[list[Query] | None],
         store_answers: list[list[Row]],
     ) -> list[list[Row]]:
         """The rows of each SPARQL constraint: from the store, or from the data as written."""
-        from_store = dict(zip(on_store, store_answers, strict=True))
+        from_store = iter(store_answers)
         answers = []
-        for number, (index, member, constraint) in enumerate(sparql):
-            if number in from_store:
-                answers.append(from_store[number])
+        for (index, member, constraint), batch in zip(sparql, batches, strict=True):
+            if batch is not None:
+                answers.append([row for _ in batch for row in next(from_store)])
                 continue
             assert self.as_written is not None
             written_target = _target_pattern(jobs[index][0].targets, lambda term: term)
@@ -274,6 +317,20 @@ class _Engine:
             by_node = self.results_of[shape_node]
             for owner, result in results:
                 by_node.setdefault(owner, []).append(result)
+
+
+def _load_shapes_graph(data: ox.Store, graph: ShapesGraph) -> None:
+    """Put the shapes graph in the store as the named graph ``$shapesGraph`` stands for, every
+    literal as written (SHACL-SPARQL 5.3.1)."""
+    from kg.shacl.written_literals import surrogates_for
+
+    literals = {o for _, _, o in graph.triples if isinstance(o, ox.Literal)}
+    held = surrogates_for(literals)
+    name = ox.NamedNode(SHAPES_GRAPH)
+    data.extend(
+        ox.Quad(subject, ox.NamedNode(predicate), held.get(obj, obj), name)
+        for subject, predicate, obj in graph.triples
+    )
 
 
 def _refuse_graph_patterns(shape: Shape) -> None:

@@ -198,6 +198,10 @@ class SparqlConstraint:
     messages: tuple[ox.Literal, ...]
     uses_current_shape: bool
     predicates: frozenset[str] | None = None
+    #: one query can answer for every focus node (else one query per focus node)
+    join_safe: bool = True
+    #: the query reads $shapesGraph (written in as the store's name of the shapes graph)
+    uses_shapes_graph: bool = False
 
 
 @dataclass
@@ -555,22 +559,76 @@ def sparql_constraint(graph: ShapesGraph, node: Term, shape: Shape) -> SparqlCon
         text = _replace_variable(text, "PATH", shape.path.sparql)
     query = prologue + text
     analysis = analyse_constraint_query(query, where=f"SPARQL constraint {node}")
-    if "shapesGraph" in analysis.variables:
-        raise UnsupportedShapes(f"SPARQL constraint {node} uses $shapesGraph")
-    if not analysis.join_safe:
+    if not analysis.join_safe and "this" not in analysis.projected:
         raise UnsupportedShapes(
-            f"SPARQL constraint {node}: $this must be bound by a top-level triple pattern "
-            "for one query to answer for every focus node"
+            f"SPARQL constraint {node}: $this is neither bound by a top-level triple pattern "
+            "nor selected"
         )
-    if "currentShape" in analysis.variables and "currentShape" not in analysis.projected:
-        raise UnsupportedShapes(f"SPARQL constraint {node} uses $currentShape without selecting it")
+    # a pre-bound variable the query does not select is written in as its value (SHACL's
+    # pre-binding; Oxigraph substitutes only selected variables): an IRI can be written in
+    constants = {"shapesGraph": ox.NamedNode(SHAPES_GRAPH)}
+    if isinstance(shape.node, ox.NamedNode):
+        constants["currentShape"] = shape.node
+    for name in ("currentShape", "shapesGraph"):
+        if name in analysis.variables and name not in analysis.projected:
+            if name not in constants:
+                raise UnsupportedShapes(
+                    f"SPARQL constraint {node} uses $currentShape, a blank node, without "
+                    "selecting it"
+                )
+            query = prebind(query, name, str(constants[name]))
     return SparqlConstraint(
         node=node,
         query=query,
         messages=tuple(m for m in graph.objects(node, SH + "message") if isinstance(m, ox.Literal)),
-        uses_current_shape="currentShape" in analysis.variables,
+        uses_current_shape="currentShape" in analysis.projected,
         predicates=analysis.predicates,
+        join_safe=analysis.join_safe,
+        uses_shapes_graph="shapesGraph" in analysis.variables,
     )
+
+
+#: The name of the shapes graph in the fast engine's store, which $shapesGraph stands for.
+SHAPES_GRAPH = "urn:x-kg:shapes-graph"
+
+
+def prebind(query: str, name: str, term: str) -> str:
+    """The query with the variable ``name`` (``?name`` or ``$name``) pre-bound to ``term`` (an
+    RDF term in SPARQL syntax): each use in a pattern or expression written as the term, and
+    ``BOUND(?name)`` as ``(true)`` (SHACL 5.2.1, pre-binding). Projections (``SELECT ?name``,
+    of the query and of sub-selects) keep the variable, and strings, IRIs and comments are left
+    alone."""
+    import re
+
+    from kg.sparql.text import tokens
+
+    read = list(tokens(query))
+    kinds = [kind for kind, _ in read]
+    parts = [token for _, token in read]
+    opening = re.compile(r"\bBOUND\s*\(\s*$", re.IGNORECASE)
+    closing = re.compile(r"^\s*\)")
+    clause = re.compile(r"\bSELECT\b|\bWHERE\b|\{", re.IGNORECASE)
+    in_projection = False
+    for index, kind in enumerate(kinds):
+        if kind == "other":
+            for found in clause.finditer(parts[index]):
+                in_projection = found.group().upper() == "SELECT"
+            continue
+        if kind != "var" or parts[index][1:] != name or in_projection:
+            continue
+        before = parts[index - 1] if index else ""
+        after = parts[index + 1] if index + 1 < len(parts) else ""
+        if (
+            kinds[index - 1 : index] == ["other"]
+            and opening.search(before)
+            and closing.match(after)
+        ):
+            parts[index - 1] = opening.sub("", before) + "(true)"
+            parts[index] = ""
+            parts[index + 1] = closing.sub("", after)
+        else:
+            parts[index] = term
+    return "".join(parts)
 
 
 def _replace_variable(text: str, name: str, replacement: str) -> str:

@@ -34,10 +34,6 @@ KNOWN_FAILURES = {
         "pyshacl",
         "sparql/pre-binding/shapesGraph-001",
     ): "pySHACL 0.40 does not support $shapesGraph (it says so, and kg exits 2 with that line)",
-    (
-        "fast",
-        "sparql/pre-binding/shapesGraph-001",
-    ): "$shapesGraph is not compiled; the fast engine hands the shapes to pySHACL, which refuses it",
 }
 
 
@@ -101,4 +97,5 @@ def test_the_fast_engine_answers_most_of_the_suite_itself() -> None:
         except KgError:
             continue
         answered += outcome.engine == "fast"
-    assert answered >= 100
+    # of the 113 valid tests; the others use SPARQL-based components, sh:entailment, sh:nodeShape
+    assert answered >= 108

@@ -7,9 +7,16 @@ import re
 
 import pyoxigraph as ox
 
-from kg.shacl.shapes import Shape, SparqlConstraint, Term
+from kg.shacl.shapes import (
+    SHAPES_GRAPH,
+    Shape,
+    SparqlConstraint,
+    Term,
+    UnsupportedShapes,
+    prebind,
+)
 from kg.shacl.store_queries import Query
-from kg.sparql.text import read_prologue
+from kg.sparql.text import read_prologue, variables
 
 _MESSAGE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
 
@@ -23,7 +30,36 @@ def sparql_query(shape: Shape, constraint: SparqlConstraint, target: str) -> Que
         f"{prologue}SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} "
         f"{{ {select}\n}} }}"
     )
-    return Query(joined, (("currentShape", shape.node),) if constraint.uses_current_shape else ())
+    return Query(joined, _selected_prebound(shape, constraint))
+
+
+def focus_query(shape: Shape, constraint: SparqlConstraint, focus: Term) -> Query:
+    """A SHACL-SPARQL constraint that is not join-safe, for one focus node (as the store holds
+    it), pre-bound as SHACL pre-binds it: written into the query's body, nested groups
+    included, and substituted in the projection (Oxigraph's substitutions bind a selected
+    variable at the top only).
+
+    Raises:
+        UnsupportedShapes: the focus node is a blank node, which query text cannot name.
+    """
+    if isinstance(focus, ox.BlankNode):
+        raise UnsupportedShapes(
+            f"SPARQL constraint {constraint.node}, not answerable for all focus nodes at once, "
+            "on a blank focus node"
+        )
+    text = prebind(constraint.query, "this", str(focus))
+    return Query(text, (("this", focus), *_selected_prebound(shape, constraint)))
+
+
+def _selected_prebound(shape: Shape, constraint: SparqlConstraint) -> tuple[tuple[str, Term], ...]:
+    """The pre-bound variables the query selects, with their values (the others are written in
+    by :func:`kg.shacl.shapes.prebind`)."""
+    bound: list[tuple[str, Term]] = []
+    if constraint.uses_current_shape:
+        bound.append(("currentShape", shape.node))
+    if constraint.uses_shapes_graph and "shapesGraph" in variables(constraint.query):
+        bound.append(("shapesGraph", ox.NamedNode(SHAPES_GRAPH)))
+    return tuple(bound)
 
 
 def split_prologue(query: str) -> tuple[str, str]:
