@@ -66,10 +66,11 @@ def answer_queries(data: ox.Store, queries: list[Query], workers: int = 1) -> li
 
 def answer(data: ox.Store, query: Query) -> list[Row]:
     """The rows of one query that bind ``?this`` (and that ``keep`` keeps)."""
-    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(name): term for name, term in query.substitutions
-    }
-    solutions = data.query(query.text, substitutions=substitutions or None)
+    from kg.sparql.query import execute_on
+
+    solutions = execute_on(
+        data, query.text, substitutions=dict(query.substitutions), source="a SHACL-SPARQL query"
+    )
     if not isinstance(solutions, ox.QuerySolutions):
         raise KgError(f"a validation query is not a SELECT query: {query.text[:80]!r}")
     if query.keep is None:

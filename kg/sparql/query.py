@@ -128,16 +128,39 @@ def run_query(
 
 def execute(graph: LoadedGraph, text: str, *, source: str = "query") -> QueryResults:
     """Execute query text on a loaded graph: the one place `kg query`, the Python API and
-    `kg serve`'s workers run a query. The default graph is the union of all graphs when the
-    files have named graphs. Results stream as Oxigraph gives them (pyoxigraph evaluates up to
-    the first solution here).
+    `kg serve`'s workers run a query (through :func:`execute_on`). The default graph is the
+    union of all graphs when the files have named graphs. Results stream as Oxigraph gives them
+    (pyoxigraph evaluates up to the first solution here).
+
+    Raises:
+        KgError: the query nests brackets deeper than the parsers survive.
+        SyntaxError, OSError, RuntimeError: Oxigraph's, for the caller to word.
+    """
+    return execute_on(graph.store, text, union=graph.has_named_graphs, source=source)
+
+
+def execute_on(
+    store: ox.Store,
+    text: str,
+    *,
+    union: bool = False,
+    substitutions: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+    source: str = "query",
+) -> QueryResults:
+    """Execute query text on a store, after checking its nesting (deep nesting overflows the
+    parser's stack: a segfault, not an error): what :func:`execute` and the SHACL engine's
+    queries (:mod:`kg.shacl.store_queries`) run. ``substitutions`` binds selected variables
+    (SEP-0007); ``union`` makes the default graph the union of all graphs.
 
     Raises:
         KgError: the query nests brackets deeper than the parsers survive.
         SyntaxError, OSError, RuntimeError: Oxigraph's, for the caller to word.
     """
     check_nesting(text, source)
-    return graph.store.query(text, use_default_graph_as_union=graph.has_named_graphs)
+    bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): term for name, term in (substitutions or {}).items()
+    }
+    return store.query(text, use_default_graph_as_union=union, substitutions=bound or None)
 
 
 def in_query_order(results: QueryResults, text: str, *, source: str = "query") -> QueryResults:
