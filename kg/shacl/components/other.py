@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from kg.base.namespaces import SH
-from kg.shacl.components.context import Check, ShapeContext, is_value
+from kg.shacl.components.context import Check, ShapeContext
 from kg.shacl.shapes import UnsupportedShapes, is_true
 
 
@@ -28,10 +28,22 @@ def checks(context: ShapeContext) -> Iterator[Check]:
     for value in parameters.get(SH + "hasValue", []):
         if isinstance(value, ox.BlankNode):
             raise UnsupportedShapes(f"shape {shape.node}: sh:hasValue is a blank node")
+        # an OPTIONAL, not FILTER EXISTS: Oxigraph evaluates EXISTS again for each focus node
+        # (1.5 s against 0.01 s for one sh:hasValue at 1M triples)
+        term = str(context.constant(value))
+        path = shape.path
         yield context.check(
             "HasValueConstraintComponent",
             context.about_focus(context.where, f" does not have the value {show(value)}"),
-            fill={"HAS_VALUE": is_value(shape.path, str(context.constant(value)))},
+            fill={
+                "HAS_VALUE_REACHED": f"OPTIONAL {{ ?this {path.sparql} {term} . "
+                "BIND (true AS ?hasValue) }"
+                if path
+                else "",
+                "HAS_VALUE_IS_FOCUS": f"sameTerm(?this, {term})"
+                if path is None or path.nullable
+                else "false",
+            },
             reports_value=False,
         )
 
