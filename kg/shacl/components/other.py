@@ -66,7 +66,7 @@ def _closed(context: ShapeContext) -> Check:
     return context.check(
         "ClosedConstraintComponent",
         lambda row: f"Predicate {show(row['path'])} is not allowed (closed shape)",
-        # Oxigraph 0.4 answers `?path NOT IN ()` false: an empty list is written as `true`
+        # Oxigraph 0.5 answers `?path NOT IN ()` false: an empty list is written as `true`
         fill={
             "NOT_ALLOWED": f"?path NOT IN ({', '.join(str(p) for p in dict.fromkeys(allowed))})"
             if allowed
