@@ -604,6 +604,9 @@ def validate(
     *,
     allow_warnings: bool = False,
     engine: str = "fast",
+    endpoint: str | None = None,
+    timeout: float = 60.0,
+    progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate RDF data against SHACL shapes, as ``kg validate``.
 
@@ -614,6 +617,10 @@ def validate(
             subclasses' instances); the bundled ontology by default; False (or ``[]``) for none.
         allow_warnings: ``sh:Warning`` and ``sh:Info`` results do not fail (pySHACL's meaning).
         engine: ``fast`` (each constraint as one SPARQL query on Oxigraph) or ``pyshacl``.
+        endpoint: validate the default graph of this SPARQL 1.1 endpoint instead of files
+            (the fast engine's queries are sent to it; it must hold the ontology too).
+        timeout: at an endpoint, seconds each query may take.
+        progress: at an endpoint, called before each query is sent.
 
     Example:
         >>> report = kg.validate()
@@ -625,7 +632,22 @@ def validate(
             valid SHACL.
     """
     from kg.shacl.validation import validate as run_validation
+    from kg.shacl.validation import validate_endpoint
 
+    if endpoint is not None:
+        if data is not None or ontology is not None:
+            raise KgError("give data (local files) or an endpoint (a remote graph), not both")
+        if engine != "fast":
+            raise KgError("an endpoint is validated by the fast engine (pySHACL needs the data)")
+        return ValidationReport(
+            validate_endpoint(
+                endpoint,
+                _path_list(shapes),
+                allow_warnings=allow_warnings,
+                timeout=timeout,
+                progress=progress,
+            )
+        )
     chosen = _ontology_choice(ontology)
     ontology_paths = [] if chosen is False else None if chosen is True else chosen
     return ValidationReport(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO
 
@@ -48,3 +48,28 @@ def steps(label: str, total: int) -> Iterator[callable]:  # type: ignore[valid-t
 
         yield advance
         bar.update(total - bar.pos)
+
+
+@contextmanager
+def counter(label: str) -> Iterator[Callable[[str], None]]:
+    """A one-line count on stderr for work of unknown length (``label: query 12``), shown only
+    on a terminal and cleared at the end.
+
+    Yields a function to call with a short description as each piece starts.
+    """
+    if not sys.stderr.isatty():
+        yield lambda description: None
+        return
+    width = {"last": 0}
+
+    def show(description: str) -> None:
+        line = f"{label}: {description}"
+        sys.stderr.write("\r" + line.ljust(width["last"]))
+        sys.stderr.flush()
+        width["last"] = len(line)
+
+    try:
+        yield show
+    finally:
+        sys.stderr.write("\r" + " " * width["last"] + "\r")
+        sys.stderr.flush()

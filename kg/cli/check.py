@@ -39,6 +39,19 @@ from kg.cli.options import (
     is_flag=True,
     help="As pySHACL's option: sh:Warning and sh:Info results do not make the data non-conforming.",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Validate the default graph of this SPARQL 1.1 endpoint (which holds the ontology "
+    "too): the fast engine's queries are sent to it.",
+)
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="With --endpoint: seconds each query may take.",
+)
 def validate_command(
     data_paths: tuple[Path, ...],
     ontology_paths: tuple[Path, ...],
@@ -47,6 +60,8 @@ def validate_command(
     output_format: str,
     engine: str,
     allow_warnings: bool,
+    endpoint: str | None,
+    timeout: float,
 ) -> None:
     """Check the data against the SHACL shapes. Exit 0 if it conforms, 1 if not.
 
@@ -56,16 +71,34 @@ def validate_command(
       kg validate --format turtle > report.ttl
       kg validate --format junit > shacl-junit.xml
       kg validate --data my/data/ --shapes my/shapes.ttl --no-ontology
+      kg validate --endpoint http://localhost:7878/query --timeout 300
     """
     from kg import api
 
-    report = api.validate(
-        data=list(data_paths) or None,
-        shapes=list(shapes_paths) or None,
-        ontology=ontology_choice(ontology_paths, no_ontology),
-        engine=engine,
-        allow_warnings=allow_warnings,
-    )
+    if endpoint is not None:
+        from kg.base.errors import KgError
+        from kg.base.terminal import counter
+        from kg.cli.options import given
+
+        if given(data_paths, ontology_paths, no_ontology):
+            raise KgError("give --data (local files) or --endpoint (a remote graph), not both")
+        with counter("kg validate") as progress:
+            report = api.validate(
+                shapes=list(shapes_paths) or None,
+                engine=engine,
+                allow_warnings=allow_warnings,
+                endpoint=endpoint,
+                timeout=timeout,
+                progress=progress,
+            )
+    else:
+        report = api.validate(
+            data=list(data_paths) or None,
+            shapes=list(shapes_paths) or None,
+            ontology=ontology_choice(ontology_paths, no_ontology),
+            engine=engine,
+            allow_warnings=allow_warnings,
+        )
     if report.engine_note:
         click.echo(f"note: {report.engine_note}", err=True)
     renderers = {

@@ -23,7 +23,6 @@ nesting; then each constraint decides by the conformance found.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -35,8 +34,8 @@ from kg.base.namespaces import RDF, RDFS, SH
 from kg.shacl import components
 from kg.shacl.components.context import Check, ShapeContext
 from kg.shacl.components.sparql_based import focus_query, sparql_query, substitute
+from kg.shacl.data_sources import EndpointData, StoreData
 from kg.shacl.shapes import (
-    SHAPES_GRAPH,
     Shape,
     ShapesGraph,
     SparqlConstraint,
@@ -45,15 +44,13 @@ from kg.shacl.shapes import (
     UnsupportedShapes,
     nested_shape,
 )
-from kg.shacl.store_queries import Query, Row, answer, answer_queries
+from kg.shacl.store_queries import Query, Row
 from kg.shacl.written_queries import WrittenDataQueries
 
 __all__ = ["FastResult", "UnsupportedShapes", "validate_store"]
 
-#: The private named graphs that hold the focus nodes of a round of nested validation.
-_FOCUS_GRAPH = "urn:x-kg:focus-nodes:"
-_FOCUS = ox.NamedNode("urn:x-kg:focus")
-_FOCUS_NODE = ox.NamedNode("urn:x-kg:focus-node")
+#: Where the queries run: the engine's store, or a SPARQL endpoint.
+DataSource = StoreData | EndpointData
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,7 @@ class FastResult:
 
 
 def validate_store(
-    data: ox.Store,
+    data: ox.Store | DataSource,
     shapes_graph: ShapesGraph,
     shapes: list[Shape],
     show: Callable[[Term], str],
@@ -92,16 +89,17 @@ def validate_store(
     constants: Mapping[Term, Term] | None = None,
     as_written: WrittenDataQueries | None = None,
 ) -> list[FastResult]:
-    """Validate the data in ``data`` (ontology merged in) against shapes.
+    """Validate the data (ontology merged in) against shapes.
 
     Args:
-        data: the data graph, every literal as written (surrogates where the store would not
-            keep one, see :mod:`kg.shacl.written_literals`). Nested validation adds private
-            named graphs for a while and removes them.
+        data: the data graph: a store holding every literal as written (surrogates where it
+            would not keep one, see :mod:`kg.shacl.written_literals`), or a data source of
+            :mod:`kg.shacl.data_sources` (a SPARQL endpoint). Nested validation adds private
+            named graphs to a store for a while and removes them.
         shapes_graph: the shapes graph, as parsed.
         shapes: the shapes to validate, from :func:`kg.shacl.shapes.read_shapes` on that graph.
         show: how a term is written in default messages (prefixed names).
-        workers: processes answering the queries (see :func:`answer_queries`).
+        workers: processes answering the queries on a store (see :func:`answer_queries`).
         constants: the literals (of the shapes and of the data) that the store holds as
             surrogates, mapped to their surrogates.
         as_written: answers the SHACL-SPARQL constraints that could read a surrogate on the
@@ -109,15 +107,20 @@ def validate_store(
 
     Raises:
         UnsupportedShapes: the shapes use a feature this engine does not implement.
-        KgError: an sh:pattern that SPARQL's REGEX cannot run.
+        KgError: an sh:pattern that SPARQL's REGEX cannot run; at an endpoint, a failed query
+            or a blank node a query would have to name.
     """
-    engine = _Engine(data, shapes_graph, show, workers, dict(constants or {}), as_written)
+    source = StoreData(data, workers) if isinstance(data, ox.Store) else data
+    engine = _Engine(source, shapes_graph, show, dict(constants or {}), as_written)
     if any(
         predicate == SH + "select" and "shapesGraph" in getattr(query, "value", "")
         for _, predicate, query in shapes_graph.triples
     ):
-        _load_shapes_graph(data, shapes_graph)
-    jobs = [(shape, _target_pattern(shape.targets, engine.stored)) for shape in shapes]
+        source.add_shapes_graph(shapes_graph)
+    jobs = [
+        (shape, _target_pattern(shape.targets, engine.stored, source.instance_pattern))
+        for shape in shapes
+    ]
     return [result for results in engine.validate(jobs) for _, result in results]
 
 
@@ -128,20 +131,18 @@ class _Engine:
 
     def __init__(
         self,
-        data: ox.Store,
+        source: DataSource,
         graph: ShapesGraph,
         show: Callable[[Term], str],
-        workers: int,
         in_store: dict[Term, Term],
         as_written: WrittenDataQueries | None = None,
     ) -> None:
-        self.data, self.graph, self.show, self.workers = data, graph, show, workers
+        self.source, self.graph, self.show = source, graph, show
         self.in_store = in_store
         self.as_written = as_written
         #: each nested shape: the nodes validated against it, and the results about each
         self.validated: dict[Term, set[Term]] = defaultdict(set)
         self.results_of: dict[Term, dict[Term, list[FastResult]]] = defaultdict(dict)
-        self._graph_numbers = itertools.count()
 
     def stored(self, term: Term) -> Term:
         """The store's term for a term as written (its surrogate, if it has one)."""
@@ -160,13 +161,21 @@ class _Engine:
         sparql: list[tuple[int, Shape, SparqlConstraint]] = []
         for index, (shape, target) in enumerate(jobs):
             for member in (shape, *shape.properties) if shape.path is None else (shape,):
-                context = ShapeContext(self.graph, member, target, self.show, self.stored)
+                context = ShapeContext(
+                    self.graph,
+                    member,
+                    target,
+                    self.show,
+                    self.stored,
+                    self.source.oxigraph_filters,
+                    self.source.instance_pattern,
+                )
                 planned.extend((index, check) for check in components.checks(context))
                 sparql.extend((index, member, constraint) for constraint in member.sparql)
         queries = [Query(check.query, keep=check.keep) for _, check in planned]
         sparql_queries = self._sparql_queries(jobs, sparql)
         queries += [query for batch in sparql_queries if batch for query in batch]
-        answers = answer_queries(self.data, queries, self.workers)
+        answers = self.source.answer_all(queries)
         answers[len(planned) :] = self._sparql_answers(
             jobs, sparql, sparql_queries, answers[len(planned) :]
         )
@@ -229,7 +238,7 @@ class _Engine:
             else:
                 if index not in focus_nodes:
                     listing = Query(f"SELECT DISTINCT ?this WHERE {{ {jobs[index][1]} }}")
-                    focus_nodes[index] = [row["this"] for row in answer(self.data, listing)]
+                    focus_nodes[index] = [row["this"] for row in self.source.answer(listing)]
                 batches.append(
                     [focus_query(member, constraint, self.stored(f)) for f in focus_nodes[index]]
                 )
@@ -284,7 +293,7 @@ class _Engine:
 
     def _validate_nested(self, planned: list[tuple[int, Check]], answers: list[list[Row]]) -> None:
         """Validate the nested shapes of the planned checks on their rows' value nodes (each
-        node against each shape once), marking the nodes in a private named graph per shape."""
+        node against each shape once), the nodes bound by the data source's focus pattern."""
         needed: dict[Term, set[Term]] = defaultdict(set)
         for (_, check), rows in zip(planned, answers, strict=False):
             shapes = (*check.nested, *((check.propagate,) if check.propagate else ()))
@@ -292,45 +301,29 @@ class _Engine:
                 values = {row["value"] for row in rows if "value" in row}
                 for shape in shapes:
                     needed[shape] |= values - self.validated[shape]
-        jobs: list[tuple[Shape, str]] = []
-        rounds: list[tuple[Term, set[Term], ox.NamedNode]] = []
+        built_jobs: list[tuple[Term, set[Term], Shape]] = []
         for shape_node, nodes in needed.items():
             built = nested_shape(self.graph, shape_node) if nodes else None
             if built is None:  # deactivated: every node conforms
                 self.validated[shape_node] |= nodes
                 continue
-            _refuse_graph_patterns(built)
-            graph = ox.NamedNode(f"{_FOCUS_GRAPH}{next(self._graph_numbers)}")
-            jobs.append((built, f"GRAPH {graph} {{ {_FOCUS} {_FOCUS_NODE} ?this }}"))
-            rounds.append((shape_node, nodes, graph))
-        if not jobs:
+            if self.source.holds_private_graphs:
+                _refuse_graph_patterns(built)
+            built_jobs.append((shape_node, nodes, built))
+        if not built_jobs:
             return
+        jobs: list[tuple[Shape, str]] = []
         try:
-            for _, nodes, graph in rounds:
-                self.data.extend(ox.Quad(_FOCUS, _FOCUS_NODE, self.stored(n), graph) for n in nodes)
+            for _, nodes, built in built_jobs:
+                jobs.append((built, self.source.focus_pattern(self.stored(n) for n in nodes)))
             found = self.validate(jobs)
         finally:
-            for _, _, graph in rounds:
-                self.data.remove_graph(graph)
-        for (shape_node, nodes, _), results in zip(rounds, found, strict=True):
+            self.source.release(pattern for _, pattern in jobs)
+        for (shape_node, nodes, _), results in zip(built_jobs, found, strict=True):
             self.validated[shape_node] |= nodes
             by_node = self.results_of[shape_node]
             for owner, result in results:
                 by_node.setdefault(owner, []).append(result)
-
-
-def _load_shapes_graph(data: ox.Store, graph: ShapesGraph) -> None:
-    """Put the shapes graph in the store as the named graph ``$shapesGraph`` stands for, every
-    literal as written (SHACL-SPARQL 5.3.1)."""
-    from kg.shacl.written_literals import surrogates_for
-
-    literals = {o for _, _, o in graph.triples if isinstance(o, ox.Literal)}
-    held = surrogates_for(literals)
-    name = ox.NamedNode(SHAPES_GRAPH)
-    data.extend(
-        ox.Quad(subject, ox.NamedNode(predicate), held.get(obj, obj), name)
-        for subject, predicate, obj in graph.triples
-    )
 
 
 def _refuse_graph_patterns(shape: Shape) -> None:
@@ -347,13 +340,20 @@ def _refuse_graph_patterns(shape: Shape) -> None:
                 )
 
 
-def _target_pattern(targets: list[Target], stored: Callable[[Term], Term]) -> str:
+def _target_pattern(
+    targets: list[Target],
+    stored: Callable[[Term], Term],
+    instance_of: Callable[[str, str], str] | None = None,
+) -> str:
     """A group pattern binding ?this to every focus node of the targets (a literal target node
-    as the store holds it)."""
+    as the store holds it; class membership as ``instance_of`` writes it)."""
     alternatives = []
     for target in targets:
         if target.kind == "class":
-            alternatives.append(f"?this <{RDF}type>/<{RDFS}subClassOf>* {target.term} .")
+            if instance_of is None:
+                alternatives.append(f"?this <{RDF}type>/<{RDFS}subClassOf>* {target.term} .")
+            else:
+                alternatives.append(f"{instance_of('?this', str(target.term))} .")
         elif target.kind == "node":
             if isinstance(target.term, ox.BlankNode):
                 raise UnsupportedShapes(f"sh:targetNode {target.term} is a blank node")

@@ -79,6 +79,11 @@ def answer(data: ox.Store, query: Query) -> list[Row]:
     return [row for row in _rows(solutions) if keep(row)]
 
 
+def rows_of(solutions: ox.QuerySolutions) -> list[Row]:
+    """The solutions that bind ``?this``, as rows, every term as the data wrote it."""
+    return list(_rows(solutions))
+
+
 def _answers_from_queue(
     data: ox.Store, queries: list[Query], pending: object
 ) -> Iterator[tuple[int, list[Row]]]:

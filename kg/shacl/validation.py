@@ -45,8 +45,10 @@ if TYPE_CHECKING:
     import rdflib
 
     from kg.shacl.data_graph import DataGraph
+    from kg.shacl.data_sources import EndpointData
     from kg.shacl.fast_validation import FastResult
-    from kg.shacl.shapes import ShapesGraph, Term
+    from kg.shacl.shapes import Shape, ShapesGraph, Term
+    from kg.shacl.written_queries import WrittenDataQueries
 
 
 @dataclass(frozen=True)
@@ -192,28 +194,12 @@ def validate(
             the shapes are not valid SHACL (including SHACL-SPARQL queries SHACL forbids and
             patterns SPARQL's REGEX cannot run).
     """
-    from kg.shacl.shapes import ShapesGraph, all_shapes, check_patterns
-    from kg.sparql.results import term_text
-
     if data is not None and not list(data):
         raise KgError("no data to validate")
     graph_files = graph_paths(data, ontology)
-    shapes_files = shapes_paths(shapes)
-    if not shapes_files:
-        raise KgError("no shapes to validate against")
     if engine not in ("fast", "pyshacl"):
         raise KgError(f"unknown validation engine {engine!r} (fast or pyshacl)")
-    shapes_prefixes: dict[str, str] = {}
-    shapes_quads = [
-        q for path in resolve_rdf_files(shapes_files) for q in parse_file(path, shapes_prefixes)
-    ]
-    shapes_graph = ShapesGraph(shapes_quads)
-    if not all_shapes(shapes_graph):
-        names = ", ".join(str(p) for p in shapes_files)
-        raise KgError(
-            f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
-        )
-    check_patterns(shapes_graph, lambda term: term_text(term, shapes_prefixes))
+    shapes_graph, shapes_prefixes, shapes_quads = _read_shapes_graph(shapes)
     from kg.shacl.data_graph import load_data_graph
 
     files = resolve_rdf_files(graph_files)
@@ -238,6 +224,33 @@ def validate(
     return outcome
 
 
+def _read_shapes_graph(
+    shapes: Sequence[str | os.PathLike[str]] | None,
+) -> tuple[ShapesGraph, dict[str, str], list[ox.Quad]]:
+    """The shapes graph of the shapes files (the bundled shapes by default), its prefixes and
+    its quads, checked: it holds shapes, and every sh:pattern is a regular expression.
+
+    Raises:
+        KgError: no shapes files, a file does not parse, no shapes in them, or a bad pattern.
+    """
+    from kg.shacl.shapes import ShapesGraph, all_shapes, check_patterns
+    from kg.sparql.results import term_text
+
+    shapes_files = shapes_paths(shapes)
+    if not shapes_files:
+        raise KgError("no shapes to validate against")
+    prefixes: dict[str, str] = {}
+    quads = [q for path in resolve_rdf_files(shapes_files) for q in parse_file(path, prefixes)]
+    shapes_graph = ShapesGraph(quads)
+    if not all_shapes(shapes_graph):
+        names = ", ".join(str(p) for p in shapes_files)
+        raise KgError(
+            f"{names}: no SHACL shapes here (no sh:NodeShape, sh:PropertyShape, target or sh:path)"
+        )
+    check_patterns(shapes_graph, lambda term: term_text(term, prefixes))
+    return shapes_graph, prefixes, quads
+
+
 def _validate_fast(
     data: DataGraph,
     shapes_graph: ShapesGraph,
@@ -245,19 +258,93 @@ def _validate_fast(
     allow_warnings: bool,
 ) -> ValidationOutcome:
     """The fast engine, or UnsupportedShapes when it cannot answer exactly."""
-    import pyoxigraph as ox
-
     from kg.rdf.literal_fidelity import typed_literals
-    from kg.shacl.fast_validation import validate_store
-    from kg.shacl.shapes import path_sparql, read_shapes
+    from kg.shacl.shapes import read_shapes
     from kg.shacl.written_literals import surrogates_for
     from kg.shacl.written_queries import WrittenDataQueries
-    from kg.sparql.results import compact_iri, term_text
 
     shapes = read_shapes(shapes_graph)
     constants = surrogates_for(typed_literals(shapes_graph.term_literals()))
-    store, data_prefixes = data.store, data.prefixes
-    prefixes = {**data_prefixes, **shapes_prefixes}
+    return _fast_outcome(
+        data.store,
+        shapes_graph,
+        shapes,
+        {**data.prefixes, **shapes_prefixes},
+        allow_warnings,
+        data_files=data.files,
+        constants={**data.surrogates, **constants},
+        as_written=WrittenDataQueries(data, constants),
+    )
+
+
+def validate_endpoint(
+    endpoint: str,
+    shapes: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    allow_warnings: bool = False,
+    timeout: float = 60.0,
+    progress: Callable[[str], None] | None = None,
+) -> ValidationOutcome:
+    """Validate the default graph of a SPARQL 1.1 endpoint against SHACL shapes, with the
+    fast engine's queries sent to it (for data too big for one machine). The endpoint must
+    hold the ontology too (``sh:targetClass`` and ``sh:class`` follow ``rdfs:subClassOf`` in
+    the data); literals are compared as the endpoint holds them.
+
+    Args:
+        endpoint: the SPARQL 1.1 query endpoint.
+        shapes: files or folders of shapes; the bundled shapes by default.
+        allow_warnings: as :func:`validate`.
+        timeout: seconds each query may take.
+        progress: called before each query is sent.
+
+    Raises:
+        KgError: as :func:`validate`; the shapes use something only pySHACL answers (it needs
+            the data locally); a query fails or runs past ``timeout``; a nested shape or a
+            SPARQL constraint would have to name one of the endpoint's blank nodes.
+    """
+    from kg.shacl.data_sources import EndpointData
+    from kg.shacl.shapes import UnsupportedShapes, read_shapes
+
+    shapes_graph, shapes_prefixes, _ = _read_shapes_graph(shapes)
+    try:
+        compiled = read_shapes(shapes_graph)
+        return _fast_outcome(
+            EndpointData(endpoint, timeout, progress),
+            shapes_graph,
+            compiled,
+            {**_project_prefixes(), **shapes_prefixes},
+            allow_warnings,
+        )
+    except UnsupportedShapes as error:
+        raise KgError(
+            f"the fast engine does not support {error.message}, and pySHACL needs the data "
+            "locally: validate it with --data"
+        ) from None
+
+
+def _project_prefixes() -> dict[str, str]:
+    from kg.rdf.prefixes import project_prefixes
+
+    return project_prefixes()
+
+
+def _fast_outcome(
+    data: ox.Store | EndpointData,
+    shapes_graph: ShapesGraph,
+    shapes: list[Shape],
+    prefixes: dict[str, str],
+    allow_warnings: bool,
+    *,
+    data_files: list[Path] | None = None,
+    constants: Mapping[Term, Term] | None = None,
+    as_written: WrittenDataQueries | None = None,
+) -> ValidationOutcome:
+    """Run the fast engine on a store or an endpoint and turn its results into an outcome."""
+    import pyoxigraph as ox
+
+    from kg.shacl.fast_validation import validate_store
+    from kg.shacl.shapes import path_sparql
+    from kg.sparql.results import compact_iri, term_text
 
     def show(term: object) -> str:
         if isinstance(term, ox.Literal):
@@ -270,13 +357,13 @@ def _validate_fast(
         return show(path)
 
     raw = validate_store(
-        store,
+        data,
         shapes_graph,
         shapes,
         show,
         workers=validation_workers(),
-        constants={**data.surrogates, **constants},
-        as_written=WrittenDataQueries(data, constants),
+        constants=constants,
+        as_written=as_written,
     )
     violations = sorted(
         (
@@ -302,7 +389,7 @@ def _validate_fast(
         conforms=not any(_counts(v.severity, allow_warnings) for v in violations),
         violations=violations,
         shapes=shape_names,
-        data_files=data.files,
+        data_files=data_files or [],
         engine="fast",
         report_triples=_report_triples(raw, shapes_graph, allow_warnings),
         report_prefixes={"sh": SH, **{p: n for p, n in prefixes.items() if p}},

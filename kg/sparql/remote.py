@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import socket
 import urllib.error
 import urllib.parse
@@ -95,7 +96,9 @@ def _parse_answer(endpoint: str, body: bytes, content_type: str, graph_answer: b
         if graph_answer:
             rdf_format = ox.RdfFormat.from_media_type(content_type) or ox.RdfFormat.N_TRIPLES
             return [quad.triple for quad in ox.parse(body, format=rdf_format)]
-        results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        results = ox.parse_query_results(
+            _valid_blank_labels(body), format=ox.QueryResultsFormat.JSON
+        )
         if isinstance(results, ox.QuerySolutions):
             # The parser reads lazily: read the whole answer now, so that one cut off mid-stream
             # fails here, as one line, and not halfway through printing.
@@ -111,6 +114,35 @@ def _parse_answer(endpoint: str, body: bytes, content_type: str, graph_answer: b
             else "the answer is not SPARQL results"
         )
         raise KgError(f"{endpoint}: {what} ({shown}): {detail[:160]}") from None
+
+
+_BLANK_LABEL = re.compile(r"[A-Za-z0-9]+")
+
+
+def _valid_blank_labels(body: bytes) -> bytes:
+    """SPARQL JSON results with each blank node's label made one RDF accepts: Virtuoso labels
+    its blank nodes ``nodeID://b10001``, which Oxigraph refuses. A label that is not letters and
+    digits only is rewritten the same way every time (``nodeID://b1`` as ``vnodeID_3a__2f__2f_b1``,
+    each other character as its hex code between ``_``, ``_`` included), so a node keeps one label
+    across answers and two labels never become one. Other answers are returned unchanged."""
+    if b'"bnode"' not in body:
+        return body
+    import json
+
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body  # not JSON: the parser says why
+    changed = False
+    for binding in document.get("results", {}).get("bindings", []):
+        for term in binding.values():
+            label = term.get("value", "") if isinstance(term, dict) else ""
+            if term.get("type") == "bnode" and not _BLANK_LABEL.fullmatch(label):
+                term["value"] = "v" + "".join(
+                    c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in label
+                )
+                changed = True
+    return json.dumps(document).encode("utf-8") if changed else body
 
 
 def _wrapper_error(error: Exception) -> str:

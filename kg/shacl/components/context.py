@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.base.namespaces import SH
+from kg.base.namespaces import RDF, RDFS, SH
 from kg.shacl.shapes import Path as PropertyPath
 from kg.shacl.shapes import Shape, ShapesGraph, Term, UnsupportedShapes
 from kg.shacl.store_queries import Row
@@ -84,6 +84,8 @@ class ShapeContext:
         target: a group pattern binding ``?this`` to each focus node.
         show: how a term is written in default messages.
         constant: the store's term for a literal of the shapes (its surrogate, if it has one).
+        oxigraph_filters: whether Oxigraph runs the queries (see the attribute).
+        instance_of: how a query says a node is an instance of a class.
     """
 
     graph: ShapesGraph
@@ -91,6 +93,14 @@ class ShapeContext:
     target: str
     show: Callable[[Term], str]
     constant: Callable[[Term], Term]
+    #: the queries run on Oxigraph, whose comparisons and REGEX may pre-filter rows (where they
+    #: agree with the specification); elsewhere (an endpoint) Python decides every row
+    oxigraph_filters: bool = True
+    #: a pattern matching when a node (variable or term) is an instance of a class (IRI in
+    #: SPARQL syntax) or of its subclasses
+    instance_of: Callable[[str, str], str] = lambda node, cls: (
+        f"{node} <{RDF}type>/<{RDFS}subClassOf>* {cls}"
+    )
 
     @property
     def parameters(self) -> dict[str, list[Term]]:

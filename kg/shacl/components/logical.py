@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from kg.base.namespaces import RDF, RDFS, SH
+from kg.base.namespaces import SH
 from kg.shacl.components.context import Check, Conformance, Row, ShapeContext
 from kg.shacl.components.nested_expressions import expressions, only_classes
 from kg.shacl.shapes import Term
@@ -43,16 +43,14 @@ def members_check(context: ShapeContext, rule: str, members: list[Term], compone
     describe = context.about_value("Value ", f" {_WORDS[rule]}")
     classes = only_classes(context.graph, members) if rule == "or" else []
     if classes:  # an instance of one of these classes: one anti-join instead of a test per value
-        instances = " UNION ".join(
-            f"{{ ?value <{RDF}type>/<{RDFS}subClassOf>* {c} }}" for c in classes
-        )
+        instances = " UNION ".join(f"{{ {context.instance_of('?value', c)} }}" for c in classes)
         return context.check(
             component,
             describe,
             template_name="OrConstraintComponent.classes",
             fill={"INSTANCES": instances},
         )
-    compiled = expressions(context.graph, members)
+    compiled = expressions(context, members)
     if compiled is not None:
         return context.check(
             component,

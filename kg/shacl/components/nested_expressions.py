@@ -12,7 +12,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.base.namespaces import RDF, RDFS, SH
-from kg.shacl.components.context import iri, language_test
+from kg.shacl.components.context import ShapeContext, iri, language_test
 from kg.shacl.components.value_type import node_kind_test
 from kg.shacl.shapes import (
     ShapesGraph,
@@ -37,12 +37,14 @@ _IGNORED = {
 }
 
 
-def conforms_expression(graph: ShapesGraph, nested: Term) -> str:
+def conforms_expression(context: ShapeContext, nested: Term) -> str:
     """A SPARQL expression: does ?value conform to the (small) nested shape?
 
     Raises:
-        UnsupportedShapes: the shape is more than the few parameters understood here.
+        UnsupportedShapes: the shape is more than the few parameters understood here (or, away
+            from Oxigraph, uses sh:nodeKind, whose tests Virtuoso answers wrongly).
     """
+    graph, instance_of = context.graph, context.instance_of
     if any(is_true(v) for v in graph.objects(nested, SH + "deactivated")):
         return "true"
     parts: list[str] = []
@@ -51,8 +53,7 @@ def conforms_expression(graph: ShapesGraph, nested: Term) -> str:
         values = graph.objects(nested, predicate)
         if predicate == SH + "class":
             parts.extend(
-                f"EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {iri(c, 'sh:class')} }}"
-                for c in values
+                f"EXISTS {{ {instance_of('?value', iri(c, 'sh:class'))} }}" for c in values
             )
         elif predicate == SH + "datatype":
             parts.extend(
@@ -61,6 +62,8 @@ def conforms_expression(graph: ShapesGraph, nested: Term) -> str:
                 for d in values
             )
         elif predicate == SH + "nodeKind":
+            if not context.oxigraph_filters:
+                raise UnsupportedShapes(f"nested shape {nested}: sh:nodeKind away from Oxigraph")
             parts.extend(node_kind_test(kind, nested) for kind in values)
         elif predicate == SH + "languageIn":
             for head in values:
@@ -101,9 +104,9 @@ def only_classes(graph: ShapesGraph, members: list[Term]) -> list[str]:
     return classes
 
 
-def expressions(graph: ShapesGraph, members: list[Term]) -> list[str] | None:
+def expressions(context: ShapeContext, members: list[Term]) -> list[str] | None:
     """Each member's :func:`conforms_expression`, or None when one of them is not one."""
     try:
-        return [conforms_expression(graph, member) for member in members]
+        return [conforms_expression(context, member) for member in members]
     except UnsupportedShapes:
         return None

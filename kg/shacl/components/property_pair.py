@@ -31,7 +31,12 @@ def checks(context: ShapeContext) -> Iterator[Check]:
             yield context.check(
                 name[0].upper() + name[1:] + "ConstraintComponent",
                 context.about_value("Value ", f" {words} {context.show(other)}"),
-                fill={name: iri(other, f"sh:{name}"), "PAIR_STORE_EXACT": trusted_pair_filter()},
+                fill={
+                    name: iri(other, f"sh:{name}"),
+                    "PAIR_STORE_EXACT": trusted_pair_filter()
+                    if context.oxigraph_filters
+                    else "false",
+                },
                 keep=_not_ordered(operator) if operator else None,
             )
 

@@ -54,7 +54,8 @@ def _qualified(context: ShapeContext) -> Iterator[Check]:
             " conform to the qualified shape",
         )
         component = name[0].upper() + name[1:] + "ConstraintComponent"
-        if not siblings and (compiled := expressions(context.graph, [qualified])) is not None:
+        compiled = expressions(context, [qualified])
+        if not siblings and compiled is not None:
             yield context.check(
                 component,
                 describe,
