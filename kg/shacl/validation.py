@@ -23,6 +23,9 @@ unknown flag) stops validation with an error naming the shape, on both engines.
 
 The ontology is merged into the data graph so that ``sh:targetClass`` and ``sh:class`` reach
 instances of subclasses; without it, broken data in a subclass would silently conform.
+
+:func:`validate_endpoint` sends the fast engine's queries to a SPARQL 1.1 endpoint instead
+(:mod:`kg.shacl.data_sources`), for data that lives there.
 """
 
 from __future__ import annotations
