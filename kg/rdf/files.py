@@ -153,16 +153,24 @@ def _gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
     """
     import zlib
 
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as error:
-        raise KgError(f"{path}: not a gzip file ({error})") from None
-    if len(out) > max_bytes:
-        raise KgError(f"{path}: more than the limit of {max_bytes} bytes once decompressed")
-    if not inflater.eof:
-        raise KgError(f"{path}: the gzip data is cut off")
-    return out
+    members: list[bytes] = []
+    size = 0
+    rest = data
+    while True:  # every member: `cat a.gz b.gz` and bgzip files hold several, read as one
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            out = inflater.decompress(rest, max_bytes + 1 - size)
+        except zlib.error as error:
+            raise KgError(f"{path}: not a gzip file ({error})") from None
+        size += len(out)
+        if size > max_bytes or (inflater.unconsumed_tail and not inflater.eof):
+            raise KgError(f"{path}: more than the limit of {max_bytes} bytes once decompressed")
+        if not inflater.eof:
+            raise KgError(f"{path}: the gzip data is cut off")
+        members.append(out)
+        rest = inflater.unused_data
+        if not rest.strip(b"\0"):  # nothing more, or zero padding after the last member
+            return b"".join(members) if len(members) > 1 else members[0]
 
 
 def rdf_quads(rdf_file: RdfFile, prefixes: dict[str, str] | None = None) -> Iterator[ox.Quad]:

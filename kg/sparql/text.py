@@ -30,7 +30,7 @@ _TOKEN = re.compile(
              | '(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)  # PN_CHARS: \w is Unicode-aware
-  | (?P<other>[^#"'<?$]+|.)
+  | (?P<other>(?:[^#"'<?$\\]|\\.)+|.)  # \# in a prefixed name (PN_LOCAL_ESC) is no comment
     """,
     re.VERBOSE | re.DOTALL,
 )

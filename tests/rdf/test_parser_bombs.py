@@ -139,6 +139,24 @@ def test_a_query_of_nested_braces_is_refused_not_a_crash(tmp_path: Path) -> None
     )
 
 
+def test_braces_after_an_escaped_hash_are_counted_not_read_as_a_comment(tmp_path: Path) -> None:
+    # `ex:a\#` is a prefixed name whose local part ends in an escaped # (PN_LOCAL_ESC), not a
+    # comment: the 20,000 braces after it on that line overflowed Oxigraph's stack (signal 11)
+    query = tmp_path / "escaped-hash.rq"
+    query.write_text(
+        "PREFIX ex: <http://example.org/>\nSELECT * WHERE { ?s ex:a\\# "
+        + "{" * 20_000
+        + "}" * 20_000
+        + " }",
+        encoding="utf-8",
+    )
+    refused(
+        kg_in_a_box("query", "--file", str(query)),
+        query,
+        f"more than kg's limit of {MAX_QUERY_NESTING}",
+    )
+
+
 def test_a_query_file_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     fifo = tmp_path / "query.rq"
     os.mkfifo(fifo)

@@ -239,6 +239,31 @@ def test_a_gzip_file_that_inflates_past_the_limit_is_refused(
     api_error(lambda: kg.query("solutions", [bomb]), "bomb.nt.gz", "once decompressed")
 
 
+def test_every_member_of_a_multi_member_gzip_file_is_read(tmp_path: Path) -> None:
+    # `(gzip a; gzip b) > m.nt.gz`, and bgzip files: zcat reads both members, so must kg
+    joined = tmp_path / "m.nt.gz"
+    joined.write_bytes(
+        gzip.compress(b'<urn:a> <urn:p> "1" .\n')
+        + gzip.compress(b'<urn:b> <urn:p> "2" .\n')
+        + b"\0" * 16  # zero padding after the last member is allowed
+    )
+    assert kg.query(
+        "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", kg.load(joined, ontology=False)
+    ).rows == ((2,),)
+    garbage = tmp_path / "g.nt.gz"
+    garbage.write_bytes(gzip.compress(b'<urn:a> <urn:p> "1" .\n') + b"not gzip")
+    api_error(lambda: kg.load(garbage, ontology=False), "g.nt.gz", "not a gzip file")
+
+
+def test_the_limit_counts_every_member_of_a_gzip_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = tmp_path / "members.nt.gz"
+    members.write_bytes(gzip.compress(b"#" * 60_000) + gzip.compress(b"#" * 60_000))
+    monkeypatch.setenv("KG_MAX_RDF_BYTES", "100000")
+    api_error(lambda: kg.load(members, ontology=False), "members.nt.gz", "once decompressed")
+
+
 def test_a_url_as_data_says_kg_reads_files_and_shows_the_url_as_typed() -> None:
     line = one_line_error(
         run_kg("query", "solutions", "--data", "https://example.org/x.ttl"),
