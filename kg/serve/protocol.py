@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.base.errors import KgError
 from kg.rdf.formats import rdf_media_types, result_media_types
 from kg.serve.config import EndpointError
-from kg.sparql.text import looks_like_update, query_form
+from kg.sparql.text import expand_codepoint_escapes, looks_like_update, query_form
 
 #: SELECT and ASK answers, by media type; the first is the default.
 SOLUTION_MEDIA_TYPES: dict[str, ox.QueryResultsFormat] = result_media_types()
@@ -97,9 +98,14 @@ def query_job(query: str, accept: str | None) -> Job:
     """The worker job that answers ``query`` in the media type ``accept`` asks for.
 
     Raises:
-        EndpointError: as :func:`check_query` and :func:`negotiate`.
+        EndpointError: as :func:`check_query` and :func:`negotiate`; 400 for an escape of no
+            character.
     """
-    return ("query", query, negotiate(accept, check_query(query)))
+    try:  # the form as the worker will read the query: its \u escapes expanded (it expands them)
+        expanded = expand_codepoint_escapes(query)
+    except KgError as error:
+        raise EndpointError(HTTPStatus.BAD_REQUEST, str(error)) from None
+    return ("query", query, negotiate(accept, check_query(expanded)))
 
 
 def query_from_get(query_string: str) -> str | None:

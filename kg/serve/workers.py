@@ -195,9 +195,11 @@ def _evaluate(
 ) -> Response:
     from kg.serve.service_policy import check_services
     from kg.sparql.query import execute
-    from kg.sparql.text import check_nesting, syntax_error_message
+    from kg.sparql.text import check_nesting, expand_codepoint_escapes, syntax_error_message
 
     try:
+        # one reading for the checks and for Oxigraph: \u escapes expanded everywhere first
+        query = expand_codepoint_escapes(query)
         check_nesting(query, "query")  # deep nesting crashes the parsers (a segfault, not an error)
     except KgError as error:
         return 400, TEXT, f"{error}\n".encode()

@@ -46,6 +46,30 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
         yield kind, match.group()
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def expand_codepoint_escapes(text: str, source: str = "query") -> str:
+    """The query with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes replaced by the characters
+    they stand for, everywhere, before any parsing, as SPARQL 1.1 (19.2) says. rdflib does this;
+    Oxigraph expands them only inside strings and IRIs, so the two would read
+    ``FILTER("\\u0022) } #") SERVICE ...`` differently: once expanded, both read one text.
+
+    Raises:
+        KgError: an escape of a surrogate or of no character at all.
+    """
+    if "\\u" not in text and "\\U" not in text:
+        return text
+
+    def character(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise KgError(f"{source}: {match.group()} is not the escape of a character")
+        return chr(code)
+
+    return _CODEPOINT_ESCAPE.sub(character, text)
+
+
 def nesting_depth(text: str) -> int:
     """How deep brackets (``{}``, ``()``, ``[]``) nest outside comments, strings and IRIs.
 
