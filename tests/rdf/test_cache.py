@@ -183,6 +183,28 @@ def test_a_cut_off_dump_is_rebuilt(big_input: Path) -> None:
     assert len(kg.rdf.graph.load_files([big_input])) == count
 
 
+def test_a_dump_changed_without_changing_its_size_is_rebuilt(big_input: Path) -> None:
+    # issue 23, item 5: one changed byte of a label, and a quad overwritten by a comment, were
+    # loaded leniently and answered from on every later run
+    parsed = kg.rdf.graph.load_files([big_input])
+    expected = sorted(str(q) for q in parsed.store)
+    del parsed
+    (entry,) = entries(cache.cache_dir())
+    dump = entry / cache.DUMP
+    whole = dump.read_bytes()
+    quote = whole.index(b'"') + 1  # the first byte of the first literal's lexical form
+    changed = whole[:quote] + bytes([whole[quote] ^ 1]) + whole[quote + 1 :]
+    line_end = whole.index(b"\n")
+    commented = b"#" + b" " * (line_end - 1) + whole[line_end:]
+    for damaged in (changed, commented):
+        assert len(damaged) == len(whole)
+        dump.write_bytes(damaged)
+        assert sorted(str(q) for q in kg.rdf.graph.load_files([big_input]).store) == expected
+        (entry,) = entries(cache.cache_dir())
+        dump = entry / cache.DUMP
+        assert dump.read_bytes() == whole  # rebuilt from the files
+
+
 def test_the_dump_is_strict_n_quads_of_the_same_graph(big_input: Path) -> None:
     import pyoxigraph as ox
 
