@@ -62,6 +62,30 @@ def valid_host_header(value: str) -> bool:
     return _HOST_AND_PORT.fullmatch(value) is not None
 
 
+def served_host(value: str, bound: str) -> bool:
+    """Whether a ``Host`` header names this server: an IP address (it is reached by address),
+    ``localhost``, or the host it was told to listen on. A page reached through any other name
+    may be a DNS rebinding attack (a site whose name now points at 127.0.0.1).
+
+    Example:
+        >>> served_host("127.0.0.1:7879", "127.0.0.1"), served_host("evil.example:7879", "127.0.0.1")
+        (True, False)
+    """
+    import ipaddress
+
+    match = _HOST_AND_PORT.fullmatch(value)
+    if match is None:
+        return False
+    host = match["host"].lower()
+    if host in ("localhost", bound.lower()):
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass
 class EndpointSettings:
     """How `kg serve` runs.

@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from kg.base.errors import one_line
-from kg.serve.config import EndpointError, EndpointSettings, valid_host_header
+from kg.serve.config import EndpointError, EndpointSettings, served_host, valid_host_header
 from kg.serve.protocol import (
     query_from_get,
     query_from_post,
@@ -330,6 +330,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_error(EndpointError(HTTPStatus(code), one_line(text)[:200]))
 
     def do_GET(self) -> None:
+        # a GET's body is read and dropped (RFC 9110 gives it no meaning), never taken for the
+        # next request on the connection; unsure framing is a 400
+        try:
+            self._body_length()
+        except EndpointError as error:
+            self._send_error(error)
+            return
+        self._drain_body()
         self._handle(lambda: query_from_get(urllib.parse.urlsplit(self.path).query))
 
     def do_POST(self) -> None:
@@ -389,25 +397,48 @@ class _Handler(BaseHTTPRequestHandler):
             )
 
     def _check_host(self) -> None:
+        """RFC 9112 3.2: one ``Host``, required in HTTP/1.1; and it must name this server
+        (:func:`kg.serve.config.served_host`)."""
         hosts = self.headers.get_all("Host") or []
-        if len(hosts) > 1 or (hosts and not valid_host_header(hosts[0].strip())):
+        missing = not hosts and self.request_version == "HTTP/1.1"
+        if (
+            missing
+            or len(hosts) > 1
+            or (hosts and not valid_host_header(hosts[0].strip()))
+            or (hosts and not served_host(hosts[0].strip(), self.server.settings.host))
+        ):
             self.close_connection = True
             self._drain_body()
-            raise EndpointError(HTTPStatus.BAD_REQUEST, "bad Host header")
+            raise EndpointError(
+                HTTPStatus.BAD_REQUEST,
+                "no Host header"
+                if missing
+                else "bad Host header (this server is reached by its address or as localhost)",
+            )
 
     def _body_length(self) -> int:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        """The body's length by RFC 9112 6.3: any ``Transfer-Encoding`` is refused (chunked
+        with 411: send a Content-Length), as are Content-Length values that are not all the
+        same digits; the connection is closed after such a request, whose framing is unsure.
+
+        Raises:
+            EndpointError: 411 or 400, as above.
+        """
+        encodings = self.headers.get_all("Transfer-Encoding") or []
+        lengths = [value.strip() for value in self.headers.get_all("Content-Length") or []]
+        if encodings:
             self.close_connection = True
-            raise EndpointError(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length")
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            self.close_connection = True
-            raise EndpointError(HTTPStatus.BAD_REQUEST, "bad Content-Length") from None
-        if length < 0:
+            if [e.strip().lower() for e in encodings] == ["chunked"] and not lengths:
+                raise EndpointError(
+                    HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length"
+                )
+            raise EndpointError(HTTPStatus.BAD_REQUEST, "unsupported Transfer-Encoding")
+        if not lengths:
+            return 0
+        if len(set(lengths)) > 1 or not lengths[0].isascii() or not lengths[0].isdigit():
             self.close_connection = True
             raise EndpointError(HTTPStatus.BAD_REQUEST, "bad Content-Length")
-        return length
+        return int(lengths[0])
 
     def _read_body(self) -> bytes:
         length = self._body_length()

@@ -485,9 +485,71 @@ def test_a_bad_host_header_gets_400(server: SparqlEndpoint, host: str) -> None:
 
 def test_the_service_description_never_copies_the_host_header(server: SparqlEndpoint) -> None:
     status, _, body = fetch(server.url, headers={"Host": "evil.example:1", "Accept": "text/turtle"})
-    assert status == 200
-    assert b"evil.example" not in body
-    assert server.url.encode() in body
+    assert status == 400 and b"evil.example" not in body  # a name other than the server's
+    port = urllib.parse.urlsplit(server.url).port
+    status, _, body = fetch(
+        server.url, headers={"Host": f"127.9.9.9:{port}", "Accept": "text/turtle"}
+    )
+    assert status == 200 and b"127.9.9.9" not in body and server.url.encode() in body
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 23, item 4: HTTP framing by RFC 9112
+
+
+def exchange(server: SparqlEndpoint, request: bytes) -> bytes:
+    port = urllib.parse.urlsplit(server.url).port
+    assert port is not None
+    return raw_exchange(port, request)
+
+
+def test_the_body_of_a_get_is_not_read_as_a_second_request(server: SparqlEndpoint) -> None:
+    smuggled = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    request = (
+        b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        b"Content-Length: " + str(len(smuggled)).encode() + b"\r\n\r\n" + smuggled
+    )
+    assert exchange(server, request).count(b"HTTP/1.") == 1
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: 15\r\nContent-Length: 16\r\n",
+        b"Content-Length: +15\r\n",
+        b"Content-Length: 1_5\r\n",
+        b"Transfer-Encoding: identity, chunked\r\nContent-Length: 15\r\n",
+        b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+        b"Transfer-Encoding: gzip\r\n",
+    ],
+    ids=["two lengths", "plus sign", "underscore", "encoding and length", "twice chunked", "gzip"],
+)
+def test_unsure_framing_is_400_and_the_connection_closes(
+    server: SparqlEndpoint, framing: bytes
+) -> None:
+    body = b"query=ASK%7B%7D"
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n" + framing + b"\r\n" + body
+    )
+    answer = exchange(server, request)
+    assert answer.startswith(b"HTTP/1.1 400") and answer.count(b"HTTP/1.") == 1, answer[:200]
+    assert b"Connection: close" in answer
+
+
+def test_an_http_1_1_request_without_host_is_400(server: SparqlEndpoint) -> None:
+    answer = exchange(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400") and b"no Host header" in answer
+
+
+def test_the_query_page_is_not_served_under_another_name(server: SparqlEndpoint) -> None:
+    # DNS rebinding: a site whose name now resolves to 127.0.0.1 must not reach the page
+    answer = exchange(
+        server, b"GET / HTTP/1.1\r\nHost: rebind.example:80\r\nConnection: close\r\n\r\n"
+    )
+    assert answer.startswith(b"HTTP/1.1 400")
+    answer = exchange(server, b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200")
 
 
 def test_a_query_of_nested_braces_gets_400_and_the_worker_lives(server: SparqlEndpoint) -> None:
