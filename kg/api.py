@@ -920,7 +920,7 @@ def serve_endpoint(
         allow_service: ``host:port`` of each SPARQL endpoint a query may call with SERVICE.
         ready: called with the URL and the number of files served once it listens.
         limits: :func:`kg.serve.server.endpoint_settings`' limits (``timeout``,
-            ``max_body_bytes``, ``max_result_bytes``, ``workers``, ``cors_origin``,
+            ``max_body_bytes``, ``max_result_bytes``, ``max_held_bytes``, ``workers``, ``cors_origin``,
             ``max_memory_mb``, ``max_connections``, ``max_client_connections``,
             ``read_timeout``).
 

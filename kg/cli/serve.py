@@ -50,6 +50,13 @@ from kg.cli.options import (
     help="Largest serialized result, in bytes.",
 )
 @click.option(
+    "--max-held",
+    default=500_000_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Bytes of answers held while they are sent, over all connections; beyond it, 503.",
+)
+@click.option(
     "--allow-service",
     "service_hosts",
     multiple=True,
@@ -107,6 +114,7 @@ def serve_command(
     timeout: float,
     max_body: int,
     max_result: int,
+    max_held: int,
     service_hosts: tuple[str, ...],
     cors_origin: str | None,
     workers: int,
@@ -142,6 +150,7 @@ def serve_command(
         timeout=timeout,
         max_body_bytes=max_body,
         max_result_bytes=max_result,
+        max_held_bytes=max_held,
         workers=workers,
         cors_origin=cors_origin,
         max_memory_mb=max_memory,

@@ -96,6 +96,9 @@ class EndpointSettings:
         timeout: seconds a query (or an entity card) may run before it is stopped (503).
         max_body_bytes: the largest request body accepted (413).
         max_result_bytes: the largest serialized result returned (500 beyond it).
+        max_held_bytes: answer bytes held while they are sent, over all connections together
+            (a client that does not read keeps its answer in memory until the send time-out);
+            an answer beyond it gets 503.
         service_allow: the hosts and ports SERVICE clauses may call; empty refuses SERVICE.
         workers: query worker processes (queries run in parallel up to this number).
         cors_origin: the one origin sent in ``Access-Control-Allow-Origin``; None sends none.
@@ -116,6 +119,7 @@ class EndpointSettings:
     timeout: float = 10.0
     max_body_bytes: int = 1_000_000
     max_result_bytes: int = 50_000_000
+    max_held_bytes: int = 500_000_000
     service_allow: frozenset[AllowedService] = field(default_factory=frozenset)
     workers: int = 2
     cors_origin: str | None = None

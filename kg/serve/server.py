@@ -156,6 +156,8 @@ class SparqlEndpoint(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         self.page = QueryPage(self.engine.run)
         self._refusals = threading.BoundedSemaphore(_MAX_REFUSALS_IN_FLIGHT)
+        self._held = 0
+        self._held_lock = threading.Lock()
         try:
             super().__init__((settings.host, settings.port), _Handler)
         except BaseException:
@@ -174,6 +176,19 @@ class SparqlEndpoint(ThreadingHTTPServer):
         super().server_close()
         self.read_deadlines.stop()
         self.engine.close()
+
+    def hold(self, size: int) -> bool:
+        """Count ``size`` bytes of an answer as held until :meth:`release_held`; False (nothing
+        counted) when that would pass ``max_held_bytes``."""
+        with self._held_lock:
+            if self._held + size > self.settings.max_held_bytes:
+                return False
+            self._held += size
+            return True
+
+    def release_held(self, size: int) -> None:
+        with self._held_lock:
+            self._held -= size
 
     def process_request(self, request: _Request, client_address: Any) -> None:
         client = client_address[0]
@@ -478,6 +493,24 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(
         self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
+        """Send an answer, its bytes counted as held while they go out (issue: 120 clients
+        that never read held 5 GB); beyond ``max_held_bytes`` the answer is dropped for a 503."""
+        held = len(body)
+        if not self.server.hold(held):  # the refusal's few bytes are not counted: never refused
+            held = 0
+            status, content_type = HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8"
+            body = b"busy: too many answers are being sent; try again\n"
+            headers = {"Retry-After": "1"}
+            self.close_connection = True
+        try:
+            self._write(status, content_type, body, headers)
+        finally:
+            if held:
+                self.server.release_held(held)
+
+    def _write(
+        self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)

@@ -494,6 +494,23 @@ def test_the_service_description_never_copies_the_host_header(server: SparqlEndp
 
 
 # ---------------------------------------------------------------------------------------------
+# Issue 23, item 2: answers held in memory while they are sent are capped
+
+
+def test_answers_beyond_the_bytes_held_get_503_and_the_count_goes_back_down() -> None:
+    everything = urllib.parse.urlencode({"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"})
+    with endpoint(max_held_bytes=20_000) as small:
+        status, headers, body = fetch(small.url, everything.encode())
+        assert status == 503 and b"busy" in body and headers.get("Retry-After") == "1"
+        for _ in range(3):  # what was held is released: small answers still go out
+            status, _, _ = fetch(small.url + "?" + urllib.parse.urlencode({"query": "ASK {}"}))
+            assert status == 200
+    with endpoint() as default:
+        status, _, body = fetch(default.url, everything.encode())
+        assert status == 200 and len(body) > 20_000
+
+
+# ---------------------------------------------------------------------------------------------
 # Issue 23, item 4: HTTP framing by RFC 9112
 
 
