@@ -18,9 +18,12 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import TypeVar
 
 from kg.base.errors import KgError
 
+#: Bytes as read: bytes, or a bytearray when decompressed.
+Buffer = TypeVar("Buffer", bytes, bytearray)
 UTF8_BOM = b"\xef\xbb\xbf"
 
 #: The largest RDF file read (override with ``KG_MAX_RDF_BYTES``): about 60M triples of Turtle.
@@ -95,12 +98,13 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def without_bom(data: bytes) -> bytes:
-    """``data`` without a leading UTF-8 byte order mark (which some editors write)."""
-    return data.removeprefix(UTF8_BOM)
+def without_bom(data: Buffer) -> Buffer:
+    """``data`` without a leading UTF-8 byte order mark (which some editors write); ``data``
+    itself, not a copy, when it has none."""
+    return data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
 
 
-def check_json_nesting(path: Path, data: bytes) -> None:
+def check_json_nesting(path: Path, data: bytes | bytearray) -> None:
     """Refuse JSON nested deeper than :data:`MAX_NESTING` (strings are skipped)."""
     if data.count(b"{") + data.count(b"[") <= MAX_NESTING:
         return
@@ -122,7 +126,7 @@ def check_json_nesting(path: Path, data: bytes) -> None:
 _JSON_TOKEN = rb'"(?:[^"\\]|\\.)*"|[\[\]{}]'
 
 
-def check_xml(path: Path, data: bytes) -> None:
+def check_xml(path: Path, data: bytes | bytearray) -> None:
     """Refuse XML whose entities could expand without bound, or whose elements nest deeper
     than :data:`MAX_NESTING`."""
     if b"<!ENTITY" in data:
@@ -149,7 +153,7 @@ _ENTITY_DECLARATION = rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\b|\"([
 _ENTITY_REFERENCE = rb"&([A-Za-z_][\w.-]*);"
 
 
-def _check_entities(path: Path, data: bytes) -> None:
+def _check_entities(path: Path, data: bytes | bytearray) -> None:
     declared = list(re.finditer(_ENTITY_DECLARATION, data, re.DOTALL))
     if len(declared) != data.count(b"<!ENTITY"):
         raise KgError(

@@ -116,7 +116,7 @@ class RdfFile(NamedTuple):
     """
 
     path: Path
-    data: bytes
+    data: bytes | bytearray  # a bytearray when decompressed (no second copy of the bytes)
     rdf_format: ox.RdfFormat
 
     @property
@@ -134,10 +134,12 @@ def read_rdf_file(path: Path) -> RdfFile:
     rdf_format = rdf_format_of(path)
     if rdf_format is None:
         raise KgError(f"{path}: unknown RDF file type {path.suffix!r}")
-    data = read_regular_file(path, max_rdf_bytes())
-    if path.suffix.lower() == GZIP_SUFFIX:
-        data = _gunzip(path, data, max_rdf_bytes())
-    data = without_bom(data)
+    raw = read_regular_file(path, max_rdf_bytes())
+    data: bytes | bytearray = (
+        without_bom(_gunzip(path, raw, max_rdf_bytes()))
+        if path.suffix.lower() == GZIP_SUFFIX
+        else without_bom(raw)
+    )
     if rdf_format == ox.RdfFormat.JSON_LD:
         check_json_nesting(path, data)
     elif rdf_format == ox.RdfFormat.RDF_XML:
@@ -145,7 +147,7 @@ def read_rdf_file(path: Path) -> RdfFile:
     return RdfFile(path, data, rdf_format)
 
 
-def _gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
+def _gunzip(path: Path, data: bytes, max_bytes: int) -> bytearray:
     """Decompress a gzip file within the RDF size limit (a small file can inflate enormously).
 
     Raises:
@@ -153,24 +155,32 @@ def _gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
     """
     import zlib
 
-    members: list[bytes] = []
-    size = 0
+    out = bytearray()  # grown piece by piece: zlib's own output buffer peaks at twice the size
     rest = data
     while True:  # every member: `cat a.gz b.gz` and bgzip files hold several, read as one
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         try:
-            out = inflater.decompress(rest, max_bytes + 1 - size)
+            while True:
+                piece = inflater.decompress(rest, _GUNZIP_PIECE)
+                out += piece
+                if len(out) > max_bytes:
+                    raise KgError(
+                        f"{path}: more than the limit of {max_bytes} bytes once decompressed"
+                    )
+                rest = inflater.unconsumed_tail
+                if inflater.eof or (not rest and len(piece) < _GUNZIP_PIECE):
+                    break  # the member's end, or its input used up with nothing pending
         except zlib.error as error:
             raise KgError(f"{path}: not a gzip file ({error})") from None
-        size += len(out)
-        if size > max_bytes or (inflater.unconsumed_tail and not inflater.eof):
-            raise KgError(f"{path}: more than the limit of {max_bytes} bytes once decompressed")
         if not inflater.eof:
             raise KgError(f"{path}: the gzip data is cut off")
-        members.append(out)
         rest = inflater.unused_data
         if not rest.strip(b"\0"):  # nothing more, or zero padding after the last member
-            return b"".join(members) if len(members) > 1 else members[0]
+            return out
+
+
+#: Bytes decompressed at a time.
+_GUNZIP_PIECE = 1 << 22
 
 
 def rdf_quads(rdf_file: RdfFile, prefixes: dict[str, str] | None = None) -> Iterator[ox.Quad]:
@@ -186,7 +196,7 @@ def rdf_quads(rdf_file: RdfFile, prefixes: dict[str, str] | None = None) -> Iter
     """
     with _syntax_errors(rdf_file.path):
         parser = ox.parse(
-            rdf_file.data,
+            rdf_file.data,  # type: ignore[arg-type]  # any buffer: a bytearray when decompressed
             format=rdf_file.rdf_format,
             base_iri=rdf_file.base_iri,
             rename_blank_nodes=True,
@@ -214,7 +224,11 @@ def load_into(
             store.bulk_extend(batch)
     else:
         with _syntax_errors(rdf_file.path):
-            store.load(rdf_file.data, format=rdf_file.rdf_format, base_iri=rdf_file.base_iri)
+            store.load(
+                rdf_file.data,  # type: ignore[arg-type]  # any buffer: a bytearray when decompressed
+                format=rdf_file.rdf_format,
+                base_iri=rdf_file.base_iri,
+            )
     add_declared_prefixes(rdf_file, prefixes)
 
 
