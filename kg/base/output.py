@@ -46,7 +46,9 @@ def write_stream_atomically(path: str | os.PathLike[str], write: Callable[[IO[by
     except OSError as error:
         raise KgError(f"{target}: cannot write: {error.strerror or error}") from None
     try:
-        os.chmod(temporary, 0o666 & ~_current_umask())  # mkstemp makes 0600; honour the umask
+        # mkstemp makes 0600: keep the mode of the file replaced (a private 0600 file stays
+        # private), else honour the umask as a new file would
+        os.chmod(temporary, _mode_of(target) or 0o666 & ~_current_umask())
         with os.fdopen(handle, "wb") as stream:
             result = write(stream)
             stream.flush()
@@ -86,3 +88,12 @@ def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _mode_of(target: Path) -> int | None:
+    """The permission bits of the regular file ``target``; None when there is none."""
+    try:
+        status = os.stat(target)
+    except OSError:
+        return None
+    return stat.S_IMODE(status.st_mode) if stat.S_ISREG(status.st_mode) else None

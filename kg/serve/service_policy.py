@@ -33,10 +33,16 @@ def service_targets(query: str) -> tuple[str | None, ...]:
     Raises:
         EndpointError: 400, rdflib does not accept the query.
     """
-    return _service_targets(query)
+    if len(query) > _CACHED_QUERY_CHARS:
+        return _service_targets(query)
+    return _cached_service_targets(query)
 
 
-@lru_cache(maxsize=512)
+#: Only queries up to this long are remembered (512 of them, 8 MB at most): 1,100 distinct
+#: 1 MB queries kept 500 MB in a worker when every query was.
+_CACHED_QUERY_CHARS = 16_384
+
+
 def _service_targets(query: str) -> tuple[str | None, ...]:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
@@ -127,3 +133,6 @@ def _shown(target: str) -> str:
     """The target as printable ASCII, short (it is echoed in a one-line error)."""
     text = target.encode("ascii", "backslashreplace").decode("ascii")
     return "".join(c if c.isprintable() else "?" for c in text)[:200]
+
+
+_cached_service_targets = lru_cache(maxsize=512)(_service_targets)

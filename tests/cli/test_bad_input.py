@@ -278,3 +278,25 @@ def test_out_onto_a_regular_file_or_a_new_path_is_written(tmp_path: Path) -> Non
         run = run_kg("export", "--format", "ntriples", "--out", str(target))
         assert run.exit_code == 0, run.stderr
         assert target.read_text(encoding="utf-8").endswith(" .\n")
+
+
+def test_out_over_a_private_file_keeps_it_private(tmp_path: Path) -> None:
+    # issue 23, item 8: `--out` over a 0600 file left it 0644
+    private = tmp_path / "export.ttl"
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    run = run_kg("export", "--format", "turtle", "--out", str(private))
+    assert run.exit_code == 0, run.stderr
+    assert (
+        stat.S_IMODE(private.stat().st_mode) == 0o600
+        and private.read_text(encoding="utf-8") != "old"
+    )
+    fresh = tmp_path / "fresh.ttl"
+    write_atomically(fresh, "new")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

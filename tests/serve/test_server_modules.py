@@ -86,3 +86,14 @@ def test_a_server_module_imports_alone_in_a_fresh_interpreter(module: str) -> No
         [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 0, run.stderr
+
+
+def test_only_short_query_texts_are_remembered_by_the_service_check() -> None:
+    # issue 23, item 8: 1,100 distinct 1 MB queries kept about 500 MB in a worker
+    from kg.serve import service_policy
+
+    service_policy._cached_service_targets.cache_clear()
+    short = "SELECT * WHERE { ?s ?p ?o }"
+    long = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 100_000
+    assert service_policy.service_targets(short) == service_policy.service_targets(long) == ()
+    assert service_policy._cached_service_targets.cache_info().currsize == 1
