@@ -74,8 +74,20 @@ def cache_key(rdf_files: Sequence[RdfFile]) -> str:
 
 
 def is_cached(key: str) -> bool:
-    """Whether an entry for ``key`` has been published (it may still turn out unreadable)."""
-    return (cache_dir() / key / MARKER).is_file()
+    """Whether an entry for ``key`` has been published (it may still turn out unreadable).
+
+    Raises:
+        KgError: the cache folder cannot be read (one line naming it, as other cache errors).
+    """
+    entry = cache_dir() / key
+    try:
+        return (entry / MARKER).is_file()
+    except OSError as error:
+        raise KgError(
+            f"the cached graph {entry} cannot be read ({error.strerror or error}): make it "
+            "readable or remove it, or run with --no-cache (or set KG_CACHE_DIR to a folder "
+            "of your own)"
+        ) from None
 
 
 def open_cached(key: str) -> tuple[ox.Store, dict[str, str]] | None:

@@ -346,3 +346,23 @@ def test_the_first_run_and_the_cached_run_give_the_same_prefixes(big_input: Path
     cached = kg.rdf.graph.load_files([big_input])
     assert first.prefixes == parsed.prefixes == cached.prefixes and parsed.prefixes
     assert len(first) == len(parsed) == len(cached)
+
+
+def test_an_unreadable_cache_folder_is_one_line_naming_it(
+    big_input: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 23, item 8: it was "kg: internal error: PermissionError" (as root, permissions are
+    # not enforced, so the refusal is simulated where the entry is looked at)
+    kg.rdf.graph.load_files([big_input])
+    real_is_file = Path.is_file
+
+    def refused(path: Path) -> bool:
+        if cache.cache_dir() in path.parents:
+            raise PermissionError(13, "Permission denied")
+        return real_is_file(path)
+
+    monkeypatch.setattr(Path, "is_file", refused)
+    with pytest.raises(kg.base.errors.KgError) as raised:
+        kg.rdf.graph.load_files([big_input])
+    message = str(raised.value)
+    assert "\n" not in message and str(cache.cache_dir()) in message and "--no-cache" in message
