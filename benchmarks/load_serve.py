@@ -10,7 +10,11 @@ query four times a second from 127.0.0.1:
 
 - slow senders: 300 connections that send a request one header byte a second;
 - oversized headers: 200 connections that each send 60 KB of header lines, slowly;
-- a flood of time-capped queries: 16 clients sending a query that runs until the time cap.
+- a flood of time-capped queries: 16 clients sending a query that runs until the time cap;
+- unread large results: 120 connections from 40 addresses that each ask for about 44 MB of
+  results (under
+  ``--max-result``) and never read them (before ``--max-held`` the server held every unsent
+  answer in memory: 5.1 GB).
 
 Reports, per phase, requests, errors (by kind), p50/p99/max latency, probe latency and failures,
 and the server's peak RSS (its own process, and with its workers); writes them to
@@ -44,6 +48,8 @@ from kg.sparql.query import bound_query_text
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 PROBE = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"
+#: about 44 MB of SPARQL JSON on the bundled graph: under the 50 MB result cap
+LARGE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"
 
 
 class _SourceConnection(HTTPConnection):
@@ -196,6 +202,24 @@ def _flood(port: int, source: str, stop: threading.Event, answers: list[str]) ->
         answers.append(problem or "HTTP 200")
 
 
+def _unread(port: int, source: str, stop: threading.Event) -> None:
+    """Ask for a large result and never read it, until the attack stops."""
+    body = urllib.parse.urlencode({"query": LARGE}).encode()
+    with (
+        contextlib.suppress(OSError),
+        socket.create_connection(
+            ("127.0.0.1", port), timeout=5, source_address=(source, 0)
+        ) as sock,
+    ):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+        stop.wait()
+
+
 def _attack(port: int, name: str, seconds: float) -> dict[str, object]:
     stop = threading.Event()
     attackers: list[threading.Thread] = []
@@ -210,6 +234,11 @@ def _attack(port: int, name: str, seconds: float) -> dict[str, object]:
         attackers = [
             threading.Thread(target=_slow_sender, args=(port, "127.0.0.3", stop, line * 60, 2.0))
             for _ in range(200)
+        ]
+    elif name == "unread large results":
+        attackers = [
+            threading.Thread(target=_unread, args=(port, f"127.0.5.{n % 40 + 1}", stop))
+            for n in range(120)
         ]
     elif name == "time-capped query flood":
         attackers = [
@@ -256,6 +285,12 @@ def main() -> int:
     parser.add_argument("--attack-seconds", type=float, default=15.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--max-held",
+        type=int,
+        default=None,
+        help="kg serve's --max-held (its default if not given)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "results" / "load-serve.json"
     )
     args = parser.parse_args()
@@ -266,7 +301,19 @@ def main() -> int:
         if "network" not in q.tags
     ]
     server = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", "0", "--workers", str(args.workers)],
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "serve",
+            "--port",
+            "0",
+            "--workers",
+            str(args.workers),
+            "--max-client-connections",
+            "128",
+            *(["--max-held", str(args.max_held)] if args.max_held else []),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -293,7 +340,12 @@ def main() -> int:
                 f"server RSS {phases[-1]['server_rss_mb']} MB ({phases[-1]['with_workers_rss_mb']} MB with workers)",
                 flush=True,
             )
-        for name in ("slow senders", "oversized headers", "time-capped query flood"):
+        for name in (
+            "slow senders",
+            "oversized headers",
+            "time-capped query flood",
+            "unread large results",
+        ):
             watch.reset()
             phase = _attack(port, name, args.attack_seconds)
             phases.append(
