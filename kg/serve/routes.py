@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.serve.config import EndpointError
 from kg.serve.protocol import Job, Response, parse_form, printable, query_job
-from kg.serve.web_api import bound_saved_query, saved_queries_json
+from kg.serve.web_api import saved_queries_json, saved_query
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
@@ -75,7 +75,11 @@ class QueryPage:
         elif path.startswith("/api/queries/") and method == "GET":
             name = urllib.parse.unquote(path[len("/api/queries/") :])
             values = {k: v[-1] for k, v in parse_form(parts.query).items()}
-            return self._run(query_job(bound_saved_query(name, values), request.accept), client)
+            # the form and media type from the query as saved; the values are bound in the
+            # worker, which reads the graph (an IRI parameter may be a label, as on the CLI)
+            media_type = query_job(saved_query(name).text, request.accept)[2]
+            job = ("saved", name, json.dumps(values, ensure_ascii=False), str(media_type))
+            return self._run(job, client)
         elif path.startswith("/api/charts/") and method == "GET":
             return self.chart_svg(urllib.parse.unquote(path[len("/api/charts/") :]), client)
         elif path == "/api/labels" and method == "POST":

@@ -17,7 +17,7 @@ from kg.base.errors import KgError
 from kg.base.namespaces import RDFS_LABEL
 from kg.rdf.graph import LoadedGraph
 from kg.serve.config import EndpointError
-from kg.sparql.catalog import Catalog
+from kg.sparql.catalog import Catalog, SavedQuery
 from kg.sparql.results import compact_iri
 
 LABEL = ox.NamedNode(RDFS_LABEL)
@@ -38,20 +38,40 @@ def saved_queries_json() -> bytes:
     return json.dumps(api_queries(), ensure_ascii=False).encode("utf-8")
 
 
-def bound_saved_query(name: str, values: dict[str, str]) -> str:
-    """The text of saved query ``name`` with ``values`` bound as RDF terms
-    (each bound variable's tokens replaced by one RDF term token, see :mod:`kg.sparql.text`)."""
-    from kg.sparql.parameters import bind_parameters
-    from kg.sparql.query import bound_query_text
+def saved_query(name: str) -> SavedQuery:
+    """The saved query ``name``.
 
+    Raises:
+        EndpointError: 404, no saved query has that name.
+    """
     catalog = Catalog.bundled()
     if name not in catalog.names():
         raise EndpointError(
             HTTPStatus.NOT_FOUND, f"no saved query named {name!r}; GET /api/queries lists them"
         )
-    saved = catalog.get(name)
+    return catalog.get(name)
+
+
+def bound_saved_query(name: str, values: dict[str, str], graph: LoadedGraph | None = None) -> str:
+    """The text of saved query ``name`` with ``values`` bound as RDF terms (each bound
+    variable's tokens replaced by one RDF term token, see :mod:`kg.sparql.text`); with the
+    ``graph``, an IRI parameter may be an entity's label (``腾讯``), as on the command line.
+
+    Raises:
+        EndpointError: 404 for an unknown query; 400 for a value that does not fit.
+    """
+    from kg.sparql.entities import label_resolver
+    from kg.sparql.parameters import bind_parameters
+    from kg.sparql.query import bound_query_text, display_prefixes
+    from kg.sparql.sources import choose_source
+
+    saved = saved_query(name)
+    resolve = None
+    if graph is not None:
+        source = choose_source(graph)
+        resolve = label_resolver(source, display_prefixes(saved, source.prefixes))
     try:
-        return bound_query_text(saved.text, bind_parameters(saved, values))
+        return bound_query_text(saved.text, bind_parameters(saved, values, resolve))
     except KgError as error:
         raise EndpointError(HTTPStatus.BAD_REQUEST, web_wording(error.message)) from None
 

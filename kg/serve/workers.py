@@ -148,13 +148,16 @@ def _worker_main(
 def _answer(
     graph: LoadedGraph, job: Job, allowed: frozenset[AllowedService], max_result_bytes: int
 ) -> Response:
-    from kg.serve.web_api import api_chart_spec, api_describe, api_labels
+    from kg.serve.web_api import api_chart_spec, api_describe, api_labels, bound_saved_query
 
     answer: object
     try:
         match job:
             case ("query", str(query), str(media_type)):
                 return _evaluate(graph, query, media_type, allowed, max_result_bytes)
+            case ("saved", str(name), str(values), str(media_type)):
+                text = bound_saved_query(name, json.loads(values), graph)
+                return _evaluate(graph, text, media_type, allowed, max_result_bytes)
             case ("describe", str(entity)):
                 answer = api_describe(graph, entity)
             case ("labels", bytes(body)):
@@ -345,7 +348,8 @@ class QueryEngine:
         return [w for w in started if isinstance(w, _Worker)]
 
     def run(self, job: Job, client: str = "") -> Response:
-        """Answer ``job`` in a worker: ``("query", text, media_type)``, ``("describe", entity)``,
+        """Answer ``job`` in a worker: ``("query", text, media_type)``, ``("saved", name,
+        values as JSON, media_type)``, ``("describe", entity)``,
         ``("labels", body)`` or ``("chart", name)`` (a chart's Vega-Lite spec); return (HTTP status, content type, body).
 
         Raises:

@@ -277,6 +277,25 @@ def test_api_queries_name_runs_a_saved_query_and_unknown_names_are_404(page_url:
     assert wrong.value.code == 400 and "parameter paragraph" in message and "--param" not in message
 
 
+def test_api_queries_take_labels_for_iri_parameters_as_the_cli_does(page_url: str) -> None:
+    # issue 24: /api/queries/partners?org=腾讯 was 400 "expected an absolute IRI"
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    def rows(org: str) -> list[str]:
+        url = f"{page_url}api/queries/partners?{urllib.parse.urlencode({'org': org})}"
+        request = urllib.request.Request(url, headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.read().decode("utf-8").splitlines()
+
+    assert rows("腾讯") == rows("snd:tencent") == rows("https://w3id.org/supernode-kg/id/tencent")
+    assert len(rows("腾讯")) > 1
+    with pytest.raises(urllib.error.HTTPError) as unknown:
+        rows("no such company")
+    assert unknown.value.code == 400 and "no such company" in unknown.value.read().decode("utf-8")
+
+
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
 def test_a_saved_query_that_declares_a_chart_shows_it_with_its_results(
     browser, page_url: str, width: int, height: int
