@@ -191,31 +191,23 @@ def rdflib_graph(
     import rdflib
 
     graph = rdflib.Graph()
-    blank_nodes: dict[str, rdflib.BNode] = {}
     add = graph.add
     for quad in quads:
-        add(
-            (
-                _to_rdflib_term(quad.subject, blank_nodes),
-                _to_rdflib_term(quad.predicate, blank_nodes),
-                _to_rdflib_term(quad.object, blank_nodes),
-            )
-        )
+        add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     for prefix, namespace in (prefixes or {}).items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
 
 
-def _to_rdflib_term(term: object, blank_nodes: dict[str, rdflib.BNode]) -> rdflib.term.Node:
+def rdflib_term(term: object) -> rdflib.term.Identifier:
+    """A pyoxigraph term as the same rdflib term: a literal as written (not normalized), a
+    blank node keeping its label."""
     import rdflib
 
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
-        node = blank_nodes.get(term.value)
-        if node is None:
-            node = blank_nodes[term.value] = rdflib.BNode(term.value)
-        return node
+        return rdflib.BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
@@ -227,3 +219,16 @@ def _to_rdflib_term(term: object, blank_nodes: dict[str, rdflib.BNode]) -> rdfli
             term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False
         )
     raise KgError(f"RDF 1.2 triple terms are not supported here: {term}")
+
+
+def oxigraph_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the same pyoxigraph term (the inverse of :func:`rdflib_term`)."""
+    import rdflib
+
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from kg.base.errors import KgError
 from kg.base.namespaces import RDF, RDFS
+from kg.shacl.components.context import instance_of_class
 from kg.shacl.shapes import SHAPES_GRAPH, ShapesGraph, Term
 from kg.shacl.store_queries import Query, Row, answer, answer_queries, rows_of
 
@@ -46,9 +47,8 @@ class StoreData:
         return answer_queries(self.store, queries, self.workers)
 
     def instance_pattern(self, node: str, cls: str) -> str:
-        """A pattern matching when ``node`` (a variable or a term) is an instance of the class
-        ``cls`` or of one of its subclasses (SHACL 2.1.3.2)."""
-        return f"{node} <{RDF}type>/<{RDFS}subClassOf>* {cls}"
+        """A pattern matching when ``node`` is an instance of ``cls`` or of a subclass."""
+        return instance_of_class(node, cls)
 
     def answer(self, query: Query) -> list[Row]:
         return answer(self.store, query)

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.base.namespaces import RDF, RDFS, SH
+from kg.base.namespaces import SH
 from kg.shacl import components
-from kg.shacl.components.context import Check, ShapeContext
+from kg.shacl.components.context import Check, ShapeContext, instance_of_class
 from kg.shacl.components.sparql_based import focus_query, sparql_query, substitute
 from kg.shacl.data_sources import EndpointData, StoreData
 from kg.shacl.shapes import (
@@ -343,17 +343,14 @@ def _refuse_graph_patterns(shape: Shape) -> None:
 def _target_pattern(
     targets: list[Target],
     stored: Callable[[Term], Term],
-    instance_of: Callable[[str, str], str] | None = None,
+    instance_of: Callable[[str, str], str] = instance_of_class,
 ) -> str:
     """A group pattern binding ?this to every focus node of the targets (a literal target node
     as the store holds it; class membership as ``instance_of`` writes it)."""
     alternatives = []
     for target in targets:
         if target.kind == "class":
-            if instance_of is None:
-                alternatives.append(f"?this <{RDF}type>/<{RDFS}subClassOf>* {target.term} .")
-            else:
-                alternatives.append(f"{instance_of('?this', str(target.term))} .")
+            alternatives.append(f"{instance_of('?this', str(target.term))} .")
         elif target.kind == "node":
             if isinstance(target.term, ox.BlankNode):
                 raise UnsupportedShapes(f"sh:targetNode {target.term} is a blank node")

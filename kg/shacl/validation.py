@@ -127,11 +127,13 @@ def _report_in_order(report: rdflib.Graph) -> list[ox.Triple]:
     type first), from the report node down through what it points to."""
     import pyoxigraph as ox
 
+    from kg.rdf.graph import oxigraph_term
+
     by_subject: dict[object, list[ox.Triple]] = {}
     for subject, predicate, obj in report:
-        node, link = _to_oxigraph(subject), _to_oxigraph(predicate)
+        node, link = oxigraph_term(subject), oxigraph_term(predicate)
         assert not isinstance(node, ox.Literal) and isinstance(link, ox.NamedNode)
-        by_subject.setdefault(node, []).append(ox.Triple(node, link, _to_oxigraph(obj)))
+        by_subject.setdefault(node, []).append(ox.Triple(node, link, oxigraph_term(obj)))
     roots = [
         t.subject
         for triples in by_subject.values()
@@ -153,21 +155,6 @@ def _report_in_order(report: rdflib.Graph) -> list[ox.Triple]:
         ordered.extend(triples)
         pending[:0] = [t.object for t in triples if isinstance(t.object, ox.BlankNode)]
     return ordered
-
-
-def _to_oxigraph(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term of a report as the same pyoxigraph term."""
-    import pyoxigraph as ox
-    import rdflib
-
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        datatype = ox.NamedNode(str(term.datatype or XSD_STRING))
-        return ox.Literal(str(term), datatype=datatype)
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    return ox.NamedNode(str(term))
 
 
 def validate(

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
 from kg.shacl.shapes import Shape, SparqlConstraint, Term
 from kg.shacl.store_queries import Query, Row
 
@@ -53,44 +51,18 @@ class WrittenDataQueries:
 
     def answer(self, query: Query) -> list[Row]:
         """The rows of a query on the data as written (rows binding ``?this``)."""
-
         from kg.base.quiet import quiet_libraries
+        from kg.rdf.graph import oxigraph_term, rdflib_term
 
         if self._graph is None:
             with quiet_libraries():
                 self._graph = self._data.as_rdflib()
-        bindings = {name: _rdflib_term(term) for name, term in query.substitutions}
+        bindings = {name: rdflib_term(term) for name, term in query.substitutions}
         with quiet_libraries():
             result = self._graph.query(query.text, initBindings=bindings or None)
             rows = []
             for solution in result.bindings:
-                row = {str(name): _oxigraph_term(value) for name, value in solution.items()}
+                row = {str(name): oxigraph_term(value) for name, value in solution.items()}
                 if "this" in row and (query.keep is None or query.keep(row)):
                     rows.append(row)
         return rows
-
-
-def _rdflib_term(term: Term) -> rdflib.term.Identifier:
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
-
-
-def _oxigraph_term(term: rdflib.term.Node) -> Term:
-    import rdflib
-
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is None:
-            return ox.Literal(str(term))
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.NamedNode(str(term))

@@ -21,6 +21,7 @@ __all__ = [
     "Conformance",
     "Row",
     "ShapeContext",
+    "instance_of_class",
     "iri",
     "is_value",
     "language_test",
@@ -74,6 +75,12 @@ class Check:
     path_of: Callable[[Row], Term] | None = None
 
 
+def instance_of_class(node: str, cls: str) -> str:
+    """A pattern matching when ``node`` (a variable or a term) is an instance of the class
+    ``cls`` or of one of its subclasses (SHACL 2.1.3.2), as a property path."""
+    return f"{node} <{RDF}type>/<{RDFS}subClassOf>* {cls}"
+
+
 @dataclass(frozen=True)
 class ShapeContext:
     """One shape being compiled.
@@ -98,9 +105,7 @@ class ShapeContext:
     oxigraph_filters: bool = True
     #: a pattern matching when a node (variable or term) is an instance of a class (IRI in
     #: SPARQL syntax) or of its subclasses
-    instance_of: Callable[[str, str], str] = lambda node, cls: (
-        f"{node} <{RDF}type>/<{RDFS}subClassOf>* {cls}"
-    )
+    instance_of: Callable[[str, str], str] = instance_of_class
 
     @property
     def parameters(self) -> dict[str, list[Term]]:
