@@ -189,9 +189,10 @@ def load(
     Raises:
         KgError: a file is missing, unreadable or does not parse (file:line:column: reason).
     """
-    from kg.rdf.graph import load_files
+    from kg.sparql.derivation import load_with_derived_edges
 
-    return Graph(load_files(_graph_files(list(paths) or None, ontology), use_cache=use_cache))
+    files = _graph_files(list(paths) or None, ontology)
+    return Graph(load_with_derived_edges(files, use_cache=use_cache))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -843,11 +844,11 @@ def draw(
         KgError: an unknown file type, Graphviz's ``dot`` missing, an unknown entity, or a
             focus with no edges.
     """
-    from kg.rdf.graph import load_files
+    from kg.sparql.derivation import load_with_derived_edges
     from kg.sparql.entities import resolve_entity
     from kg.views.viz import draw as draw_graph
 
-    graph = load_files(_graph_files(data, ontology))
+    graph = load_with_derived_edges(_graph_files(data, ontology))
     focus_iri = resolve_entity(focus, graph.prefixes, graph) if focus else None
     return draw_graph(graph, out, focus=focus_iri, depth=depth, progress=progress)
 
@@ -869,10 +870,11 @@ def chart(
     Raises:
         KgError: an unknown chart or file ending, or a claim without its source.
     """
-    from kg.rdf.graph import load_files
+    from kg.sparql.derivation import load_with_derived_edges
     from kg.views.charts import write_chart
 
-    return write_chart(name, out, load_files(_graph_files(data, ontology)), progress=progress)
+    graph = load_with_derived_edges(_graph_files(data, ontology))
+    return write_chart(name, out, graph, progress=progress)
 
 
 def ontology_docs(

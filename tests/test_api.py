@@ -313,7 +313,7 @@ def test_construct_serializes_to_each_rdf_format(output_format: str, rdflib_form
     results = kg.query(QUERIES / "construct-offers.rq")
     graph = rdflib.Graph().parse(data=results.serialize(output_format), format=rdflib_format)
     offers = rdflib.URIRef(SNK + "offers")
-    assert len(graph) == len(results) == 5
+    assert len(graph) == len(results) == 4
     assert (rdflib.URIRef(SND + "alibaba"), offers, rdflib.URIRef(SND + "panjiu")) in graph
 
 

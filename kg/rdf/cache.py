@@ -155,17 +155,21 @@ def _remove_unreadable(entry: Path, error: Exception) -> None:
 
 
 def on_disk_store(
-    rdf_files: Sequence[RdfFile], load: Loader
+    rdf_files: Sequence[RdfFile],
+    load: Loader,
+    finish: Callable[[ox.Store], object] | None = None,
+    finish_name: str = "",
 ) -> tuple[ox.Store, dict[str, str]] | None:
     """The cached on-disk store of ``rdf_files`` opened read-only, and their prefixes, built
-    with ``load`` (which streams each file into it) if there is none yet; None when the cache
-    folder cannot be written (the caller parses in memory).
+    with ``load`` (which streams each file into it), then ``finish``, if there is none yet;
+    None when the cache folder cannot be written (the caller parses in memory). ``finish_name``
+    is part of the entry's name: stores finished differently are different entries.
 
     Raises:
         KgError: a cache folder that cannot be read and cannot be removed (the message names it).
     """
-    key = cache_key(rdf_files) + ON_DISK_SUFFIX
-    return _open_on_disk(key) or _build_on_disk(key, rdf_files, load)
+    key = cache_key(rdf_files) + (f"-{finish_name}" if finish else "") + ON_DISK_SUFFIX
+    return _open_on_disk(key) or _build_on_disk(key, rdf_files, load, finish)
 
 
 def _open_on_disk(key: str) -> tuple[ox.Store, dict[str, str]] | None:
@@ -190,7 +194,10 @@ def _open_on_disk(key: str) -> tuple[ox.Store, dict[str, str]] | None:
 
 
 def _build_on_disk(
-    key: str, rdf_files: Sequence[RdfFile], load: Loader
+    key: str,
+    rdf_files: Sequence[RdfFile],
+    load: Loader,
+    finish: Callable[[ox.Store], object] | None,
 ) -> tuple[ox.Store, dict[str, str]] | None:
     import json
 
@@ -202,6 +209,8 @@ def _build_on_disk(
         prefixes: dict[str, str] = {}
         for rdf_file in rdf_files:
             load(store, rdf_file, prefixes)
+        if finish is not None:
+            finish(store)
         store.optimize()
         store.flush()
         del store

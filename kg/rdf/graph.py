@@ -5,7 +5,7 @@ rdflib Graph for rdflib-based tools (pySHACL, pyLODE). Files are read by :mod:`k
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +49,21 @@ def worth_caching(files: list[Path]) -> bool:
     return total >= threshold
 
 
+@dataclass(frozen=True)
+class AfterLoad:
+    """Work done on a store right after its files are loaded, before anyone queries it (adding
+    the edges derived from its statements, :mod:`kg.sparql.derivation`).
+
+    Attributes:
+        name: tells an on-disk cached store built with this work from one built without (and
+            from one built with other work): it is part of the cache key.
+        apply: adds to the store; it must give the same triples for the same files.
+    """
+
+    name: str
+    apply: Callable[[ox.Store], object]
+
+
 @dataclass
 class LoadedGraph:
     """Triples read from a set of files, and the prefixes those files declared.
@@ -57,11 +72,13 @@ class LoadedGraph:
         store: an in-memory pyoxigraph store holding every triple in its default graph.
         files: the files read, in order.
         prefixes: prefix -> namespace, as declared by the Turtle files (first declaration wins).
+        read_only: the store is a cached on-disk one, opened read-only.
     """
 
     store: ox.Store
     files: list[Path]
     prefixes: dict[str, str] = field(default_factory=dict)
+    read_only: bool = False
 
     def __len__(self) -> int:
         return len(self.store)
@@ -74,7 +91,11 @@ class LoadedGraph:
 
 
 def load_files(
-    paths: Sequence[str | os.PathLike[str]], *, use_cache: bool = True, on_disk: bool = False
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    use_cache: bool = True,
+    on_disk: bool = False,
+    after_load: AfterLoad | None = None,
 ) -> LoadedGraph:
     """Parse RDF files (or folders of them) into one in-memory store, for querying.
 
@@ -83,6 +104,8 @@ def load_files(
     Either way the store is in memory, so queries run at the same speed. ``on_disk`` serves
     large inputs from a cached on-disk store instead, opened read-only: queries run 2 to 5 times
     slower, but it costs tens of MB at any size, for processes whose memory is capped.
+    ``after_load`` is applied to the store once its files are in (for an on-disk store, when it
+    is built).
 
     The store keeps values, not spellings: ``"05"^^xsd:int`` is stored as ``5`` (an
     ``xsd:integer``). Where the exact terms matter (validation, export) use
@@ -97,6 +120,19 @@ def load_files(
         KgError: a file is missing, unreadable, refused by :mod:`kg.base.input_limits` or does not
             parse; the message names the file (with line and column for a syntax error).
     """
+    loaded = _load_files(paths, use_cache=use_cache, on_disk=on_disk, after_load=after_load)
+    if after_load is not None and not loaded.read_only:
+        after_load.apply(loaded.store)
+    return loaded
+
+
+def _load_files(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    use_cache: bool,
+    on_disk: bool,
+    after_load: AfterLoad | None,
+) -> LoadedGraph:
     files = resolve_rdf_files(paths)
     key = None
     read: list[RdfFile] = []
@@ -108,9 +144,11 @@ def load_files(
             stored = cache.on_disk_store(
                 read,
                 lambda store, rdf_file, prefixes: _load_into(store, rdf_file, prefixes, bulk=True),
+                after_load.apply if after_load else None,
+                after_load.name if after_load else "",
             )
             if stored is not None:
-                return LoadedGraph(store=stored[0], files=files, prefixes=stored[1])
+                return LoadedGraph(store=stored[0], files=files, prefixes=stored[1], read_only=True)
         key = None if on_disk else cache.cache_key(read)
         if key is not None and cache.is_cached(key):
             read = []  # the bytes are not needed to load the dump: free them first

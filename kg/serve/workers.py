@@ -110,11 +110,12 @@ def _worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     if not allowed:
         isolate_network()
-    from kg.rdf.graph import load_files
+    from kg.sparql.derivation import load_with_derived_edges
 
     try:
         cap_memory(max_memory_mb)
-        graph = load_files(files, on_disk=True)  # memory is capped: the on-disk store wins
+        # memory is capped: the on-disk store wins
+        graph = load_with_derived_edges(files, on_disk=True)
     except KgError as error:
         with contextlib.suppress(OSError):
             connection.send(("failed", str(error)))

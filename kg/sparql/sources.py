@@ -118,7 +118,8 @@ def choose_source(
 
     Args:
         source: None (the bundled graph); an ``http(s)://`` URL (a SPARQL endpoint); a path or
-            a list of paths to RDF files or folders (loaded, see :func:`kg.rdf.graph.load_files`);
+            a list of paths to RDF files or folders (loaded with the edges their statements
+            imply, see :func:`kg.sparql.derivation.load_with_derived_edges`);
             a :class:`~kg.rdf.graph.LoadedGraph`, a graph from ``kg.load``, or a :class:`Source`.
         endpoint: a URL the caller says is an endpoint (``--endpoint``), whatever it looks
             like; its scheme is checked when it is asked. Exclusive with ``source``.
@@ -131,7 +132,8 @@ def choose_source(
     Raises:
         KgError: a file is missing or does not parse; the value is none of the above.
     """
-    from kg.rdf.graph import load_bundled_graph, load_files
+    from kg.rdf.graph import load_bundled_graph
+    from kg.sparql.derivation import load_with_derived_edges
 
     if endpoint is not None:
         if source is not None:
@@ -148,11 +150,11 @@ def choose_source(
     if isinstance(source, str) and is_endpoint_url(source):
         return Source(endpoint=source.strip())
     if isinstance(source, str | os.PathLike):
-        return Source(graph=load_files([source], use_cache=use_cache))
+        return Source(graph=load_with_derived_edges([source], use_cache=use_cache))
     if isinstance(source, Sequence) and all(isinstance(p, str | os.PathLike) for p in source):
         if not source:
             raise KgError("no files to load: give a path, a list of paths, or None")
-        return Source(graph=load_files(list(source), use_cache=use_cache))
+        return Source(graph=load_with_derived_edges(list(source), use_cache=use_cache))
     raise KgError(
         f"cannot ask {type(source).__name__!s}: give None (the bundled graph), a path or list "
         "of paths, an http(s):// endpoint URL, or a graph from kg.load()"

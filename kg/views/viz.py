@@ -32,11 +32,13 @@ NODE_STYLES: dict[str, tuple[str, str, str]] = {
     "SwitchSiliconVendor": ("switch-silicon vendor", "box", "#ffccbc"),
     "ConnectorVendor": ("connector vendor", "box", "#f8bbd0"),
     "ServerVendor": ("server vendor", "box", "#d7ccc8"),
+    "Organization": ("organization (role not stated)", "box", "#ffffff"),
     "OrganizationGroup": ("group of organizations", "box", "#eeeeee"),
     "SupernodeSolution": ("supernode solution", "hexagon", "#c8e6c9"),
     "EthernetSwitchASIC": ("Ethernet switch chip", "component", "#e1bee7"),
     "PCIeSwitch": ("PCIe switch", "component", "#d1c4e9"),
     "AIAcceleratorCard": ("AI accelerator card", "box3d", "#fff9c4"),
+    "Product": ("product (kind not stated)", "hexagon", "#ffffff"),
     "Market": ("market", "note", "#f5f5f5"),
 }
 DEFAULT_NODE_STYLE = ("other", "ellipse", "#ffffff")

@@ -134,7 +134,9 @@ def test_parameter_of_the_wrong_type(param: str, expected: str) -> None:
 
 def test_typed_parameters_filter_as_asked() -> None:
     results = kg.query(QUERIES / "typed-parameters.rq", params={"since": "2025-09-28", "from": 11})
-    assert len(results.rows) == 3  # the three claims citing [11]
+    assert (
+        len(results.rows) == 6
+    )  # the six claims citing [11]: three statements, three classifications
 
 
 def test_a_query_that_never_ends_is_stopped_by_the_timeout() -> None:

@@ -96,7 +96,9 @@ def test_construct_prints_deterministic_turtle_or_the_format_asked_for() -> None
     run = run_kg("query", "--file", query, "--format", "jsonld")
     assert run.exit_code == 0, run.stderr
     graph = rdflib.Graph().parse(data=run.stdout, format="json-ld")
-    assert len(graph) == 5
+    assert (
+        len(graph) == 4
+    )  # Tencent, NVIDIA, Huawei, Alibaba: ByteDance's is not called a supernode solution
     assert (
         rdflib.URIRef("https://w3id.org/supernode-kg/id/alibaba"),
         rdflib.URIRef("https://w3id.org/supernode-kg/ontology#offers"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import kg
+import kg.api
 from kg.coherence.checks import checks_catalog
 from kg.coherence.reasoning import ReasoningOutcome
 from tests.conftest import FIXTURES_DIR, run_kg
@@ -123,6 +124,24 @@ def _with_fixture(bundle, name: str) -> list[object]:  # type: ignore[no-untyped
 def test_each_check_catches_its_fixture_and_only_it(name: str, bundle) -> None:  # type: ignore[no-untyped-def]
     outcomes = kg.check(_with_fixture(bundle, name))  # type: ignore[arg-type]
     assert [o.check.name for o in outcomes if not o.passed] == [name]
+
+
+def test_type_check_names_each_type_beyond_the_text(bundle) -> None:  # type: ignore[no-untyped-def]
+    """The typings the article does not support are named, each once; the bundled graph's own
+    specific types (each backed by an attested classification or implied by a range) are not."""
+    name = "type-without-attested-statement-violation"
+    results = kg.query(bundle.queries_dir / "checks" / f"{name}.rq", _with_fixture(bundle, name))
+    rows = {
+        tuple(term.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for term in row)
+        for row in results.terms
+    }
+    assert rows == {
+        ("huawei", "ChipVendor"),
+        ("amphenol", "ConnectorVendor"),
+        ("bytedance", "CloudServiceProvider"),
+        ("bytedance-ethernet-solution", "SupernodeSolution"),
+        ("h3c", "ChipVendor"),
+    }
 
 
 def test_check_prints_the_failing_check_and_exits_1(bundle) -> None:  # type: ignore[no-untyped-def]

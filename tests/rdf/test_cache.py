@@ -331,7 +331,7 @@ def test_a_file_that_breaks_midway_leaves_no_cache_entry(
     the usual one-line error, and nothing is left in the cache folder, not even a build folder."""
     text = big_input.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
-    middle = len(lines) // 2
+    middle = next(i for i in range(len(lines) // 2, len(lines)) if lines[i - 1].endswith(" .\n"))
     broken = "".join(lines[:middle]) + "<urn:x:s> <urn:x:p> .\n" + "".join(lines[middle:])
     big_input.write_text(broken, encoding="utf-8")
     with pytest.raises(kg.base.errors.KgError, match=rf"^{big_input}:{middle + 1}:\d+: "):

@@ -196,7 +196,7 @@ def test_no_element_overflows_its_card_on_a_laptop_or_a_phone(
         )
         Select(browser.find_element(By.ID, "saved")).select_by_value("claims")
         browser.find_element(By.ID, "run").click()
-        wait_for(lambda: "36 rows" in browser.find_element(By.ID, "status").text)
+        wait_for(lambda: "56 rows" in browser.find_element(By.ID, "status").text)
         assert browser.execute_script(OVERFLOWS) == []
         quote = browser.find_elements(By.CSS_SELECTOR, "#results tbody td.long")[0]
         assert quote.rect["width"] >= min(250, width * 0.6)  # the quote column is not squeezed

@@ -53,6 +53,10 @@ SPARQL_CONSTRAINT_PROOFS: dict[str, tuple[str, Row]] = {
         "partnership",
         Row("snt:partnership-with-outside-contributor", "snsh:PartnershipShape", SPARQL_COMPONENT),
     ),
+    "snsh:PartnershipShape-leadIsPartner": (
+        "partnership",
+        Row("snt:partnership-led-by-an-outsider", "snsh:PartnershipLeadShape", SPARQL_COMPONENT),
+    ),
     "snsh:ProcurementMixShape-sharesSumToOne": (
         "procurement-mix",
         Row("snt:mix-with-shares-not-adding-up", "snsh:ProcurementMixShape", SPARQL_COMPONENT),

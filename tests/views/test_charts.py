@@ -19,7 +19,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 #: chart -> (title, source line, texts a reader must see on the chart)
 EXPECTED = {
     "procurement-mix": (
-        "Accelerator-card purchases per cloud provider: NVIDIA vs domestic cards",
+        "Accelerator-card purchases per buyer: NVIDIA vs domestic cards",
         "Source: 傅里叶的猫, 2025-09-28, paragraph [10]",
         [
             "Alibaba  (3:7)",
