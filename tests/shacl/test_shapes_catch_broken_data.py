@@ -57,6 +57,10 @@ SPARQL_CONSTRAINT_PROOFS: dict[str, tuple[str, Row]] = {
         "partnership",
         Row("snt:partnership-led-by-an-outsider", "snsh:PartnershipLeadShape", SPARQL_COMPONENT),
     ),
+    "snsh:RatioNotationShape-matchesShares": (
+        "procurement-mix",
+        Row("snt:mix-with-ratio-against-its-shares", "snsh:RatioNotationShape", SPARQL_COMPONENT),
+    ),
     "snsh:ProcurementMixShape-sharesSumToOne": (
         "procurement-mix",
         Row("snt:mix-with-shares-not-adding-up", "snsh:ProcurementMixShape", SPARQL_COMPONENT),
