@@ -130,6 +130,21 @@ def test_describe_inferred_adds_the_reasoners_types() -> None:
     assert "inferred   snk:Manufacturer" in card.text()
 
 
+@pytest.mark.external
+def test_the_documented_inferred_example_shows_an_inferred_type() -> None:
+    """docs/exploring.md's example: Tencent offers ETH-X, so the reasoner makes it a solution
+    provider (the old example, eth-x, has no type beyond what the data says)."""
+    example = next(
+        line
+        for line in (Path(__file__).parents[2] / "docs" / "exploring.md")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if "--inferred" in line and line.startswith("$ kg describe")
+    )
+    entity = example.split()[3]
+    assert "inferred   snk:SolutionProvider" in kg.describe(entity, inferred=True).text()
+
+
 def test_describe_inferred_option_asks_for_the_inferred_types(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
