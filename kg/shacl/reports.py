@@ -54,7 +54,9 @@ def junit_report(outcome: ValidationOutcome) -> str:
     """
     by_case: dict[tuple[str, str], list[Violation]] = defaultdict(list)
     for violation in outcome.violations:
-        by_case[(violation.source_shape, violation.focus_node)].append(violation)
+        # a blank-node shape's label changes on every run: name it by what it checks, so that
+        # CI history sees the same test case each time
+        by_case[(_stable_shape_name(violation), violation.focus_node)].append(violation)
     failing_shapes = {shape for shape, _ in by_case}
     clean = [shape for shape in outcome.shapes if shape not in failing_shapes]
     suites = ET.Element("testsuites", name="kg validate")
@@ -100,6 +102,14 @@ def github_report(outcome: ValidationOutcome) -> str:
         level = GITHUB_LEVELS.get(violation.severity, "error")
         lines.append(f"::{level} {where}title={_escape_property(title)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _stable_shape_name(violation: Violation) -> str:
+    """The source shape's name, or for a blank-node shape its path and constraint component,
+    which do not change between runs as a blank node's label does."""
+    if not violation.source_shape.startswith("_:"):
+        return violation.source_shape
+    return f"{_shape_name(violation)} ({violation.constraint})"
 
 
 def _shape_name(violation: Violation) -> str:

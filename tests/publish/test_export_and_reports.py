@@ -214,3 +214,24 @@ def _head(repo: Path) -> str:
     if done.returncode != 0:
         pytest.skip("this checkout is not a git repository")
     return done.stdout.strip()
+
+
+def test_junit_names_an_anonymous_shape_the_same_on_every_run(tmp_path: Path) -> None:
+    """A property shape written as a blank node gets a new label on every run; the JUnit test
+    case must not, or CI history sees a new test each time."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix ex: <https://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text("<https://example.org/a> <https://example.org/q> 1 .\n", encoding="utf-8")
+    first, second = (
+        kg.validate(data=[data], shapes=[shapes], ontology=False).junit() for _ in range(2)
+    )
+    assert first == second
+    case = ET.fromstring(first).find("testsuite/testcase")
+    assert case is not None and not case.get("classname", "").startswith("_:")
+    assert "ex:p" in case.get("classname", "") or "example.org/p" in case.get("classname", "")
