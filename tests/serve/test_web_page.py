@@ -157,6 +157,9 @@ def test_the_editor_runs_an_ad_hoc_query_and_shows_errors(browser, page_url: str
         )
     )
     assert status.startswith("SPARQL syntax error")
+    # the earlier query's table is gone, not shown as if it answered this one
+    assert browser.find_elements(By.CSS_SELECTOR, "#results tbody tr") == []
+    assert browser.find_element(By.ID, "download-csv").get_attribute("disabled") is not None
 
 
 # Every element inside a card lies within that card's box, and the page does not scroll sideways.

@@ -80,9 +80,19 @@ async function run() {
     $("download-csv").disabled = false;
     $("download-json").disabled = false;
   } catch (error) {
+    clearResults();  // the table of an earlier query must not pass for this one's answer
     status.className = "error";
     status.textContent = String(error.message || error);
   }
+}
+
+function clearResults() {
+  $("results").querySelector("thead").replaceChildren();
+  $("results").querySelector("tbody").replaceChildren();
+  showChart(null);
+  state.lastRequest = null;
+  $("download-csv").disabled = true;
+  $("download-json").disabled = true;
 }
 
 // A saved query that declares a chart (`#+ chart: NAME`) gets it below its results: the same
