@@ -24,10 +24,9 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from kg.base.bundle import bundled
 from kg.base.namespaces import SND, SNK
 from kg.rdf.graph import load_files
-from kg.sparql.catalog import Catalog
+from kg.sparql.derivation import derived_edges
 
 #: The file, in the bundled data folder, that holds the derived edges.
 DERIVED_FILE_NAME = "derived-edges.ttl"
@@ -42,17 +41,10 @@ _HEADER = """\
 """
 
 
-def derive_queries() -> Catalog:
-    """The bundled derivation queries (``queries/derive/*.rq``)."""
-    return Catalog(bundled().queries_dir / "derive")
-
-
 def derive_edges(paths: Sequence[str | os.PathLike[str]]) -> list[ox.Triple]:
-    """Every direct edge the derivation queries give on the files ``paths``, sorted."""
-    graph = load_files(paths, use_cache=False)
-    edges: set[ox.Triple] = set()
-    for saved in derive_queries():
-        edges.update(graph.store.query(saved.text))  # type: ignore[arg-type]
+    """Every direct edge the derivation queries give on the files ``paths``, sorted (the
+    queries run as whenever kg loads files: :func:`kg.sparql.derivation.derived_edges`)."""
+    edges = derived_edges(load_files(paths, use_cache=False).store)
     return sorted(edges, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 

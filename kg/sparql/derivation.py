@@ -51,11 +51,8 @@ def derived_edges(store: ox.Store) -> set[ox.Triple]:
 
 def add_derived_edges(store: ox.Store) -> int:
     """Add to the default graph of ``store`` each derived edge it lacks; how many were added."""
-    missing = [
-        ox.Quad(t.subject, t.predicate, t.object)
-        for t in derived_edges(store)
-        if not any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object))
-    ]
+    edges = (ox.Quad(t.subject, t.predicate, t.object) for t in derived_edges(store))
+    missing = [quad for quad in edges if quad not in store]
     store.extend(missing)
     return len(missing)
 

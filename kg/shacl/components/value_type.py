@@ -28,23 +28,16 @@ def checks(context: ShapeContext) -> Iterator[Check]:
         describe = context.about_value(
             "Value ", f" is not a literal with datatype {show(datatype)}"
         )
-        if not context.oxigraph_filters:
-            # Virtuoso gives a language-tagged literal xsd:string as its datatype: the values
-            # listed, Python decides (ill-typed literals included)
-            yield context.check(
-                "DatatypeConstraintComponent",
-                describe,
-                template_name="ValueNodes",
-                keep=_not_of_datatype(iri(datatype, "sh:datatype")[1:-1]),
-            )
-            continue
-        yield context.check(
+        # (Virtuoso gives a language-tagged literal xsd:string as its datatype; Python's test
+        # also catches ill-typed literals)
+        yield context.value_test(
             "DatatypeConstraintComponent",
             describe,
             fill={
                 "datatype": iri(datatype, "sh:datatype"),
                 "writtenDatatype": f"<{written_datatype(datatype.value)}>",
             },
+            keep=_not_of_datatype(iri(datatype, "sh:datatype")[1:-1]),
         )
     for cls in context.parameters.get(SH + "class", []):
         yield context.check(
@@ -55,16 +48,13 @@ def checks(context: ShapeContext) -> Iterator[Check]:
     for kind in context.parameters.get(SH + "nodeKind", []):
         describe = context.about_value("Value ", f" is not of node kind {show(kind)}")
         test = node_kind_test(kind, context.shape.node)
-        if not context.oxigraph_filters:
-            # Virtuoso's isIRI() is true of its blank nodes: the values listed, Python decides
-            yield context.check(
-                "NodeKindConstraintComponent",
-                describe,
-                template_name="ValueNodes",
-                keep=_not_of_kind(kind.value),
-            )
-            continue
-        yield context.check("NodeKindConstraintComponent", describe, fill={"NODEKIND": test})
+        # (Virtuoso's isIRI() is true of its blank nodes)
+        yield context.value_test(
+            "NodeKindConstraintComponent",
+            describe,
+            fill={"NODEKIND": test},
+            keep=_not_of_kind(kind.value),
+        )
 
 
 def node_kind_test(kind: object, shape: object) -> str:
